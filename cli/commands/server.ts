@@ -1,0 +1,230 @@
+/**
+ * `authrace server`: the loopback token server as a process of its own, so a real Codex binary (or any
+ * other process) can be pointed at it with CODEX_REFRESH_TOKEN_URL_OVERRIDE. Prints its URLs, one
+ * redacted line per token request, and stops cleanly on SIGINT/SIGTERM.
+ */
+import { mkdir } from "node:fs/promises";
+import { dirname } from "node:path";
+import { parseArgs } from "node:util";
+import writeFileAtomic from "write-file-atomic";
+import { redact } from "../../impl/redact.js";
+import { formatAuthJson, makeSnapshot } from "../../impl/storage/index.js";
+import {
+  checkFaultSpec,
+  DEFAULT_LIMITS,
+  type FaultSpec,
+  formatRequestLine,
+  startTokenServer,
+  type TokenServer,
+  type TokenServerOptions,
+} from "../../server/index.js";
+import { type Command, UsageError } from "../command.js";
+
+const usage = `usage: authrace server [options]
+
+Runs the loopback token server (rotating single-use refresh tokens) until SIGINT/SIGTERM.
+
+options:
+  --port N                        port on 127.0.0.1 (default 0: any free port)
+  --revoke-on-reuse               reuse of a rotated-out token revokes the whole family
+  --grace                         accept the immediately previous token once more (no rotation)
+  --delay-ms N                    answer token requests N ms after deciding them (default 0)
+  --access-token-ttl-seconds N    exp of JWT access tokens (default 3600)
+  --opaque-access-tokens          issue at-R<n> access tokens instead of JWTs
+  --fault KIND[:COUNT]            queue a fault: drop-after-rotate, status-500, status-429 (repeatable)
+  --write-auth-json PATH          create a family and write a Codex auth.json for it at PATH
+  --account-id ID                 account of that family (with --write-auth-json)
+  --email EMAIL                   email claim of that family (with --write-auth-json)
+  --plan-type PLAN                plan claim of that family (with --write-auth-json)
+  --last-refresh-age-days N       last_refresh = now - N days, fractions allowed (with --write-auth-json)
+
+endpoints: POST /oauth/token, POST /control/family, POST /control/fault, GET /state, GET /requests`;
+
+const PORT_MAX = 65_535;
+const MS_PER_DAY = 86_400_000;
+/** Codex creates auth.json readable by its owner only. */
+const AUTH_FILE_MODE = 0o600;
+const FIXTURE_ONLY_FLAGS = ["account-id", "email", "plan-type", "last-refresh-age-days"] as const;
+
+interface Fixture {
+  path: string;
+  accountId?: string;
+  email?: string;
+  planType?: string;
+  lastRefreshAgeDays: number;
+}
+
+export interface ServerCommandOptions {
+  server: TokenServerOptions;
+  fixture: Fixture | null;
+}
+
+function integerFlag(name: string, text: string | undefined, max: number): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || value > max) throw new UsageError(`--${name} must be an integer in [0, ${max}]`);
+  return value;
+}
+
+function faultFlag(text: string): FaultSpec {
+  const [kind, countText] = text.split(":");
+  const count = countText === undefined ? undefined : Number(countText);
+  const check = checkFaultSpec({ kind, ...(count === undefined ? {} : { count }) });
+  if (!check.ok) throw new UsageError(`--fault ${text}: ${check.problem}`);
+  return check.fault;
+}
+
+const FLAGS = {
+  port: { type: "string" },
+  "revoke-on-reuse": { type: "boolean" },
+  grace: { type: "boolean" },
+  "delay-ms": { type: "string" },
+  "access-token-ttl-seconds": { type: "string" },
+  "opaque-access-tokens": { type: "boolean" },
+  fault: { type: "string", multiple: true },
+  "write-auth-json": { type: "string" },
+  "account-id": { type: "string" },
+  email: { type: "string" },
+  "plan-type": { type: "string" },
+  "last-refresh-age-days": { type: "string" },
+} as const;
+
+function parseFlags(argv: string[]) {
+  try {
+    return parseArgs({ args: argv, options: FLAGS, strict: true, allowPositionals: false }).values;
+  } catch (error) {
+    // node:util reports unknown flags, missing values and positionals as TypeErrors with ERR_PARSE_ARGS_*.
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+type Flags = ReturnType<typeof parseFlags>;
+
+function fixtureFlags(flags: Flags): Fixture | null {
+  const path = flags["write-auth-json"];
+  if (path === undefined) {
+    const stray = FIXTURE_ONLY_FLAGS.find((flag) => flags[flag] !== undefined);
+    if (stray) throw new UsageError(`--${stray} needs --write-auth-json`);
+    return null;
+  }
+  const ageText = flags["last-refresh-age-days"];
+  const lastRefreshAgeDays = ageText === undefined ? 0 : Number(ageText);
+  if (!Number.isFinite(lastRefreshAgeDays) || lastRefreshAgeDays < 0 || ageText === "") {
+    throw new UsageError("--last-refresh-age-days must be a number >= 0");
+  }
+  const fixture: Fixture = { path, lastRefreshAgeDays };
+  if (flags["account-id"] !== undefined) fixture.accountId = flags["account-id"];
+  if (flags.email !== undefined) fixture.email = flags.email;
+  if (flags["plan-type"] !== undefined) fixture.planType = flags["plan-type"];
+  return fixture;
+}
+
+/** Pure: argv to options; every mistake is a UsageError. */
+export function parseServerArgs(argv: string[]): ServerCommandOptions {
+  const flags = parseFlags(argv);
+  const server: TokenServerOptions = {
+    revokeFamilyOnReuse: flags["revoke-on-reuse"] === true,
+    graceWindow: flags.grace === true,
+    accessTokenStyle: flags["opaque-access-tokens"] === true ? "opaque" : "jwt",
+    faults: (flags.fault ?? []).map(faultFlag),
+  };
+  const port = integerFlag("port", flags.port, PORT_MAX);
+  const delay = integerFlag("delay-ms", flags["delay-ms"], DEFAULT_LIMITS.responseDelayMaxMs);
+  const ttl = integerFlag(
+    "access-token-ttl-seconds",
+    flags["access-token-ttl-seconds"],
+    Number.MAX_SAFE_INTEGER,
+  );
+  if (port !== undefined) server.port = port;
+  if (delay !== undefined) server.responseDelayMs = delay;
+  if (ttl !== undefined) server.accessTokenTtlSeconds = ttl;
+  return { server, fixture: fixtureFlags(flags) };
+}
+
+/** Creates a family and writes its auth.json; a failed write is reported, not thrown. */
+async function writeFixture(server: TokenServer, fixture: Fixture): Promise<boolean> {
+  const family = server.createFamily({
+    ...(fixture.accountId ? { accountId: fixture.accountId } : {}),
+    ...(fixture.email ? { email: fixture.email } : {}),
+    ...(fixture.planType ? { planType: fixture.planType } : {}),
+  });
+  const lastRefresh = Date.now() - fixture.lastRefreshAgeDays * MS_PER_DAY;
+  const snapshot = makeSnapshot({
+    accessToken: family.accessToken,
+    refreshToken: family.refreshToken,
+    accountId: family.accountId,
+    idToken: family.idToken,
+    lastRefresh,
+  });
+  try {
+    await mkdir(dirname(fixture.path), { recursive: true });
+    await writeFileAtomic(fixture.path, formatAuthJson(snapshot), { mode: AUTH_FILE_MODE });
+  } catch (error) {
+    console.error(
+      `authrace server: cannot write ${fixture.path}: ${error instanceof Error ? error.message : error}`,
+    );
+    return false;
+  }
+  console.log(
+    `wrote ${fixture.path}: ${family.familyId} account ${family.accountId} ` +
+      `refresh_token=${redact(family.refreshToken)} last_refresh ${snapshot.lastRefresh}`,
+  );
+  return true;
+}
+
+/** Resolves with the first SIGINT or SIGTERM; the listeners are gone afterwards. */
+function nextStopSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const onSignal = (signal: NodeJS.Signals): void => {
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
+      resolve(signal);
+    };
+    process.on("SIGINT", onSignal);
+    process.on("SIGTERM", onSignal);
+  });
+}
+
+async function run(argv: string[]): Promise<number> {
+  const options = parseServerArgs(argv);
+  let server: TokenServer;
+  try {
+    server = await startTokenServer({
+      ...options.server,
+      onRequest: (record) => console.log(formatRequestLine(record)),
+      onLimitReached: (message) => console.error(`authrace server: ${message}`),
+    });
+  } catch (error) {
+    // Listening is I/O (port in use, no permission): report it. Anything else is a programmer error.
+    if (!(error instanceof Error && "code" in error)) throw error;
+    console.error(`authrace server: cannot listen: ${error.message}`);
+    return 1;
+  }
+  const stopped = nextStopSignal();
+  console.log(`authrace server: listening on ${server.url}`);
+  console.log(`token URL: ${server.tokenUrl}`);
+  console.log(`CODEX_REFRESH_TOKEN_URL_OVERRIDE=${server.tokenUrl}`);
+  const { revokeFamilyOnReuse, graceWindow, responseDelayMs, accessTokenStyle } = server.state().options;
+  console.log(
+    `options: revoke-on-reuse=${revokeFamilyOnReuse} grace=${graceWindow} delay-ms=${responseDelayMs} ` +
+      `access-tokens=${accessTokenStyle}`,
+  );
+  if (options.fixture && !(await writeFixture(server, options.fixture))) {
+    await server.close();
+    return 1;
+  }
+  const signal = await stopped;
+  const { recordedRequests, staleSends } = server.state();
+  await server.close();
+  console.log(
+    `authrace server: ${signal}, stopped after ${recordedRequests} requests (${staleSends} stale sends)`,
+  );
+  return 0;
+}
+
+export const command: Command = {
+  name: "server",
+  summary: "run the loopback token server (rotating refresh tokens, reuse detection, faults)",
+  usage,
+  run,
+};

@@ -1,0 +1,222 @@
+/**
+ * The refresh as Codex does it (legacy, guarded, persist-locked): guarded reload, POST of the cached token,
+ * then a save that re-reads auth.json and keeps its account_id. See docs/protocol.md.
+ */
+import type { Branch, EventBranches, Location } from "../branch.js";
+import type { ModelConfig } from "../config.js";
+import { usesFileLock, writesInPlace } from "../config.js";
+import {
+  DISK_OK,
+  DISK_TORN,
+  NO_SNAPSHOT,
+  RESPONSE_OK,
+  RESPONSE_PERMANENT,
+  RESPONSE_TRANSIENT,
+  readableDisk,
+} from "../data.js";
+import {
+  adoptDisk,
+  clearResponse,
+  diskDiffers,
+  lockIsFree,
+  processAt,
+  reloadSkips,
+  sendCachedToken,
+  sendIntoServerError,
+} from "./shared.js";
+
+/** Guarded reload: Skipped -> error, Changed -> adopt, NoChange -> POST (or fail fast when poisoned). */
+export function guardedReload(): EventBranches {
+  return {
+    readDisk: [
+      {
+        label: "Skipped: unreadable, missing or another account; permanent error, cache untouched",
+        guard: reloadSkips,
+        target: "idle",
+        update: () => "loggedOut",
+      },
+      {
+        label: "Changed: adopt the disk snapshot, no network",
+        guard: diskDiffers,
+        target: "idle",
+        update: adoptDisk,
+      },
+      {
+        label: "NoChange, poisoned: fail fast without network",
+        guard: (data, process) => processAt(data, process).poisoned,
+        target: "idle",
+      },
+      { label: "NoChange: POST the cached refresh token", target: "post" },
+    ],
+  };
+}
+
+/** The POST, and the answer's delivery; `afterSuccess` is where a 200 leads. */
+export function postAndReceive(config: ModelConfig, afterSuccess: Location, afterFailure: Location) {
+  const transientBudget = config.faults.includes("transient");
+  const lostBudget = config.faults.includes("lostResponse");
+  const poisons = config.variant !== "legacy";
+  const post: EventBranches = {
+    sendRefresh: [
+      {
+        label: "the server rotates (or rejects as reused) the cached refresh token",
+        target: "receive",
+        update: (data, process) => sendCachedToken(config, data, process),
+      },
+    ],
+  };
+  if (transientBudget) {
+    post.serverError = [
+      {
+        label: "the server answers 500 without rotating",
+        guard: (data) => data.faultsUsed.transient < config.faultsMax,
+        target: "receive",
+        update: (data, process) => sendIntoServerError(config, data, process),
+        fault: true,
+      },
+    ];
+  }
+  const receive: EventBranches = {
+    receiveResponse: [
+      {
+        label: "200: keep the new tokens to save them",
+        guard: (data, process) => processAt(data, process).response === RESPONSE_OK,
+        target: afterSuccess,
+        update: (data, process) => {
+          processAt(data, process).response = 0;
+          return undefined;
+        },
+      },
+      {
+        label: poisons ? "401 permanent: poison the cached snapshot" : "401 permanent: log it, keep the stale cache",
+        guard: (data, process) => processAt(data, process).response === RESPONSE_PERMANENT,
+        target: afterFailure,
+        update: (data, process) => {
+          clearResponse(data, process);
+          if (!poisons) return undefined;
+          processAt(data, process).poisoned = true;
+          return "loggedOut";
+        },
+      },
+      {
+        label: "transient error: keep the cache",
+        target: afterFailure,
+        update: (data, process) => {
+          clearResponse(data, process);
+          return undefined;
+        },
+      },
+    ],
+  };
+  if (lostBudget) {
+    receive.loseResponse = [
+      {
+        label: "the server rotated but the response is lost (the client sees a network error)",
+        guard: (data, process) =>
+          processAt(data, process).response === RESPONSE_OK && data.faultsUsed.lostResponse < config.faultsMax,
+        update: (data, process) => {
+          const record = processAt(data, process);
+          record.response = RESPONSE_TRANSIENT;
+          record.pending = NO_SNAPSHOT;
+          data.faultsUsed.lostResponse += 1;
+          return undefined;
+        },
+        fault: true,
+      },
+    ];
+  }
+  return { post, receive };
+}
+
+/** Saving a refreshed token: [lock] re-read -> write (account_id kept from the re-read) -> [unlock] -> reload. */
+export function persist(config: ModelConfig): Partial<Record<Location, EventBranches>> {
+  const locked = usesFileLock(config.variant);
+  const torn = writesInPlace(config.variant) && config.faults.includes("tornWrite");
+  const afterWrite: Location = locked ? "releaseAfterSave" : "persistReload";
+  const write: Branch = {
+    label: torn ? "truncate auth.json and start writing in place" : "write auth.json",
+    target: torn ? "persistFlush" : afterWrite,
+    update: (data, process) => {
+      const record = processAt(data, process);
+      data.disk = { status: torn ? DISK_TORN : DISK_OK, snapshot: record.pending };
+      record.pending = NO_SNAPSHOT;
+      return undefined;
+    },
+  };
+  const table: Partial<Record<Location, EventBranches>> = {
+    persistRead: {
+      readDisk: [
+        {
+          label: "auth.json unreadable: the refreshed token is dropped, nothing is written",
+          guard: (data) => readableDisk(data) === null,
+          target: locked ? "releaseAndReturn" : "idle",
+          update: (data, process) => {
+            processAt(data, process).pending = NO_SNAPSHOT;
+            return undefined;
+          },
+        },
+        {
+          label: "re-read auth.json; its account_id is kept",
+          target: "persistWrite",
+          update: (data, process) => {
+            const record = processAt(data, process);
+            record.pending = { ...record.pending, accountId: data.disk.snapshot.accountId };
+            return undefined;
+          },
+        },
+      ],
+    },
+    persistWrite: { writeDisk: [write] },
+    persistReload: {
+      readDisk: [
+        {
+          label: "reload: auth.json unreadable, the cache is cleared (logged out)",
+          guard: (data) => readableDisk(data) === null,
+          target: "idle",
+          update: (data, process) => {
+            adoptDisk(data, process);
+            return "loggedOut";
+          },
+        },
+        { label: "reload the cache from auth.json", target: "idle", update: adoptDisk },
+      ],
+    },
+  };
+  if (torn) {
+    table.persistFlush = {
+      flushDisk: [
+        {
+          label: "finish the in-place write",
+          target: afterWrite,
+          update: (data) => {
+            if (data.disk.status === DISK_TORN) data.disk = { status: DISK_OK, snapshot: data.disk.snapshot };
+            return undefined;
+          },
+        },
+      ],
+    };
+  }
+  if (locked) {
+    table.lockForSave = {
+      acquireLock: [{ label: "take the file lock to save", guard: lockIsFree, target: "persistRead", update: takeLock }],
+    };
+    table.releaseAfterSave = { releaseLock: [releaseLockBranch("persistReload")] };
+  }
+  return table;
+}
+
+export function takeLock(data: Parameters<typeof processAt>[0], process: number): undefined {
+  processAt(data, process).holdsLock = true;
+  return undefined;
+}
+
+export function releaseLockBranch(target: Location): Branch {
+  return {
+    label: "release the lock (a no-op if it expired and was taken by another)",
+    target,
+    update: (data, process) => {
+      processAt(data, process).holdsLock = false;
+      return undefined;
+    },
+  };
+}

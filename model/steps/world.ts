@@ -1,0 +1,137 @@
+/**
+ * Crashes, restarts, time passing, another process's login or logout, and a lock expiring.
+ */
+import type { EventBranches } from "../branch.js";
+import type { ModelConfig } from "../config.js";
+import { usesFileLock } from "../config.js";
+import {
+  ACCOUNT_B,
+  DISK_ABSENT,
+  DISK_OK,
+  type ModelData,
+  NO_SNAPSHOT,
+  newestGeneration,
+  RESPONSE_NONE,
+} from "../data.js";
+import { adoptDisk, lockIsFree, processAt } from "./shared.js";
+
+/** A crash at any step: the cache and any answer in flight are lost; a held lock stays until it expires. */
+export function crashAnywhere(config: ModelConfig): EventBranches {
+  if (!config.faults.includes("crash")) return {};
+  return {
+    crash: [
+      {
+        label: "the process dies; its memory is gone, a lock it held stays on disk until it goes stale",
+        guard: (data) => data.faultsUsed.crash < config.faultsMax,
+        target: "down",
+        update: (data, process) => {
+          const record = processAt(data, process);
+          record.cache = NO_SNAPSHOT;
+          record.poisoned = false;
+          record.response = RESPONSE_NONE;
+          record.pending = NO_SNAPSHOT;
+          if (record.holdsLock) data.orphanedLock = true;
+          record.holdsLock = false;
+          data.faultsUsed.crash += 1;
+          return undefined;
+        },
+        fault: true,
+      },
+    ],
+  };
+}
+
+/** A dead process restarts with a fresh load of auth.json. */
+export function whileDown(): EventBranches {
+  return { restart: [{ label: "start again: load auth.json into a fresh cache", target: "idle", update: adoptDisk }] };
+}
+
+/** A live holder stalls past the lock's stale time: its lock is reclaimed while it carries on unaware. */
+export function stallAnywhere(config: ModelConfig): EventBranches {
+  if (!config.faults.includes("stall")) return {};
+  return {
+    expireLock: [
+      {
+        label: "the holder stalls past the stale time; its lock is reclaimed while it carries on",
+        guard: (data, process) => processAt(data, process).holdsLock && data.faultsUsed.stall < config.faultsMax,
+        update: (data, process) => {
+          data.faultsUsed.stall += 1;
+          return dropLock(data, process);
+        },
+        fault: true,
+      },
+    ],
+  };
+}
+
+function dropLock(data: ModelData, process: number): undefined {
+  processAt(data, process).holdsLock = false;
+  return undefined;
+}
+
+function hasFreshToken(data: ModelData): boolean {
+  return newestGeneration(data) > data.staleBelow;
+}
+
+export function worldEvents(config: ModelConfig): EventBranches {
+  const table: EventBranches = {
+    becomeStale: [
+      {
+        label: "time passes: every token issued so far is now stale",
+        guard: hasFreshToken,
+        update: (data) => {
+          data.staleBelow = newestGeneration(data);
+          return undefined;
+        },
+      },
+    ],
+  };
+  if (usesFileLock(config.variant)) {
+    table.expireLock = [
+      {
+        label: "a crashed holder's lock goes stale and is reclaimed",
+        guard: (data) => data.orphanedLock,
+        update: (data) => {
+          data.orphanedLock = false;
+          return undefined;
+        },
+      },
+    ];
+  }
+  const respectsLock = usesFileLock(config.variant);
+  if (config.faults.includes("login")) {
+    table.login = [
+      {
+        label: "another process logs in to account B (a new token family on the server)",
+        guard: (data) => data.faultsUsed.login < config.faultsMax && (!respectsLock || lockIsFree(data)),
+        update: (data) => {
+          const minted = newestGeneration(data) + 1;
+          data.families[ACCOUNT_B] = { current: minted, previous: 0, revoked: false };
+          data.disk = { status: DISK_OK, snapshot: { accountId: ACCOUNT_B, family: ACCOUNT_B, generation: minted } };
+          data.faultsUsed.login += 1;
+          return undefined;
+        },
+        fault: true,
+      },
+    ];
+  }
+  if (config.faults.includes("logout")) {
+    table.logout = [
+      {
+        label: "another process logs out: auth.json is removed",
+        guard: (data) =>
+          data.faultsUsed.logout < config.faultsMax &&
+          data.disk.status !== DISK_ABSENT &&
+          (!respectsLock || lockIsFree(data)),
+        update: (data) => {
+          data.disk = { status: DISK_ABSENT, snapshot: NO_SNAPSHOT };
+          data.faultsUsed.logout += 1;
+          return undefined;
+        },
+        fault: true,
+      },
+    ];
+  }
+  return table;
+}
+

@@ -1,0 +1,75 @@
+/**
+ * Assembles the transition table of one configuration from the per-design steps in steps/.
+ */
+import { type Branch, type EventBranches, LOCATIONS, type Location, type TransitionTable } from "./branch.js";
+import type { ModelConfig } from "./config.js";
+import type { ModelData } from "./data.js";
+import { lockedRefresh, releaseAndReturn } from "./steps/locked.js";
+import { guardedReload, persist, postAndReceive } from "./steps/refresh.js";
+import { cacheIsStale, processAt } from "./steps/shared.js";
+import { crashAnywhere, stallAnywhere, whileDown, worldEvents } from "./steps/world.js";
+import type { CallEvent, Variant } from "./vocabulary.js";
+
+/** Where each call starts, per design. `auth()` only refreshes a stale cache; a fresh one is returned as is. */
+function callTargets(variant: Variant): Record<CallEvent, Location> {
+  switch (variant) {
+    case "legacy":
+      return { callAuth: "post", callRefresh: "reload", callUnauthorized: "reload" };
+    case "guarded":
+    case "persist-locked":
+      return { callAuth: "reload", callRefresh: "reload", callUnauthorized: "reload" };
+    case "locked":
+      return { callAuth: "lockForRefresh", callRefresh: "lockForRefresh", callUnauthorized: "lockForRefresh" };
+  }
+}
+
+const CALL_LABELS: Record<CallEvent, string> = {
+  callAuth: "auth() with a stale cache: refresh",
+  callRefresh: "refreshToken()",
+  callUnauthorized: "an API request got 401: start recovery",
+};
+
+function idle(config: ModelConfig, isIdleWorld: (data: ModelData) => boolean): EventBranches {
+  const targets = callTargets(config.variant);
+  const table: EventBranches = {};
+  for (const call of config.calls) {
+    const branch: Branch = {
+      label: CALL_LABELS[call],
+      guard: (data, process) => {
+        if (processAt(data, process).cache.accountId === 0) return false;
+        if (call === "callAuth" && !cacheIsStale(data, process)) return false;
+        return config.overlap || isIdleWorld(data);
+      },
+      target: targets[call],
+    };
+    table[call] = [branch];
+  }
+  return table;
+}
+
+/**
+ * Builds the table. `othersIdle` tells whether every process is idle or down (needed only when calls may
+ * not overlap); the explorer and the machine each supply it from their own view of locations.
+ */
+export function buildTable(config: ModelConfig, othersIdle: (data: ModelData) => boolean): TransitionTable {
+  const locations = Object.fromEntries(LOCATIONS.map((location) => [location, {}])) as Record<Location, EventBranches>;
+  const afterSuccess: Location = config.variant === "locked" ? "writeUnderLock" : config.variant === "persist-locked" ? "lockForSave" : "persistRead";
+  const afterFailure: Location = config.variant === "locked" ? "releaseAndReturn" : "idle";
+  const { post, receive } = postAndReceive(config, afterSuccess, afterFailure);
+  locations.idle = idle(config, othersIdle);
+  locations.post = post;
+  locations.receive = receive;
+  locations.down = whileDown();
+  locations.releaseAndReturn = releaseAndReturn();
+  if (config.variant === "locked") {
+    Object.assign(locations, lockedRefresh());
+  } else {
+    locations.reload = guardedReload();
+    Object.assign(locations, persist(config));
+  }
+  return {
+    locations,
+    anywhere: { ...crashAnywhere(config), ...stallAnywhere(config) },
+    world: worldEvents(config),
+  };
+}

@@ -1,0 +1,95 @@
+/**
+ * Progress on the complete graph: NoDeadlock (every process can get back to idle) and Converges (every
+ * process can reach a token the server accepts), both without faults. Computed by backward reachability
+ * from the goal states over fault-free edges; a state that cannot reach the goal is a counterexample, and the
+ * first such state in breadth-first order is one of the nearest.
+ */
+import type { InvariantName } from "../model/vocabulary.js";
+import { converged, quiescent } from "./invariants.js";
+import type { ExplorerState } from "./state.js";
+
+export interface EdgeList {
+  add(from: number, to: number, fault: boolean): void;
+  /** Fault-free edges only, as (from, to) pairs. */
+  readonly from: () => Int32Array;
+  readonly to: () => Int32Array;
+}
+
+export function makeEdgeList(): EdgeList {
+  let from = new Int32Array(4096);
+  let to = new Int32Array(4096);
+  let size = 0;
+  return {
+    add(source, target, fault) {
+      if (fault || source === target) return;
+      if (size === from.length) {
+        const biggerFrom = new Int32Array(size * 2);
+        const biggerTo = new Int32Array(size * 2);
+        biggerFrom.set(from);
+        biggerTo.set(to);
+        from = biggerFrom;
+        to = biggerTo;
+      }
+      from[size] = source;
+      to[size] = target;
+      size++;
+    },
+    from: () => from.subarray(0, size),
+    to: () => to.subarray(0, size),
+  };
+}
+
+/** Marks every state that can reach a goal state along the given (fault-free) edges. */
+function reach(stateCount: number, from: Int32Array, to: Int32Array, goal: (id: number) => boolean): Uint8Array {
+  const incomingCount = new Int32Array(stateCount + 1);
+  for (let edge = 0; edge < to.length; edge++) incomingCount[(to[edge] as number) + 1] = (incomingCount[(to[edge] as number) + 1] as number) + 1;
+  for (let id = 0; id < stateCount; id++) incomingCount[id + 1] = (incomingCount[id + 1] as number) + (incomingCount[id] as number);
+  const sources = new Int32Array(to.length);
+  const fill = incomingCount.slice(0, stateCount);
+  for (let edge = 0; edge < to.length; edge++) {
+    const target = to[edge] as number;
+    sources[fill[target] as number] = from[edge] as number;
+    fill[target] = (fill[target] as number) + 1;
+  }
+  const reached = new Uint8Array(stateCount);
+  const queue = new Int32Array(stateCount);
+  let head = 0;
+  let tail = 0;
+  for (let id = 0; id < stateCount; id++) {
+    if (goal(id)) {
+      reached[id] = 1;
+      queue[tail++] = id;
+    }
+  }
+  while (head < tail) {
+    const target = queue[head++] as number;
+    for (let slot = incomingCount[target] as number; slot < (incomingCount[target + 1] as number); slot++) {
+      const source = sources[slot] as number;
+      if (!reached[source]) {
+        reached[source] = 1;
+        queue[tail++] = source;
+      }
+    }
+  }
+  return reached;
+}
+
+export interface ProgressViolation {
+  invariant: InvariantName;
+  stateIndex: number;
+  step: null;
+}
+
+export function checkProgress(states: ExplorerState[], edges: EdgeList, graceWindow: boolean): ProgressViolation[] {
+  const goals: [InvariantName, (state: ExplorerState) => boolean][] = [
+    ["NoDeadlock", quiescent],
+    ["Converges", (state) => converged(state, graceWindow)],
+  ];
+  const violations: ProgressViolation[] = [];
+  for (const [invariant, goal] of goals) {
+    const reached = reach(states.length, edges.from(), edges.to(), (id) => goal(states[id] as ExplorerState));
+    const stuck = reached.indexOf(0);
+    if (stuck >= 0) violations.push({ invariant, stateIndex: stuck, step: null });
+  }
+  return violations;
+}

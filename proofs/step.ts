@@ -1,0 +1,80 @@
+/**
+ * Successors of one explorer state: every enabled event of every process and of the world, applied to a
+ * copy of the data, with the signals the invariants need. The same table drives the XState machine.
+ */
+import type { Branch, Location, Signal, TransitionTable } from "../model/branch.js";
+import { enabledBranch } from "../model/branch.js";
+import type { ModelConfig } from "../model/config.js";
+import { cloneData, type ModelData, normalized } from "../model/data.js";
+import { buildTable } from "../model/table.js";
+import type { EventName } from "../model/vocabulary.js";
+import type { ExplorerState } from "./state.js";
+
+/** One step: which process (or -1 for the world) took which event, and what it led to. */
+export interface Step {
+  event: EventName;
+  /** Index of the process in the state the step was taken from; -1 for world events. */
+  process: number;
+  branch: Branch;
+  fault: boolean;
+  signal: Signal | undefined;
+  /** The data right before normalisation (same generation names as `before`), for transition invariants. */
+  raw: ModelData;
+  next: ExplorerState;
+}
+
+export interface Stepper {
+  config: ModelConfig;
+  table: TransitionTable;
+  successors(state: ExplorerState): Step[];
+}
+
+export function makeStepper(config: ModelConfig): Stepper {
+  // Calls that may not overlap need every process idle or down; the table asks through this view.
+  let current: ExplorerState | undefined;
+  const othersIdle = () =>
+    current === undefined || current.locations.every((location) => location === "idle" || location === "down");
+  const table = buildTable(config, othersIdle);
+  const processEvents = (location: Location) => Object.entries(table.locations[location]) as [EventName, Branch[]][];
+  const anywhereEvents = Object.entries(table.anywhere) as [EventName, Branch[]][];
+  const worldEvents = Object.entries(table.world) as [EventName, Branch[]][];
+
+  function apply(state: ExplorerState, event: EventName, process: number, branch: Branch): Step {
+    const data = cloneData(state.data);
+    const signal = branch.update?.(data, process);
+    const next = normalized(data);
+    let locations = state.locations;
+    if (process >= 0 && branch.target !== undefined && branch.target !== state.locations[process]) {
+      locations = [...state.locations];
+      locations[process] = branch.target;
+    }
+    return { event, process, branch, fault: branch.fault === true, signal, raw: data, next: { locations, data: next } };
+  }
+
+  function successors(state: ExplorerState): Step[] {
+    current = state;
+    const steps: Step[] = [];
+    state.locations.forEach((location, process) => {
+      const handled = new Set<EventName>();
+      for (const [event, branches] of processEvents(location)) {
+        handled.add(event);
+        const branch = enabledBranch(branches, state.data, process);
+        if (branch) steps.push(apply(state, event, process, branch));
+      }
+      if (location === "down") return;
+      for (const [event, branches] of anywhereEvents) {
+        if (handled.has(event)) continue;
+        const branch = enabledBranch(branches, state.data, process);
+        if (branch) steps.push(apply(state, event, process, branch));
+      }
+    });
+    for (const [event, branches] of worldEvents) {
+      const branch = enabledBranch(branches, state.data, -1);
+      if (branch) steps.push(apply(state, event, -1, branch));
+    }
+    current = undefined;
+    return steps;
+  }
+
+  return { config, table, successors };
+}

@@ -1,0 +1,96 @@
+/**
+ * Counterexample traces. The explorer stores, per state, the step from its parent on canonical
+ * representatives; this replays that path from the concrete initial state so each process keeps one name
+ * (A, B, C, ...) from the first step to the last.
+ */
+import type { Location } from "../model/branch.js";
+import { initialData, type ModelData } from "../model/data.js";
+import type { EventName, InvariantName } from "../model/vocabulary.js";
+import type { Exploration, Violation } from "./explorer.js";
+import { canonicalKey, type ExplorerState } from "./state.js";
+import type { Step } from "./step.js";
+
+export const PROCESS_NAMES = ["A", "B", "C", "D", "E", "F"] as const;
+
+export function processName(process: number): string {
+  return process < 0 ? "world" : (PROCESS_NAMES[process] ?? `P${process}`);
+}
+
+export interface TraceStep {
+  /** 1-based. */
+  number: number;
+  event: EventName;
+  /** "A", "B", ... or "world". */
+  actor: string;
+  /** The branch taken, as the table words it. */
+  label: string;
+  fault: boolean;
+  before: ExplorerState;
+  after: ExplorerState;
+  /** Data right after the step, before generations were renamed (same names as `before`). */
+  raw: ModelData;
+}
+
+export interface Trace {
+  invariant: InvariantName;
+  config: Exploration["config"];
+  steps: TraceStep[];
+  /** For a progress violation: the state from which the goal is unreachable without faults. */
+  stuckAt: ExplorerState | null;
+}
+
+function pathTo(exploration: Exploration, stateIndex: number): number[] {
+  const path: number[] = [];
+  for (let id = stateIndex; id > 0; id = exploration.parents[id] as number) path.push(id);
+  return path.reverse();
+}
+
+/** Replays one step given on a representative onto the concrete state `order` maps it to. */
+function replayOne(
+  exploration: Exploration,
+  concrete: ExplorerState,
+  want: { event: EventName; process: number },
+  wantKey: string | null,
+): Step {
+  const { order } = canonicalKey(concrete, exploration.symmetry);
+  const process = want.process < 0 ? -1 : (order[want.process] as number);
+  const candidates = exploration.stepper
+    .successors(concrete)
+    .filter((step) => step.event === want.event && step.process === process);
+  const match = candidates.find(
+    (step) => wantKey === null || canonicalKey(step.next, exploration.symmetry).key === wantKey,
+  );
+  if (!match) throw new Error(`trace replay: ${want.event} of ${processName(process)} not found (explorer bug)`);
+  return match;
+}
+
+export function traceOf(exploration: Exploration, violation: Violation): Trace {
+  let concrete: ExplorerState = {
+    locations: Array.from({ length: exploration.config.processes }, () => "idle" as Location),
+    data: initialData(exploration.config.processes),
+  };
+  const steps: TraceStep[] = [];
+  const record = (step: Step) => {
+    steps.push({
+      number: steps.length + 1,
+      event: step.event,
+      actor: processName(step.process),
+      label: step.branch.label,
+      fault: step.fault,
+      before: concrete,
+      after: step.next,
+      raw: step.raw,
+    });
+    concrete = step.next;
+  };
+  for (const id of pathTo(exploration, violation.stateIndex)) {
+    record(replayOne(exploration, concrete, exploration.parentSteps[id] as Violation["step"] & object, exploration.keys[id] as string));
+  }
+  const stuckAt = violation.step === null ? concrete : null;
+  if (violation.step) record(replayOne(exploration, concrete, violation.step, null));
+  return { invariant: violation.invariant, config: exploration.config, steps, stuckAt };
+}
+
+export function tracesOf(exploration: Exploration): Trace[] {
+  return [...exploration.violations.values()].map((violation) => traceOf(exploration, violation));
+}
