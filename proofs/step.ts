@@ -55,15 +55,17 @@ export function makeStepper(config: ModelConfig): Stepper {
     current = state;
     const steps: Step[] = [];
     state.locations.forEach((location, process) => {
-      const handled = new Set<EventName>();
+      // As in XState, a location's own branches come first; a region-wide one applies when none is enabled.
+      const taken = new Set<EventName>();
       for (const [event, branches] of processEvents(location)) {
-        handled.add(event);
         const branch = enabledBranch(branches, state.data, process);
-        if (branch) steps.push(apply(state, event, process, branch));
+        if (!branch) continue;
+        taken.add(event);
+        steps.push(apply(state, event, process, branch));
       }
       if (location === "down") return;
       for (const [event, branches] of anywhereEvents) {
-        if (handled.has(event)) continue;
+        if (taken.has(event)) continue;
         const branch = enabledBranch(branches, state.data, process);
         if (branch) steps.push(apply(state, event, process, branch));
       }

@@ -1,0 +1,230 @@
+/**
+ * The client side of the driver protocol: spawn a program that speaks it (authrace's driver by default),
+ * send commands, await replies by id with a timeout. Transport failures (timeout, the process died) come
+ * back as replies with ok:false and a `driver-*` error kind, so callers handle one shape.
+ */
+import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
+import { dirname, join } from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import type { Variant } from "../../model/vocabulary.js";
+import { TOKEN_URL_OVERRIDE_VARIABLE } from "../token/request.js";
+import type { DriverCommand, DriverReady, DriverReply } from "./protocol.js";
+
+/** Something that holds one auth manager and answers the driver commands: this driver, a Codex binary, ... */
+export interface DriverProcess {
+  readonly name: string;
+  auth(): Promise<DriverReply>;
+  refresh(): Promise<DriverReply>;
+  unauthorized(): Promise<DriverReply>;
+  cached(): Promise<DriverReply>;
+  /** Asks the process to finish its commands and exit; kills it if it does not within the exit timeout. */
+  exit(): Promise<DriverExit>;
+  /** Kills the process at once (the `crash` fault). */
+  kill(): Promise<DriverExit>;
+}
+
+export interface DriverExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+/** A refresh may wait for the lock (up to ~20 s) and then for the token endpoint (30 s). */
+export const DRIVER_REPLY_TIMEOUT_MS = 60_000;
+export const DRIVER_READY_TIMEOUT_MS = 15_000;
+export const DRIVER_EXIT_TIMEOUT_MS = 5_000;
+/** The tail of the child's stderr kept for messages. */
+export const DRIVER_STDERR_CHARACTERS_KEPT = 16_384;
+
+export interface SpawnDriverOptions {
+  /** CODEX_HOME of the process. */
+  home: string;
+  variant: Variant;
+  name: string;
+  /** Sets CODEX_REFRESH_TOKEN_URL_OVERRIDE for the child. */
+  tokenUrl?: string;
+  /** Base environment of the child; default process.env. */
+  environment?: NodeJS.ProcessEnv;
+  /** Program and leading arguments; default [node, defaultDriverScript()]. `--home/--variant/--name` follow. */
+  command?: readonly string[];
+  replyTimeoutMs?: number;
+  readyTimeoutMs?: number;
+  exitTimeoutMs?: number;
+}
+
+export type SpawnDriverResult =
+  | { ok: true; driver: JsonLineDriver }
+  | { ok: false; error: { kind: "not-ready"; message: string; stderr: string } };
+
+/** dist/impl/driver/main.js: beside this file once compiled, under dist/ when this file runs from source. */
+export function defaultDriverScript(): string {
+  const here = fileURLToPath(import.meta.url);
+  if (here.endsWith(".js")) return join(dirname(here), "main.js");
+  return join(dirname(here), "..", "..", "dist", "impl", "driver", "main.js");
+}
+
+type Pending = { resolve: (reply: DriverReply) => void; timer: NodeJS.Timeout };
+
+function transportFailure(id: number, kind: string, message: string): DriverReply {
+  return { id, ok: false, error: { kind, message }, auth: null, trace: [] };
+}
+
+export class JsonLineDriver implements DriverProcess {
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 0;
+  private stderrTail = "";
+  private exitStatus: DriverExit | null = null;
+  private readonly exited: Promise<DriverExit>;
+  private readonly ready: Promise<DriverReady | null>;
+
+  constructor(
+    readonly name: string,
+    private readonly child: ChildProcessWithoutNullStreams,
+    private readonly options: SpawnDriverOptions,
+  ) {
+    child.stdin.on("error", () => undefined); // EPIPE after the child died: reported through `exited`
+    child.stderr.setEncoding("utf8");
+    child.stderr.on("data", (chunk: string) => {
+      this.stderrTail = (this.stderrTail + chunk).slice(-DRIVER_STDERR_CHARACTERS_KEPT);
+    });
+    this.exited = new Promise((resolve) => {
+      child.on("close", (code, signal) => {
+        this.exitStatus = { code, signal };
+        this.failAll(`process exited (code ${code}, signal ${signal})`);
+        resolve(this.exitStatus);
+      });
+    });
+    this.ready = this.listen();
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  /** The last characters the process wrote to stderr (its log; redacted by the driver). */
+  stderr(): string {
+    return this.stderrTail;
+  }
+
+  auth(): Promise<DriverReply> {
+    return this.send("auth");
+  }
+  refresh(): Promise<DriverReply> {
+    return this.send("refresh");
+  }
+  unauthorized(): Promise<DriverReply> {
+    return this.send("unauthorized");
+  }
+  cached(): Promise<DriverReply> {
+    return this.send("cached");
+  }
+
+  async exit(): Promise<DriverExit> {
+    if (this.exitStatus === null) void this.send("exit");
+    const timeoutMs = this.options.exitTimeoutMs ?? DRIVER_EXIT_TIMEOUT_MS;
+    const timer = setTimeout(() => this.child.kill("SIGKILL"), timeoutMs);
+    try {
+      return await this.exited;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async kill(): Promise<DriverExit> {
+    if (this.exitStatus === null) this.child.kill("SIGKILL");
+    return this.exited;
+  }
+
+  /** Resolves with the ready line, or null when the process ended or timed out first. */
+  async waitReady(): Promise<DriverReady | null> {
+    const timeoutMs = this.options.readyTimeoutMs ?? DRIVER_READY_TIMEOUT_MS;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<null>((resolve) => {
+      timer = setTimeout(() => resolve(null), timeoutMs);
+    });
+    try {
+      return await Promise.race([this.ready, timeout, this.exited.then(() => null)]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async listen(): Promise<DriverReady | null> {
+    let resolveReady: (ready: DriverReady | null) => void = () => undefined;
+    const ready = new Promise<DriverReady | null>((resolve) => {
+      resolveReady = resolve;
+    });
+    const lines = createInterface({ input: this.child.stdout, crlfDelay: Number.POSITIVE_INFINITY });
+    lines.on("line", (line) => {
+      const message = parseLine(line);
+      if (message === null) return;
+      if (message.ready === true) resolveReady(message as unknown as DriverReady);
+      else if (typeof message.id === "number") this.settle(message.id, message as unknown as DriverReply);
+    });
+    lines.on("close", () => resolveReady(null));
+    return ready;
+  }
+
+  private send(cmd: DriverCommand): Promise<DriverReply> {
+    this.nextId += 1;
+    const id = this.nextId;
+    if (this.exitStatus !== null)
+      return Promise.resolve(transportFailure(id, "driver-exited", "process has exited"));
+    const timeoutMs = this.options.replyTimeoutMs ?? DRIVER_REPLY_TIMEOUT_MS;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        resolve(
+          transportFailure(
+            id,
+            "driver-timeout",
+            `no reply to ${cmd} within ${timeoutMs} ms (DRIVER_REPLY_TIMEOUT_MS)`,
+          ),
+        );
+      }, timeoutMs);
+      this.pending.set(id, { resolve, timer });
+      this.child.stdin.write(`${JSON.stringify({ id, cmd })}\n`);
+    });
+  }
+
+  private settle(id: number, reply: DriverReply): void {
+    const pending = this.pending.get(id);
+    if (pending === undefined) return;
+    this.pending.delete(id);
+    clearTimeout(pending.timer);
+    pending.resolve(reply);
+  }
+
+  private failAll(message: string): void {
+    for (const [id] of this.pending) this.settle(id, transportFailure(id, "driver-exited", message));
+  }
+}
+
+/** One stdout line as a JSON object; anything else (a stray log line) is ignored. */
+function parseLine(line: string): Record<string, unknown> | null {
+  try {
+    const json: unknown = JSON.parse(line);
+    return typeof json === "object" && json !== null && !Array.isArray(json)
+      ? (json as Record<string, unknown>)
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Spawns a driver and waits for its ready line. */
+export async function spawnDriver(options: SpawnDriverOptions): Promise<SpawnDriverResult> {
+  const [program, ...leading] = options.command ?? [process.execPath, defaultDriverScript()];
+  if (program === undefined) throw new Error("spawnDriver: empty command");
+  const environment: NodeJS.ProcessEnv = { ...(options.environment ?? process.env) };
+  if (options.tokenUrl !== undefined) environment[TOKEN_URL_OVERRIDE_VARIABLE] = options.tokenUrl;
+  const args = [...leading, "--home", options.home, "--variant", options.variant, "--name", options.name];
+  const child = spawn(program, args, { env: environment, stdio: ["pipe", "pipe", "pipe"] });
+  child.on("error", () => undefined); // spawn failures surface as a close without a ready line
+  const driver = new JsonLineDriver(options.name, child, options);
+  const ready = await driver.waitReady();
+  if (ready !== null) return { ok: true, driver };
+  await driver.kill();
+  const message = `${options.name} did not print its ready line`;
+  return { ok: false, error: { kind: "not-ready", message, stderr: driver.stderr() } };
+}

@@ -1,0 +1,71 @@
+/**
+ * The real Disk: auth.json on the file system.
+ * - in place, as Codex <= 0.139 (`OpenOptions::truncate(true).write(true).create(true).mode(0o600)`): the
+ *   file is emptied on open, then written; the mode applies only when the file is created; no fsync. A
+ *   concurrent reader can see an empty or partial file, which is the point of modelling it.
+ * - atomic, as Codex 0.171: write-file-atomic writes a temp file beside auth.json, fsyncs, sets mode 0600 and
+ *   renames it over auth.json (a new inode).
+ */
+import { open } from "node:fs/promises";
+import writeFileAtomic from "write-file-atomic";
+import {
+  formatAuthJson,
+  parseAuthJson,
+  readAuthJson,
+  type Snapshot,
+  snapshotsEqual,
+} from "../storage/index.js";
+import type { Disk, DiskWriteResult, WriteMode } from "./types.js";
+
+const OWNER_ONLY_MODE = 0o600;
+
+/** Asserts, right before writing, that the bytes read back as the same snapshot (a programmer error if not). */
+function checkedText(snapshot: Snapshot, file: string): string {
+  const text = formatAuthJson(snapshot);
+  const parsed = parseAuthJson(text, file);
+  if (!parsed.ok || !snapshotsEqual(parsed.snapshot, snapshot)) {
+    throw new Error(
+      `snapshot for ${file} does not survive formatting: ${parsed.ok ? "changed" : parsed.error.message}`,
+    );
+  }
+  return text;
+}
+
+async function writeInPlace(file: string, text: string): Promise<void> {
+  const handle = await open(file, "w", OWNER_ONLY_MODE);
+  try {
+    await handle.writeFile(text, "utf8");
+  } finally {
+    await handle.close();
+  }
+}
+
+async function writeAtomic(file: string, text: string): Promise<void> {
+  await writeFileAtomic(file, text, { mode: OWNER_ONLY_MODE, fsync: true });
+}
+
+export async function writeAuthJson(
+  file: string,
+  snapshot: Snapshot,
+  mode: WriteMode,
+): Promise<DiskWriteResult> {
+  const text = checkedText(snapshot, file);
+  try {
+    await (mode === "atomic" ? writeAtomic(file, text) : writeInPlace(file, text));
+    return { ok: true };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? "unknown error";
+    return {
+      ok: false,
+      error: { kind: "write-failed", file, message: `auth.json cannot be written ${mode} (${code})` },
+    };
+  }
+}
+
+export function createFileDisk(file: string): Disk {
+  return {
+    file,
+    read: () => readAuthJson(file),
+    write: (snapshot, mode) => writeAuthJson(file, snapshot, mode),
+  };
+}

@@ -1,0 +1,79 @@
+/**
+ * The ports an AuthManager does I/O through. Each call is one step of docs/protocol.md and returns a Promise,
+ * so a test harness can wrap any port and hold each call until a scheduler releases it; the manager's
+ * decisions never look at which adapter is behind a port.
+ *
+ * Operating errors are typed results; an adapter throws only for programmer errors.
+ */
+import type { RefreshedTokens, Snapshot, SnapshotResult } from "../storage/index.js";
+
+/** "in-place": open with truncate, write (Codex <= 0.139). "atomic": temp file, fsync, rename, mode 0600. */
+export type WriteMode = "in-place" | "atomic";
+
+export interface DiskWriteError {
+  kind: "write-failed";
+  file: string;
+  message: string;
+}
+export type DiskWriteResult = { ok: true } | { ok: false; error: DiskWriteError };
+
+/** One auth.json. */
+export interface Disk {
+  /** The path of auth.json, used to name the file in messages. */
+  readonly file: string;
+  read(): Promise<SnapshotResult>;
+  write(snapshot: Snapshot, mode: WriteMode): Promise<DiskWriteResult>;
+}
+
+/** Codex's `RefreshTokenFailedReason`: expired, reused (Exhausted), invalidated (Revoked), anything else. */
+export type PermanentReason = "expired" | "exhausted" | "revoked" | "other";
+
+/** Why a refresh failed without the server rejecting the token: retrying later may succeed. */
+export type TransientCause = "network" | "timeout" | "decode" | "status";
+
+export type RefreshFailure =
+  | { kind: "permanent"; reason: PermanentReason; status: number; code: string | null; message: string }
+  | { kind: "transient"; cause: TransientCause; status: number | null; message: string };
+
+export type RefreshResult =
+  | { ok: true; status: number; tokens: RefreshedTokens }
+  | { ok: false; failure: RefreshFailure };
+
+/** POST /oauth/token with one refresh token. */
+export interface TokenEndpoint {
+  refresh(refreshToken: string): Promise<RefreshResult>;
+}
+
+export type LockErrorKind =
+  | "busy" // still held by someone else after the bounded retries
+  | "failed" // an I/O error (for example the directory does not exist)
+  | "not-held" // release without a matching acquire
+  | "compromised"; // the lock was lost while held (stale and reclaimed, or its directory removed)
+
+export interface LockError {
+  kind: LockErrorKind;
+  message: string;
+}
+export type LockResult = { ok: true } | { ok: false; error: LockError };
+
+/** The cross-process lock on auth.json. One instance per manager: it remembers what it holds. */
+export interface Lock {
+  acquire(): Promise<LockResult>;
+  release(): Promise<LockResult>;
+}
+
+/**
+ * Time as an input. Unlike the other ports this is synchronous on purpose: reading the clock is not a step
+ * of the protocol (no model event), so a scheduler has nothing to hold; tests control time with a fake
+ * clock instead, as raft takes time through `Tick()`.
+ */
+export interface Clock {
+  nowMs(): number;
+}
+
+export interface AuthPorts {
+  disk: Disk;
+  tokenEndpoint: TokenEndpoint;
+  lock: Lock;
+  clock: Clock;
+}

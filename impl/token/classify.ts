@@ -1,0 +1,97 @@
+/**
+ * Codex's classification of a token endpoint answer (codex-rs `classify_refresh_token_failure`, 0.117-0.135):
+ * - 2xx: a JSON object `{id_token?, access_token?, refresh_token?}`; anything else is a decode failure.
+ * - 401: permanent. The code comes from `{"error":{"code":X}}`, `{"error":"X"}` or `{"code":X}`, lower-cased:
+ *   refresh_token_expired -> expired, refresh_token_reused -> exhausted, refresh_token_invalidated -> revoked,
+ *   anything else (or none) -> other.
+ * - any other status: transient. (From 0.136 a known code is permanent on any status; not mirrored here.)
+ * Messages name status and code only: a response body may hold tokens and is never echoed.
+ */
+import { REFRESH_ERROR_CODES } from "../../model/vocabulary.js";
+import type { PermanentReason, RefreshResult } from "../ports/types.js";
+import { parseIdToken, type RefreshedTokens } from "../storage/index.js";
+
+const UNAUTHORIZED_STATUS = 401;
+
+const REASON_BY_CODE: Record<string, PermanentReason> = {
+  [REFRESH_ERROR_CODES.expired]: "expired",
+  [REFRESH_ERROR_CODES.reused]: "exhausted",
+  [REFRESH_ERROR_CODES.invalidated]: "revoked",
+};
+
+/** A user-facing message per permanent reason (paraphrasing Codex's). */
+const PERMANENT_MESSAGES: Record<PermanentReason, string> = {
+  expired: "Your refresh token has expired. Please log out and sign in again.",
+  exhausted:
+    "Your refresh token has already been used to generate a new access token. Please try signing in again.",
+  revoked: "Your refresh token was revoked. Please log out and sign in again.",
+  other: "Your access token could not be refreshed. Please log out and sign in again.",
+};
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+export function extractErrorCode(body: string): string | null {
+  const json = parseJson(body);
+  if (!isObject(json)) return null;
+  const { error, code } = json;
+  if (isObject(error) && typeof error.code === "string") return error.code.toLowerCase();
+  if (typeof error === "string") return error.toLowerCase();
+  if (typeof code === "string") return code.toLowerCase();
+  return null;
+}
+
+function decodeFailure(status: number, problem: string): RefreshResult {
+  return {
+    ok: false,
+    failure: { kind: "transient", cause: "decode", status, message: `HTTP ${status}: ${problem}` },
+  };
+}
+
+type OptionalField = { ok: true; value: string | undefined } | { ok: false };
+
+function optionalString(object: Record<string, unknown>, key: string): OptionalField {
+  const value = object[key];
+  if (value === undefined || value === null) return { ok: true, value: undefined };
+  return typeof value === "string" ? { ok: true, value } : { ok: false };
+}
+
+function decodeTokens(status: number, body: string): RefreshResult {
+  const json = parseJson(body);
+  if (!isObject(json)) return decodeFailure(status, "response is not a JSON object");
+  const idToken = optionalString(json, "id_token");
+  const accessToken = optionalString(json, "access_token");
+  const refreshToken = optionalString(json, "refresh_token");
+  if (!idToken.ok || !accessToken.ok || !refreshToken.ok)
+    return decodeFailure(status, "a token is not a string");
+  const tokens: RefreshedTokens = {};
+  if (idToken.value !== undefined) {
+    const parsed = parseIdToken(idToken.value);
+    if (!parsed.ok) return decodeFailure(status, `id_token is not a valid JWT: ${parsed.problem}`);
+    tokens.idToken = parsed.idToken;
+  }
+  if (accessToken.value !== undefined) tokens.accessToken = accessToken.value;
+  if (refreshToken.value !== undefined) tokens.refreshToken = refreshToken.value;
+  return { ok: true, status, tokens };
+}
+
+export function classifyResponse(status: number, body: string): RefreshResult {
+  if (status >= 200 && status < 300) return decodeTokens(status, body);
+  if (status === UNAUTHORIZED_STATUS) {
+    const code = extractErrorCode(body);
+    const reason = (code !== null ? REASON_BY_CODE[code] : undefined) ?? "other";
+    const message = `HTTP 401 ${code ?? "(no code)"}: ${PERMANENT_MESSAGES[reason]}`;
+    return { ok: false, failure: { kind: "permanent", reason, status, code, message } };
+  }
+  const message = `HTTP ${status} from the token endpoint`;
+  return { ok: false, failure: { kind: "transient", cause: "status", status, message } };
+}

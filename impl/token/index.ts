@@ -1,0 +1,15 @@
+/** The token client: Codex's refresh request, its error classification, and the undici adapter. */
+export { classifyResponse, extractErrorCode } from "./classify.js";
+export {
+  createTokenClient,
+  REFRESH_TIMEOUT_MS,
+  RESPONSE_BYTES_MAX,
+  type TokenClientOptions,
+} from "./client.js";
+export {
+  type Environment,
+  refreshRequestBody,
+  TOKEN_URL_DEFAULT,
+  TOKEN_URL_OVERRIDE_VARIABLE,
+  tokenUrl,
+} from "./request.js";
