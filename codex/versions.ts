@@ -37,7 +37,7 @@ function release(text: string): CodexVersion {
 }
 
 /**
- * Which variant a release mirrors. The ranges come from the releases actually run (codex/VERSIONS.md):
+ * Which variant a release mirrors. The ranges come from the releases actually run (docs/codex-versions.md):
  * 0.140-0.170 have not been observed yet, so they map to no variant rather than to a guess.
  */
 const VARIANT_RANGES: readonly { from: CodexVersion; to: CodexVersion | null; variant: Variant }[] = [

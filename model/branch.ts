@@ -54,7 +54,11 @@ export interface TransitionTable {
 }
 
 /** Finds the branch a process takes for an event, or undefined when the event is not enabled. */
-export function enabledBranch(branches: Branch[] | undefined, data: ModelData, process: number): Branch | undefined {
+export function enabledBranch(
+  branches: Branch[] | undefined,
+  data: ModelData,
+  process: number,
+): Branch | undefined {
   if (!branches) return undefined;
   for (const branch of branches) {
     if (!branch.guard || branch.guard(data, process)) return branch;

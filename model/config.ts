@@ -58,7 +58,9 @@ export function makeConfig(input: ConfigInput): ModelConfig {
   if (!isVariant(input.variant)) throw new RangeError(`config.variant: unknown variant '${input.variant}'`);
   const processes = input.processes ?? 2;
   if (!Number.isInteger(processes) || processes < PROCESSES_MIN || processes > PROCESSES_MAX) {
-    throw new RangeError(`config.processes: ${processes} is not an integer in [${PROCESSES_MIN}, ${PROCESSES_MAX}]`);
+    throw new RangeError(
+      `config.processes: ${processes} is not an integer in [${PROCESSES_MIN}, ${PROCESSES_MAX}]`,
+    );
   }
   const faultsMax = input.faultsMax ?? 1;
   if (!Number.isInteger(faultsMax) || faultsMax < 1 || faultsMax > FAULTS_MAX_LIMIT) {
@@ -73,7 +75,9 @@ export function makeConfig(input: ConfigInput): ModelConfig {
       throw new RangeError(`config.faults: 'tornWrite' needs an in-place writer, not '${input.variant}'`);
     }
     if (fault === "stall" && !usesFileLock(input.variant)) {
-      throw new RangeError(`config.faults: 'stall' needs a file lock, which '${input.variant}' does not take`);
+      throw new RangeError(
+        `config.faults: 'stall' needs a file lock, which '${input.variant}' does not take`,
+      );
     }
     if (!faults.includes(fault as Fault)) faults.push(fault as Fault);
   }
@@ -104,7 +108,9 @@ export function configName(config: ModelConfig): string {
     .join("+");
   const budget = config.faultsMax === 1 ? "" : `/x${config.faultsMax}`;
   const calls =
-    config.calls.length === CALL_EVENTS.length ? "" : `/${config.calls.map((call) => call.slice(4).toLowerCase()).join("+")}`;
+    config.calls.length === CALL_EVENTS.length
+      ? ""
+      : `/${config.calls.map((call) => call.slice(4).toLowerCase()).join("+")}`;
   const overlap = config.overlap ? "" : "/sequential";
   return `${config.variant}/N${config.processes}/${faults}${server ? `/${server}` : ""}${calls}${overlap}${budget}`;
 }

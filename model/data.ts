@@ -134,7 +134,12 @@ export function readableDisk(data: ModelData): Snapshot | null {
 }
 
 /** Would the server accept this refresh token right now? */
-export function serverAccepts(data: ModelData, family: Account, generation: number, graceWindow: boolean): boolean {
+export function serverAccepts(
+  data: ModelData,
+  family: Account,
+  generation: number,
+  graceWindow: boolean,
+): boolean {
   const record = data.families[family];
   if (record.revoked || generation === 0) return false;
   return generation === record.current || (graceWindow && generation === record.previous);
@@ -179,8 +184,10 @@ function usedGenerations(data: ModelData): number[] {
 }
 
 function renameGenerations(data: ModelData, sorted: number[]): void {
-  const rank = new Map<number, number>([[0, 0]]);
-  sorted.forEach((generation, index) => rank.set(generation, index + 1));
+  const rank = new Map<number, number>([
+    [0, 0],
+    ...sorted.map((generation, index) => [generation, index + 1] as const),
+  ]);
   const rename = (generation: number): number => rank.get(generation) ?? 0;
   const renameSnapshot = (snapshot: Snapshot): Snapshot =>
     snapshot.generation === 0 ? snapshot : { ...snapshot, generation: rename(snapshot.generation) };

@@ -19,7 +19,11 @@ function callTargets(variant: Variant): Record<CallEvent, Location> {
     case "persist-locked":
       return { callAuth: "reload", callRefresh: "reload", callUnauthorized: "reload" };
     case "locked":
-      return { callAuth: "lockForRefresh", callRefresh: "lockForRefresh", callUnauthorized: "lockForRefresh" };
+      return {
+        callAuth: "lockForRefresh",
+        callRefresh: "lockForRefresh",
+        callUnauthorized: "lockForRefresh",
+      };
   }
 }
 
@@ -52,8 +56,16 @@ function idle(config: ModelConfig, isIdleWorld: (data: ModelData) => boolean): E
  * not overlap); the explorer and the machine each supply it from their own view of locations.
  */
 export function buildTable(config: ModelConfig, othersIdle: (data: ModelData) => boolean): TransitionTable {
-  const locations = Object.fromEntries(LOCATIONS.map((location) => [location, {}])) as Record<Location, EventBranches>;
-  const afterSuccess: Location = config.variant === "locked" ? "writeUnderLock" : config.variant === "persist-locked" ? "lockForSave" : "persistRead";
+  const locations = Object.fromEntries(LOCATIONS.map((location) => [location, {}])) as Record<
+    Location,
+    EventBranches
+  >;
+  const afterSuccess: Location =
+    config.variant === "locked"
+      ? "writeUnderLock"
+      : config.variant === "persist-locked"
+        ? "lockForSave"
+        : "persistRead";
   const afterFailure: Location = config.variant === "locked" ? "releaseAndReturn" : "idle";
   const { post, receive } = postAndReceive(config, afterSuccess, afterFailure);
   locations.idle = idle(config, othersIdle);

@@ -88,7 +88,11 @@ export function explore(config: ModelConfig, options: ExploreOptions = {}): Expl
   const edges: EdgeList = makeEdgeList();
   let transitions = 0;
 
-  const admit = (state: ExplorerState, parent: number, step: { event: EventName; process: number } | null) => {
+  const admit = (
+    state: ExplorerState,
+    parent: number,
+    step: { event: EventName; process: number } | null,
+  ) => {
     const canonical = canonicalKey(state, symmetry);
     const known = index.get(canonical.key);
     if (known !== undefined) return known;
@@ -125,7 +129,12 @@ export function explore(config: ModelConfig, options: ExploreOptions = {}): Expl
       const label = { event: step.event, process: step.process };
       for (const invariant of brokenBy(state, step)) {
         if (!violations.has(invariant)) {
-          violations.set(invariant, { invariant, stateIndex: cursor, step: label, length: (depths[cursor] as number) + 1 });
+          violations.set(invariant, {
+            invariant,
+            stateIndex: cursor,
+            step: label,
+            length: (depths[cursor] as number) + 1,
+          });
         }
       }
       const target = admit(step.next, cursor, label);

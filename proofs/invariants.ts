@@ -32,7 +32,8 @@ export function brokenBy(before: ExplorerState, step: Step): InvariantName[] {
   if (step.signal === "staleSend") broken.push("NoStaleRefreshSent");
   if (diskRegressed(before.data, step.raw)) broken.push("DiskNeverRegresses");
   if (accountMixed(step.raw)) broken.push("AccountNeverMixed");
-  if (step.signal === "loggedOut" && stillLoggedIn(before.data, step.process)) broken.push("NoSpuriousLogout");
+  if (step.signal === "loggedOut" && stillLoggedIn(before.data, step.process))
+    broken.push("NoSpuriousLogout");
   return broken;
 }
 
@@ -75,7 +76,8 @@ export function converged(state: ExplorerState, graceWindow: boolean): boolean {
   if (disk.status === DISK_TORN) return false;
   if (disk.status === DISK_OK && !accepted(disk.snapshot)) return false;
   return data.processes.every((process) => {
-    const loggedOutByUser = disk.status === DISK_ABSENT || disk.snapshot.accountId !== process.cache.accountId;
+    const loggedOutByUser =
+      disk.status === DISK_ABSENT || disk.snapshot.accountId !== process.cache.accountId;
     return loggedOutByUser || (!process.poisoned && accepted(process.cache));
   });
 }

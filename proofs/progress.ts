@@ -40,10 +40,17 @@ export function makeEdgeList(): EdgeList {
 }
 
 /** Marks every state that can reach a goal state along the given (fault-free) edges. */
-function reach(stateCount: number, from: Int32Array, to: Int32Array, goal: (id: number) => boolean): Uint8Array {
+function reach(
+  stateCount: number,
+  from: Int32Array,
+  to: Int32Array,
+  goal: (id: number) => boolean,
+): Uint8Array {
   const incomingCount = new Int32Array(stateCount + 1);
-  for (let edge = 0; edge < to.length; edge++) incomingCount[(to[edge] as number) + 1] = (incomingCount[(to[edge] as number) + 1] as number) + 1;
-  for (let id = 0; id < stateCount; id++) incomingCount[id + 1] = (incomingCount[id + 1] as number) + (incomingCount[id] as number);
+  for (let edge = 0; edge < to.length; edge++)
+    incomingCount[(to[edge] as number) + 1] = (incomingCount[(to[edge] as number) + 1] as number) + 1;
+  for (let id = 0; id < stateCount; id++)
+    incomingCount[id + 1] = (incomingCount[id + 1] as number) + (incomingCount[id] as number);
   const sources = new Int32Array(to.length);
   const fill = incomingCount.slice(0, stateCount);
   for (let edge = 0; edge < to.length; edge++) {
@@ -80,7 +87,11 @@ export interface ProgressViolation {
   step: null;
 }
 
-export function checkProgress(states: ExplorerState[], edges: EdgeList, graceWindow: boolean): ProgressViolation[] {
+export function checkProgress(
+  states: ExplorerState[],
+  edges: EdgeList,
+  graceWindow: boolean,
+): ProgressViolation[] {
   const goals: [InvariantName, (state: ExplorerState) => boolean][] = [
     ["NoDeadlock", quiescent],
     ["Converges", (state) => converged(state, graceWindow)],

@@ -3,8 +3,9 @@
  * diagram, and a JSON trace. Tokens get stable names (R0, R1, ... for account A; B.R0, ... for B) although
  * the explorer renames generations after every step.
  */
-import { ACCOUNT_NAMES, generationRanks, type ModelData, type Snapshot } from "../model/data.js";
+
 import { configName } from "../model/config.js";
+import { ACCOUNT_NAMES, generationRanks, type ModelData, type Snapshot } from "../model/data.js";
 import { INVARIANT_STATEMENTS } from "./invariants.js";
 import { processName, type Trace, type TraceStep } from "./trace.js";
 
@@ -44,7 +45,11 @@ function tokenName(names: Map<number, string>, snapshot: Snapshot): string {
 
 function describeData(data: ModelData, names: Map<number, string>): string {
   const disk =
-    data.disk.status === 0 ? "absent" : data.disk.status === 2 ? `torn (writing ${tokenName(names, data.disk.snapshot)})` : tokenName(names, data.disk.snapshot);
+    data.disk.status === 0
+      ? "absent"
+      : data.disk.status === 2
+        ? `torn (writing ${tokenName(names, data.disk.snapshot)})`
+        : tokenName(names, data.disk.snapshot);
   const account = data.disk.status === 1 ? ` account_id=${ACCOUNT_NAMES[data.disk.snapshot.accountId]}` : "";
   const server = [1, 2]
     .filter((family) => data.families[family as 1 | 2].current !== 0)
@@ -82,7 +87,8 @@ export function explainTrace(trace: Trace): string {
   trace.steps.forEach((step, index) => {
     lines.push(stepLine(step, names[index - 1] ?? new Map([[1, "R0"]]), names[index] as Map<number, string>));
   });
-  if (trace.stuckAt) lines.push(`From here no fault-free continuation reaches the goal of ${trace.invariant}.`);
+  if (trace.stuckAt)
+    lines.push(`From here no fault-free continuation reaches the goal of ${trace.invariant}.`);
   return lines.join("\n");
 }
 
@@ -96,7 +102,8 @@ export function seedLog(trace: Trace): string {
     const before = names[index - 1] ?? new Map([[1, "R0"]]);
     const token = tokenName(before, process?.cache ?? { accountId: 0, family: 0, generation: 0 });
     const response = step.raw.processes[processIndexOf(step.actor)]?.response;
-    const verdict = step.event === "serverError" ? "500" : response === 1 ? "200" : "401 refresh_token_reused";
+    const verdict =
+      step.event === "serverError" ? "500" : response === 1 ? "200" : "401 refresh_token_reused";
     lines.push(`POST /oauth/token refresh_token=${token} (${step.actor}) -> ${verdict}`);
   });
   const first = trace.steps[0]?.before.data;
@@ -105,8 +112,12 @@ export function seedLog(trace: Trace): string {
   if (first && last) {
     last.after.data.processes.forEach((process, index) => {
       const name = processName(index);
-      lines.push(`${name}:cached_before=${tokenName(new Map([[1, "R0"]]), first.processes[index]?.cache ?? process.cache)}`);
-      lines.push(`${name}:cached_after=${tokenName(lastNames, process.cache)}${process.poisoned ? " (poisoned)" : ""}`);
+      lines.push(
+        `${name}:cached_before=${tokenName(new Map([[1, "R0"]]), first.processes[index]?.cache ?? process.cache)}`,
+      );
+      lines.push(
+        `${name}:cached_after=${tokenName(lastNames, process.cache)}${process.poisoned ? " (poisoned)" : ""}`,
+      );
     });
   }
   return lines.join("\n");
@@ -116,7 +127,12 @@ export function seedLog(trace: Trace): string {
 export function mermaid(trace: Trace): string {
   const names = stableNames(trace);
   const actors = Array.from({ length: trace.config.processes }, (_, index) => processName(index));
-  const lines = ["sequenceDiagram", ...actors.map((actor) => `  participant ${actor}`), "  participant Disk as auth.json", "  participant Server as token endpoint"];
+  const lines = [
+    "sequenceDiagram",
+    ...actors.map((actor) => `  participant ${actor}`),
+    "  participant Disk as auth.json",
+    "  participant Server as token endpoint",
+  ];
   trace.steps.forEach((step, index) => {
     const before = names[index - 1] ?? new Map([[1, "R0"]]);
     const after = names[index] as Map<number, string>;
@@ -126,7 +142,9 @@ export function mermaid(trace: Trace): string {
     switch (step.event) {
       case "sendRefresh":
       case "serverError":
-        lines.push(`  ${actor}->>Server: ${text} refresh_token=${tokenName(before, process?.cache ?? { accountId: 0, family: 0, generation: 0 })}`);
+        lines.push(
+          `  ${actor}->>Server: ${text} refresh_token=${tokenName(before, process?.cache ?? { accountId: 0, family: 0, generation: 0 })}`,
+        );
         break;
       case "readDisk":
       case "writeDisk":

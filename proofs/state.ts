@@ -26,7 +26,9 @@ function processKey(location: Location, process: ProcessData): string {
 }
 
 function worldKey(data: ModelData): string {
-  const families = data.families.map((family) => `${family.current}.${family.previous}${family.revoked ? "r" : ""}`);
+  const families = data.families.map(
+    (family) => `${family.current}.${family.previous}${family.revoked ? "r" : ""}`,
+  );
   const used = data.faultsUsed;
   return `${data.disk.status}${snapshotKey(data.disk.snapshot)}|${families.join(",")}|${data.staleBelow}${data.orphanedLock ? "o" : ""}|${used.crash}${used.lostResponse}${used.transient}${used.login}${used.logout}${used.stall}`;
 }
@@ -46,9 +48,14 @@ export interface Canonical {
 }
 
 export function canonicalKey(state: ExplorerState, symmetry: boolean): Canonical {
-  const keys = state.data.processes.map((process, index) => processKey(state.locations[index] as Location, process));
+  const keys = state.data.processes.map((process, index) =>
+    processKey(state.locations[index] as Location, process),
+  );
   const order = keys.map((_, index) => index);
-  if (symmetry) order.sort((left, right) => ((keys[left] as string) < (keys[right] as string) ? -1 : keys[left] === keys[right] ? 0 : 1));
+  if (symmetry)
+    order.sort((left, right) =>
+      (keys[left] as string) < (keys[right] as string) ? -1 : keys[left] === keys[right] ? 0 : 1,
+    );
   return { key: `${order.map((index) => keys[index]).join(";")}#${worldKey(state.data)}`, order };
 }
 

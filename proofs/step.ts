@@ -33,9 +33,11 @@ export function makeStepper(config: ModelConfig): Stepper {
   // Calls that may not overlap need every process idle or down; the table asks through this view.
   let current: ExplorerState | undefined;
   const othersIdle = () =>
-    current === undefined || current.locations.every((location) => location === "idle" || location === "down");
+    current === undefined ||
+    current.locations.every((location) => location === "idle" || location === "down");
   const table = buildTable(config, othersIdle);
-  const processEvents = (location: Location) => Object.entries(table.locations[location]) as [EventName, Branch[]][];
+  const processEvents = (location: Location) =>
+    Object.entries(table.locations[location]) as [EventName, Branch[]][];
   const anywhereEvents = Object.entries(table.anywhere) as [EventName, Branch[]][];
   const worldEvents = Object.entries(table.world) as [EventName, Branch[]][];
 
@@ -48,7 +50,15 @@ export function makeStepper(config: ModelConfig): Stepper {
       locations = [...state.locations];
       locations[process] = branch.target;
     }
-    return { event, process, branch, fault: branch.fault === true, signal, raw: data, next: { locations, data: next } };
+    return {
+      event,
+      process,
+      branch,
+      fault: branch.fault === true,
+      signal,
+      raw: data,
+      next: { locations, data: next },
+    };
   }
 
   function successors(state: ExplorerState): Step[] {

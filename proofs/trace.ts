@@ -60,7 +60,8 @@ function replayOne(
   const match = candidates.find(
     (step) => wantKey === null || canonicalKey(step.next, exploration.symmetry).key === wantKey,
   );
-  if (!match) throw new Error(`trace replay: ${want.event} of ${processName(process)} not found (explorer bug)`);
+  if (!match)
+    throw new Error(`trace replay: ${want.event} of ${processName(process)} not found (explorer bug)`);
   return match;
 }
 
@@ -84,7 +85,14 @@ export function traceOf(exploration: Exploration, violation: Violation): Trace {
     concrete = step.next;
   };
   for (const id of pathTo(exploration, violation.stateIndex)) {
-    record(replayOne(exploration, concrete, exploration.parentSteps[id] as Violation["step"] & object, exploration.keys[id] as string));
+    record(
+      replayOne(
+        exploration,
+        concrete,
+        exploration.parentSteps[id] as Violation["step"] & object,
+        exploration.keys[id] as string,
+      ),
+    );
   }
   const stuckAt = violation.step === null ? concrete : null;
   if (violation.step) record(replayOne(exploration, concrete, violation.step, null));

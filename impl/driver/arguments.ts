@@ -11,7 +11,7 @@ export const DRIVER_USAGE = [
   "  --name <label>  names this process in replies and traces (default: <variant>-<pid>)",
   "",
   "The token endpoint is $CODEX_REFRESH_TOKEN_URL_OVERRIDE (default https://auth.openai.com/oauth/token).",
-  "Speaks JSON lines on stdin/stdout; see impl/driver/PROTOCOL.md.",
+  "Speaks JSON lines on stdin/stdout; see docs/driver-protocol.md.",
 ].join("\n");
 
 export interface DriverArguments {

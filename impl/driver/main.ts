@@ -2,7 +2,7 @@
 /**
  * The driver program: ONE AuthManager in this OS process, with real adapters (auth.json in --home,
  * proper-lockfile, undici to $CODEX_REFRESH_TOKEN_URL_OVERRIDE), answering JSON-line commands on stdin.
- * Prints one ready line after loading auth.json; bad arguments exit 2. Protocol: PROTOCOL.md.
+ * Prints one ready line after loading auth.json; bad arguments exit 2. Protocol: docs/driver-protocol.md.
  */
 import { AuthManager } from "../manager/auth-manager.js";
 import { createRealPorts } from "../ports/real.js";

@@ -1,5 +1,5 @@
 /**
- * The driver's JSON-line protocol (PROTOCOL.md): one request per stdin line, one reply per stdout line,
+ * The driver's JSON-line protocol (docs/driver-protocol.md): one request per stdin line, one reply per stdout line,
  * matched by id. Shared by the driver program and its client.
  */
 
@@ -28,7 +28,7 @@ export interface DriverTraceEvent {
 }
 
 export interface DriverError {
-  /** A manager error kind, "bad-request" from the driver, or "driver-*" from the client (PROTOCOL.md). */
+  /** A manager error kind, "bad-request" from the driver, or "driver-*" from the client (docs/driver-protocol.md). */
   kind: string;
   reason?: string;
   message: string;

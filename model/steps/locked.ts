@@ -4,13 +4,20 @@
  */
 import type { EventBranches, Location } from "../branch.js";
 import { DISK_OK, isStale, NO_SNAPSHOT, readableDisk } from "../data.js";
-import { adoptDisk, diskDiffers, lockIsFree, processAt, reloadSkips } from "./shared.js";
 import { releaseLockBranch, takeLock } from "./refresh.js";
+import { adoptDisk, diskDiffers, lockIsFree, processAt, reloadSkips } from "./shared.js";
 
 export function lockedRefresh(): Partial<Record<Location, EventBranches>> {
   return {
     lockForRefresh: {
-      acquireLock: [{ label: "take the cross-process lock", guard: lockIsFree, target: "rereadUnderLock", update: takeLock }],
+      acquireLock: [
+        {
+          label: "take the cross-process lock",
+          guard: lockIsFree,
+          target: "rereadUnderLock",
+          update: takeLock,
+        },
+      ],
     },
     rereadUnderLock: {
       readDisk: [
@@ -22,7 +29,8 @@ export function lockedRefresh(): Partial<Record<Location, EventBranches>> {
         },
         {
           label: "another process saved a fresh token: adopt it, no network",
-          guard: (data, process) => diskDiffers(data, process) && !isStale(data, readableDisk(data) ?? NO_SNAPSHOT),
+          guard: (data, process) =>
+            diskDiffers(data, process) && !isStale(data, readableDisk(data) ?? NO_SNAPSHOT),
           target: "releaseAndReturn",
           update: adoptDisk,
         },

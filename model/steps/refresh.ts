@@ -88,7 +88,9 @@ export function postAndReceive(config: ModelConfig, afterSuccess: Location, afte
         },
       },
       {
-        label: poisons ? "401 permanent: poison the cached snapshot" : "401 permanent: log it, keep the stale cache",
+        label: poisons
+          ? "401 permanent: poison the cached snapshot"
+          : "401 permanent: log it, keep the stale cache",
         guard: (data, process) => processAt(data, process).response === RESPONSE_PERMANENT,
         target: afterFailure,
         update: (data, process) => {
@@ -113,7 +115,8 @@ export function postAndReceive(config: ModelConfig, afterSuccess: Location, afte
       {
         label: "the server rotated but the response is lost (the client sees a network error)",
         guard: (data, process) =>
-          processAt(data, process).response === RESPONSE_OK && data.faultsUsed.lostResponse < config.faultsMax,
+          processAt(data, process).response === RESPONSE_OK &&
+          data.faultsUsed.lostResponse < config.faultsMax,
         update: (data, process) => {
           const record = processAt(data, process);
           record.response = RESPONSE_TRANSIENT;
@@ -198,7 +201,9 @@ export function persist(config: ModelConfig): Partial<Record<Location, EventBran
   }
   if (locked) {
     table.lockForSave = {
-      acquireLock: [{ label: "take the file lock to save", guard: lockIsFree, target: "persistRead", update: takeLock }],
+      acquireLock: [
+        { label: "take the file lock to save", guard: lockIsFree, target: "persistRead", update: takeLock },
+      ],
     };
     table.releaseAfterSave = { releaseLock: [releaseLockBranch("persistReload")] };
   }

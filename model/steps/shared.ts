@@ -2,6 +2,8 @@
  * Updates and predicates shared by every design: the server's verdict on a POST, what a read of auth.json
  * yields, and small helpers over one process's data.
  */
+
+import type { Signal } from "../branch.js";
 import type { ModelConfig } from "../config.js";
 import {
   isStale,
@@ -16,7 +18,6 @@ import {
   sameSnapshot,
   serverAccepts,
 } from "../data.js";
-import type { Signal } from "../branch.js";
 
 export function processAt(data: ModelData, process: number) {
   const record = data.processes[process];
@@ -81,7 +82,11 @@ export function sendCachedToken(config: ModelConfig, data: ModelData, process: n
 }
 
 /** A 500/429 answer: the server looked at nothing and rotated nothing, but it did receive the token. */
-export function sendIntoServerError(config: ModelConfig, data: ModelData, process: number): Signal | undefined {
+export function sendIntoServerError(
+  config: ModelConfig,
+  data: ModelData,
+  process: number,
+): Signal | undefined {
   const record = processAt(data, process);
   const { family, generation } = record.cache;
   record.response = RESPONSE_TRANSIENT;

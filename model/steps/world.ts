@@ -43,7 +43,9 @@ export function crashAnywhere(config: ModelConfig): EventBranches {
 
 /** A dead process restarts with a fresh load of auth.json. */
 export function whileDown(): EventBranches {
-  return { restart: [{ label: "start again: load auth.json into a fresh cache", target: "idle", update: adoptDisk }] };
+  return {
+    restart: [{ label: "start again: load auth.json into a fresh cache", target: "idle", update: adoptDisk }],
+  };
 }
 
 /** A live holder stalls past the lock's stale time: its lock is reclaimed while it carries on unaware. */
@@ -53,7 +55,8 @@ export function stallAnywhere(config: ModelConfig): EventBranches {
     expireLock: [
       {
         label: "the holder stalls past the stale time; its lock is reclaimed while it carries on",
-        guard: (data, process) => processAt(data, process).holdsLock && data.faultsUsed.stall < config.faultsMax,
+        guard: (data, process) =>
+          processAt(data, process).holdsLock && data.faultsUsed.stall < config.faultsMax,
         update: (data, process) => {
           data.faultsUsed.stall += 1;
           return dropLock(data, process);
@@ -107,7 +110,10 @@ export function worldEvents(config: ModelConfig): EventBranches {
         update: (data) => {
           const minted = newestGeneration(data) + 1;
           data.families[ACCOUNT_B] = { current: minted, previous: 0, revoked: false };
-          data.disk = { status: DISK_OK, snapshot: { accountId: ACCOUNT_B, family: ACCOUNT_B, generation: minted } };
+          data.disk = {
+            status: DISK_OK,
+            snapshot: { accountId: ACCOUNT_B, family: ACCOUNT_B, generation: minted },
+          };
           data.faultsUsed.login += 1;
           return undefined;
         },
@@ -134,4 +140,3 @@ export function worldEvents(config: ModelConfig): EventBranches {
   }
   return table;
 }
-

@@ -1,0 +1,98 @@
+/**
+ * Runs theorems and compares each verdict with what theorems.json pins.
+ */
+import { readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { INVARIANTS, type InvariantName } from "../model/vocabulary.js";
+import { type Exploration, type ExploreOptions, explore } from "./explorer.js";
+import type { PinnedTheorem, PinnedTheorems, Theorem } from "./theorems.js";
+
+/** theorems.json sits in the source tree (proofs/), also when running from dist/proofs/. */
+export function pinnedPath(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const fromDist = join(here, "..", "..", "proofs", "theorems.json");
+  return here.includes(`${join("dist", "proofs")}`) ? fromDist : join(here, "theorems.json");
+}
+
+export function loadPinned(path = pinnedPath()): PinnedTheorems {
+  try {
+    return JSON.parse(readFileSync(path, "utf8")) as PinnedTheorems;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return {};
+    throw new Error(`${path}: cannot read pinned theorems: ${(error as Error).message}`);
+  }
+}
+
+export function savePinned(pinned: PinnedTheorems, path = pinnedPath()): void {
+  const sorted = Object.fromEntries(
+    Object.entries(pinned).sort(([left], [right]) => left.localeCompare(right)),
+  );
+  writeFileSync(path, `${JSON.stringify(sorted, null, 2)}\n`);
+}
+
+export interface Row {
+  theorem: string;
+  invariant: InvariantName;
+  verdict: "holds" | "violated";
+  expected: "holds" | "violated" | "unpinned";
+  traceLength: number | null;
+  states: number;
+  transitions: number;
+  /** Every mismatch with the pin: verdict, trace length, state or transition count. */
+  mismatches: string[];
+}
+
+export interface TheoremResult {
+  theorem: Theorem;
+  exploration: Exploration;
+  rows: Row[];
+  pinned: PinnedTheorem;
+}
+
+export function pinOf(exploration: Exploration): PinnedTheorem {
+  const verdicts = Object.fromEntries(
+    INVARIANTS.map((invariant) => {
+      const violation = exploration.violations.get(invariant);
+      return [invariant, violation ? { violated: violation.length } : "holds"];
+    }),
+  ) as PinnedTheorem["verdicts"];
+  return { states: exploration.states, transitions: exploration.transitions, verdicts };
+}
+
+export function runTheorem(
+  theorem: Theorem,
+  expected: PinnedTheorem | undefined,
+  options: ExploreOptions = {},
+): TheoremResult {
+  const exploration = explore(theorem.config, options);
+  const pinned = pinOf(exploration);
+  const rows = INVARIANTS.map((invariant): Row => {
+    const actual = pinned.verdicts[invariant];
+    const want = expected?.verdicts[invariant];
+    const mismatches: string[] = [];
+    if (expected) {
+      if (JSON.stringify(actual) !== JSON.stringify(want)) {
+        mismatches.push(`verdict ${JSON.stringify(actual)}, pinned ${JSON.stringify(want)}`);
+      }
+      if (expected.states !== pinned.states)
+        mismatches.push(`states ${pinned.states}, pinned ${expected.states}`);
+      if (expected.transitions !== pinned.transitions) {
+        mismatches.push(`transitions ${pinned.transitions}, pinned ${expected.transitions}`);
+      }
+    } else {
+      mismatches.push("not pinned in theorems.json (run `authrace verify --update` and review the diff)");
+    }
+    return {
+      theorem: theorem.name,
+      invariant,
+      verdict: actual === "holds" ? "holds" : "violated",
+      expected: want === undefined ? "unpinned" : want === "holds" ? "holds" : "violated",
+      traceLength: actual === "holds" ? null : actual.violated,
+      states: pinned.states,
+      transitions: pinned.transitions,
+      mismatches,
+    };
+  });
+  return { theorem, exploration, rows, pinned };
+}
