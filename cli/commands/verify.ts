@@ -1,0 +1,148 @@
+/**
+ * `authrace verify`: the main job. Runs every theorem (and the real-process scenario matrix), prints the
+ * verdict matrix, writes each counterexample, and exits non-zero iff something differs from expectations.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { LimitExceeded } from "../../proofs/explorer.js";
+import { explainTrace, mermaid, seedLog, traceJson } from "../../proofs/render.js";
+import { loadPinned, type Row, runTheorem, savePinned, type TheoremResult } from "../../proofs/run.js";
+import { THEOREMS, type Theorem } from "../../proofs/theorems.js";
+import { traceOf } from "../../proofs/trace.js";
+import { type Command, UsageError } from "../command.js";
+import { makeProgress } from "../progress.js";
+import { formatMatrix } from "../verify-matrix.js";
+import { runScenarios } from "../verify-scenarios.js";
+
+const usage = `usage: authrace verify [options]
+
+Explores every theorem exhaustively, checks each invariant, compares with proofs/theorems.json, writes
+counterexamples, and runs the real-process scenario matrix.
+
+options:
+  --tier test|verify   only the small theorems (test) or all of them (verify, default)
+  --filter TEXT        only theorems whose name contains TEXT
+  --json               print {"theorems":[...]} instead of the matrix
+  --out DIR            where counterexamples go (default out/counterexamples)
+  --update             rewrite proofs/theorems.json from this run (review the diff!)
+  --no-scenarios       skip the real-process scenario matrix
+  --states-max N       explorer state limit per theorem (default 5000000)`;
+
+export function slug(name: string): string {
+  return name.replace(/[/:+]/g, "_");
+}
+
+function writeCounterexamples(result: TheoremResult, outDirectory: string): string[] {
+  const written: string[] = [];
+  for (const violation of result.exploration.violations.values()) {
+    const trace = traceOf(result.exploration, violation);
+    const directory = join(outDirectory, slug(result.theorem.name));
+    mkdirSync(directory, { recursive: true });
+    const base = join(directory, violation.invariant);
+    writeFileSync(`${base}.txt`, `${explainTrace(trace)}\n\n${seedLog(trace)}\n`);
+    writeFileSync(`${base}.mmd`, `${mermaid(trace)}\n`);
+    writeFileSync(`${base}.json`, `${JSON.stringify(traceJson(trace, result.theorem.name), null, 2)}\n`);
+    written.push(base);
+  }
+  return written;
+}
+
+function selectTheorems(tier: string | undefined, filter: string | undefined): Theorem[] {
+  if (tier !== undefined && tier !== "test" && tier !== "verify")
+    throw new UsageError(`--tier: '${tier}' is not test or verify`);
+  return THEOREMS.filter(
+    (theorem) =>
+      (tier !== "test" || theorem.tier === "test") && (filter === undefined || theorem.name.includes(filter)),
+  );
+}
+
+function jsonRow(row: Row, result: TheoremResult) {
+  return {
+    name: row.theorem,
+    variant: result.theorem.config.variant,
+    processes: result.theorem.config.processes,
+    faults: result.theorem.config.faults,
+    invariant: row.invariant,
+    verdict: row.verdict,
+    expected: row.expected,
+    states: row.states,
+    transitions: row.transitions,
+    traceLength: row.traceLength,
+    seconds: Number(result.exploration.seconds.toFixed(3)),
+    mismatches: row.mismatches,
+  };
+}
+
+async function run(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      tier: { type: "string" },
+      filter: { type: "string" },
+      json: { type: "boolean", default: false },
+      out: { type: "string", default: join("out", "counterexamples") },
+      update: { type: "boolean", default: false },
+      "no-scenarios": { type: "boolean", default: false },
+      "states-max": { type: "string" },
+    },
+    strict: true,
+  }).valueOf() as { values: Record<string, string | boolean | undefined> };
+  const theorems = selectTheorems(values.tier as string | undefined, values.filter as string | undefined);
+  if (theorems.length === 0) throw new UsageError("no theorem matches --tier/--filter");
+  const statesMax = values["states-max"] === undefined ? undefined : Number(values["states-max"]);
+  if (statesMax !== undefined && !(Number.isInteger(statesMax) && statesMax > 0)) {
+    throw new UsageError(`--states-max: '${values["states-max"]}' is not a positive integer`);
+  }
+  const pinned = loadPinned();
+  const progress = makeProgress(values.json === true);
+  const results: TheoremResult[] = [];
+  for (const [position, theorem] of theorems.entries()) {
+    progress.start(theorem.name, position + 1, theorems.length);
+    try {
+      results.push(
+        runTheorem(theorem, values.update ? undefined : pinned[theorem.name], {
+          limits: statesMax ? { statesMax } : {},
+          onProgress: progress.update,
+        }),
+      );
+    } catch (error) {
+      progress.stop();
+      if (error instanceof LimitExceeded) {
+        console.error(`authrace verify: ${theorem.name}: ${error.message}`);
+        return 1;
+      }
+      throw error;
+    }
+    progress.finish(results[results.length - 1] as TheoremResult);
+  }
+  progress.stop();
+  for (const result of results) writeCounterexamples(result, values.out as string);
+  if (values.update) {
+    const next = { ...pinned };
+    for (const result of results) next[result.theorem.name] = result.pinned;
+    savePinned(next);
+    for (const result of results) for (const row of result.rows) row.mismatches = [];
+  }
+  const mismatched = results.flatMap((result) => result.rows).filter((row) => row.mismatches.length > 0);
+  if (values.json) {
+    const theoremsJson = results.flatMap((result) => result.rows.map((row) => jsonRow(row, result)));
+    console.log(JSON.stringify({ theorems: theoremsJson }, null, 2));
+  } else {
+    console.log(formatMatrix(results));
+    console.log(
+      `counterexamples: ${values.out} (${"authrace explain <theorem>"} prints one as numbered steps)`,
+    );
+    for (const row of mismatched)
+      console.log(`MISMATCH ${row.theorem} ${row.invariant}: ${row.mismatches.join("; ")}`);
+  }
+  const scenariosOk = values["no-scenarios"] ? true : await runScenarios(values.json === true);
+  return mismatched.length === 0 && scenariosOk ? 0 : 1;
+}
+
+export const command: Command = {
+  name: "verify",
+  summary: "run every theorem and the scenario matrix; exit non-zero on any unexpected verdict",
+  usage,
+  run,
+};

@@ -1,0 +1,63 @@
+/**
+ * What a scenario runs: a factory that starts named processes holding one auth manager each, all on one
+ * CODEX_HOME and one token URL. The reference implementation (authrace's driver, one variant) is built here;
+ * codex/implementation.ts's `CodexImplementation` has the same shape, so a real Codex binary plugs in as is.
+ */
+
+import type { DriverProcess } from "../impl/driver/client.js";
+import { spawnDriver } from "../impl/driver/client.js";
+import type { Variant } from "../model/vocabulary.js";
+import { SCENARIO_LIMITS } from "./limits.js";
+
+export interface SpawnRequest {
+  /** CODEX_HOME holding the shared auth.json. */
+  codexHome: string;
+  /** `A` or `B`: names the process in replies and logs. */
+  name: string;
+  /** The token endpoint, `http://127.0.0.1:<port>/oauth/token` (CODEX_REFRESH_TOKEN_URL_OVERRIDE). */
+  tokenUrl: string;
+}
+
+export type SpawnOutcome =
+  | { ok: true; driver: DriverProcess }
+  | { ok: false; error: { kind: string; message: string } };
+
+export interface ProcessFactory {
+  /** `reference:locked`, `codex:0.117.0`, ... */
+  readonly name: string;
+  /** The variant whose expectations apply; null when the implementation maps to none. */
+  readonly variant: Variant | null;
+  /** Starts one process; resolves once it has loaded auth.json (its cache) and can take commands. */
+  spawn(request: SpawnRequest): Promise<SpawnOutcome>;
+}
+
+export const REFERENCE_IMPLEMENTATION_PREFIX = "reference:";
+
+export interface ReferenceOptions {
+  /** Program and leading arguments of the driver; default `node dist/impl/driver/main.js`. */
+  driverCommand?: readonly string[];
+}
+
+/** authrace's own auth manager in `variant`, one driver process (node dist/impl/driver/main.js) per spawn. */
+export function referenceImplementation(variant: Variant, options: ReferenceOptions = {}): ProcessFactory {
+  return {
+    name: `${REFERENCE_IMPLEMENTATION_PREFIX}${variant}`,
+    variant,
+    async spawn(request) {
+      const started = await spawnDriver({
+        home: request.codexHome,
+        variant,
+        name: request.name,
+        tokenUrl: request.tokenUrl,
+        replyTimeoutMs: SCENARIO_LIMITS.replyTimeoutMs,
+        readyTimeoutMs: SCENARIO_LIMITS.readyTimeoutMs,
+        exitTimeoutMs: SCENARIO_LIMITS.exitTimeoutMs,
+        ...(options.driverCommand === undefined ? {} : { command: options.driverCommand }),
+      });
+      if (started.ok) return { ok: true, driver: started.driver };
+      const stderr = started.error.stderr.trim();
+      const message = stderr === "" ? started.error.message : `${started.error.message}: ${stderr}`;
+      return { ok: false, error: { kind: started.error.kind, message } };
+    },
+  };
+}

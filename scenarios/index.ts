@@ -1,0 +1,60 @@
+/**
+ * Real multi-process scenarios (`stale-cache`, `simultaneous`) and the scenario matrix. Import from here only.
+ *
+ *   const result = await runScenario("stale-cache", referenceImplementation("guarded"));
+ *   if (result.ok) console.log(formatScenarioLog(result.report));
+ *
+ *   const rows = await runScenarioMatrix();          // every scenario x variant, reference implementation
+ *   console.log(formatScenarioMatrix(rows));
+ *   process.exitCode = scenarioMatrixMatches(rows) ? 0 : 1;
+ *
+ * Any `ProcessFactory` runs the same steps; codex/implementation.ts's `CodexImplementation` is one.
+ */
+
+export {
+  checkExpectation,
+  EXPECTATIONS,
+  type Expectation,
+  type ExpectedPost,
+  expectedVerdict,
+} from "./expectations.js";
+export {
+  alignColumns,
+  formatScenarioLog,
+  formatScenarioMatrix,
+  formatScenarioSummary,
+  type ScenarioJson,
+  scenarioJson,
+} from "./format.js";
+export {
+  type ProcessFactory,
+  REFERENCE_IMPLEMENTATION_PREFIX,
+  type ReferenceOptions,
+  referenceImplementation,
+  type SpawnOutcome,
+  type SpawnRequest,
+} from "./implementation.js";
+export { SCENARIO_LIMITS } from "./limits.js";
+export {
+  runScenarioMatrix,
+  type ScenarioMatrixOptions,
+  type ScenarioMatrixRow,
+  scenarioMatrixMatches,
+} from "./matrix.js";
+export { type RunOptions, runScenario, SCENARIOS } from "./run.js";
+export type { Scenario } from "./steps.js";
+export {
+  isScenarioName,
+  type PostReport,
+  PROCESS_NAMES,
+  type ProcessName,
+  type ProcessReport,
+  SCENARIO_NAMES,
+  type ScenarioFailure,
+  type ScenarioName,
+  type ScenarioReport,
+  type ScenarioRunResult,
+  type ScenarioVerdict,
+  type TokenKind,
+  type TokenView,
+} from "./types.js";

@@ -1,0 +1,16 @@
+/** Every wait of the real-process scenarios, in one place. */
+export const SCENARIO_LIMITS = {
+  /**
+   * simultaneous: how long the server holds back its answer after deciding. Both processes are told to
+   * refresh at the same instant, so both re-read auth.json within a few ms; this delay keeps the winner's
+   * save (and so R1 on disk) away until the loser has read R0 and POSTed it. 500 ms leaves margin on a busy
+   * 2-core machine and keeps the run short.
+   */
+  simultaneousResponseDelayMs: 500,
+  /** A single driver command (a refresh waits for the lock and the delayed server, well under this). */
+  replyTimeoutMs: 20_000,
+  /** Spawn -> ready line of one process. */
+  readyTimeoutMs: 15_000,
+  /** Asking a process to exit before it is killed. */
+  exitTimeoutMs: 5_000,
+} as const;

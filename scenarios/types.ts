@@ -1,0 +1,94 @@
+/**
+ * Shapes of a real-process scenario run. Scenarios are written against `DriverProcess` (impl/driver/client.ts)
+ * and a `ProcessFactory` (implementation.ts), so the same steps run the reference implementation and, later,
+ * a real Codex binary. Reports hold tokens redacted only: whole tokens never leave observe.ts.
+ */
+import type { Variant } from "../model/vocabulary.js";
+import type { Verdict } from "../server/index.js";
+
+export const SCENARIO_NAMES = ["stale-cache", "simultaneous"] as const;
+export type ScenarioName = (typeof SCENARIO_NAMES)[number];
+
+export function isScenarioName(name: string): name is ScenarioName {
+  return (SCENARIO_NAMES as readonly string[]).includes(name);
+}
+
+/** The two processes of every scenario, named as in the seed (PR #15357's reproduction). */
+export const PROCESS_NAMES = ["A", "B"] as const;
+export type ProcessName = (typeof PROCESS_NAMES)[number];
+
+/** Whether invariant NoStaleRefreshSent held: no POST of a refresh token the server had already rotated out. */
+export type ScenarioVerdict = "holds" | "violated";
+
+export function verdictOf(staleSends: number): ScenarioVerdict {
+  return staleSends === 0 ? "holds" : "violated";
+}
+
+/**
+ * What a token is, judged against the family on the server at the end of the run.
+ * rotated: the family's current token, issued by a rotation. stale: one the server had rotated out.
+ * initial: R0, still current (nothing rotated). none: no token (logged out, or withheld as poisoned).
+ * unknown: not one of this family's tokens.
+ */
+export type TokenKind = "rotated" | "stale" | "initial" | "none" | "unknown";
+
+/** One token as reports show it: redacted, with its generation (R0 = 0) when the family knows it. */
+export interface TokenView {
+  /** `rt_j6s0...`; null when there was no token. */
+  shown: string | null;
+  generation: number | null;
+  kind: TokenKind;
+}
+
+/** One process's view around the call it was asked: the seed's cached_before / cached_after / returned. */
+export interface ProcessReport {
+  cachedBefore: TokenView;
+  cachedAfter: TokenView;
+  returned: TokenView;
+  /** The returned snapshot is poisoned (a permanent refresh failure of it is on record; Codex reports null). */
+  poisoned: boolean;
+  /** The error the call reported (auth() logs a failed refresh and still returns its cache), redacted. */
+  error: string | null;
+}
+
+/** One token request the server decided, in its order. */
+export interface PostReport {
+  /** Redacted. */
+  refreshToken: string | null;
+  /** Generation of the presented token (R0 = 0), null when the server never issued it. */
+  generation: number | null;
+  status: number;
+  verdict: Verdict;
+  code: string | null;
+  staleSend: boolean;
+}
+
+export interface ScenarioReport {
+  scenario: ScenarioName;
+  /** `reference:legacy`, `codex:0.117.0`, ... */
+  implementation: string;
+  /** The variant the implementation mirrors; null when it maps to none. */
+  variant: Variant | null;
+  posts: PostReport[];
+  /** The server's request log in the seed's shape, one line per POST, redacted. */
+  requestLines: string[];
+  processes: Record<ProcessName, ProcessReport>;
+  /** Order in which the seed's log prints the processes (stale-cache: B first). */
+  logOrder: readonly ProcessName[];
+  /** POSTs of a refresh token the server had already rotated out, from the server's records. */
+  staleSends: number;
+  verdict: ScenarioVerdict;
+  durationMs: number;
+}
+
+export interface ScenarioFailure {
+  scenario: ScenarioName;
+  implementation: string;
+  variant: Variant | null;
+  /** Why the run could not finish (a process did not start, crashed, or did not answer in time). */
+  message: string;
+}
+
+export type ScenarioRunResult =
+  | { ok: true; report: ScenarioReport }
+  | { ok: false; failure: ScenarioFailure };
