@@ -1,0 +1,152 @@
+/**
+ * `npm run bench`: prints figures, asserts nothing (wall-clock times are never test verdicts).
+ *
+ * 1. Each theorem's exploration: states, transitions, wall time, states/s, with the target beside it
+ *    (the full `guarded` and `locked` theorems for N = 3: under 10 s each).
+ * 2. Time to the seed's counterexample (legacy, 2 processes, sequential auth()): median of SEED_RUNS runs.
+ * 3. The explorer against a breadth-first search stepping the XState machine with `transition()`: same
+ *    states and transitions (a differential check), states/s of each, and the ratio (target: >= 10x).
+ *
+ * `--all` runs every theorem and a larger comparison (several minutes); the default stays near a minute.
+ */
+import { parseArgs } from "node:util";
+import { configName, type ModelConfig, makeConfig } from "../model/config.js";
+import { explore } from "../proofs/explorer.js";
+import { THEOREMS, type Theorem } from "../proofs/theorems.js";
+import { formatCount, formatSeconds, median, table, timed } from "./stats.js";
+import { xstateSearch } from "./xstate-bfs.js";
+
+const SEED_RUNS = 20;
+const SEED_TARGET_MS = 100;
+const THEOREM_TARGET_SECONDS = 10;
+const RATIO_TARGET = 10;
+
+/** The default subset: N = 3 `guarded` and `locked` without faults and with crash, and `locked` at N = 4. */
+function defaultTheorems(): Theorem[] {
+  return THEOREMS.filter((theorem) => {
+    const { variant, processes, faults, server } = theorem.config;
+    if (variant === "locked" && processes === 4) return true;
+    if (server.graceWindow || server.revokeFamilyOnReuse || theorem.name.includes(":")) return false;
+    const noneOrCrash = faults.length === 0 || (faults.length === 1 && faults[0] === "crash");
+    return processes === 3 && (variant === "guarded" || variant === "locked") && noneOrCrash;
+  });
+}
+
+/** Only N = 3 `guarded` and `locked` theorems have a time target. */
+function targetOf(theorem: Theorem): number | null {
+  const { variant, processes } = theorem.config;
+  return processes === 3 && (variant === "guarded" || variant === "locked") ? THEOREM_TARGET_SECONDS : null;
+}
+
+function verdictMark(met: boolean): string {
+  return met ? "ok" : "MISSED";
+}
+
+function benchTheorems(theorems: readonly Theorem[]): string {
+  const rows = theorems.map((theorem) => {
+    const exploration = explore(theorem.config);
+    const target = targetOf(theorem);
+    const met = target === null ? "" : verdictMark(exploration.seconds < target);
+    return [
+      theorem.name,
+      formatCount(exploration.states),
+      formatCount(exploration.transitions),
+      formatSeconds(exploration.seconds),
+      formatCount(exploration.states / exploration.seconds),
+      target === null ? "" : `< ${target} s`,
+      met,
+    ];
+  });
+  return table(["theorem", "states", "transitions", "wall", "states/s", "target", ""], rows);
+}
+
+function benchSeed(): string {
+  const config = makeConfig({ variant: "legacy", processes: 2, calls: ["callAuth"], overlap: false });
+  const runs = Array.from({ length: SEED_RUNS }, () =>
+    timed(() => explore(config, { stopAtFirstViolation: true })),
+  );
+  const found = runs[0]?.result.violations.get("NoStaleRefreshSent");
+  const milliseconds = runs.map((run) => run.milliseconds);
+  const middle = median(milliseconds);
+  return [
+    `seed counterexample (${configName(config)}, stopAtFirstViolation), ${SEED_RUNS} runs:`,
+    `  median ${middle.toFixed(2)} ms (min ${Math.min(...milliseconds).toFixed(2)}, max ${Math.max(...milliseconds).toFixed(2)})` +
+      `, target < ${SEED_TARGET_MS} ms: ${verdictMark(middle < SEED_TARGET_MS)}`,
+    `  ${found ? `NoStaleRefreshSent violated in ${found.length} steps` : "NO COUNTEREXAMPLE FOUND"}, ` +
+      `${runs[0]?.result.states} states visited`,
+  ].join("\n");
+}
+
+interface Comparison {
+  config: ModelConfig;
+  repetitions: number;
+}
+
+function benchComparison(comparisons: readonly Comparison[]): string {
+  const rows = comparisons.map(({ config, repetitions }) => {
+    const explorerRuns = Array.from({ length: Math.max(3, repetitions) }, () =>
+      explore(config, { symmetry: false, progress: false }),
+    );
+    const xstateRuns = Array.from({ length: repetitions }, () => xstateSearch(config));
+    const reference = explorerRuns[0];
+    const other = xstateRuns[0];
+    const same =
+      reference && other && reference.states === other.states && reference.transitions === other.transitions;
+    const explorerRate = median(explorerRuns.map((run) => run.states / run.seconds));
+    const xstateRate = median(xstateRuns.map((run) => run.states / run.seconds));
+    return [
+      configName(config),
+      formatCount(reference?.states ?? 0),
+      same ? "yes" : `NO (xstate ${other?.states} states, ${other?.transitions} transitions)`,
+      `${explorerRuns.length}/${xstateRuns.length}`,
+      formatCount(explorerRate),
+      formatCount(xstateRate),
+      `${(explorerRate / xstateRate).toFixed(1)}x`,
+      verdictMark(explorerRate / xstateRate >= RATIO_TARGET),
+    ];
+  });
+  return table(
+    [
+      "configuration (no symmetry)",
+      "states",
+      "same graph",
+      "runs",
+      "explorer st/s",
+      "xstate st/s",
+      "ratio",
+      `>= ${RATIO_TARGET}x`,
+    ],
+    rows,
+  );
+}
+
+function warmUp(): void {
+  // One small exploration first, so the first measured row does not pay for JIT compilation.
+  explore(makeConfig({ variant: "guarded", processes: 2, faults: ["crash"] }));
+}
+
+function main(argv: string[]): number {
+  const { values } = parseArgs({
+    args: argv,
+    options: { all: { type: "boolean", default: false } },
+    strict: true,
+  });
+  const all = values.all === true;
+  const comparisons: Comparison[] = [
+    { config: makeConfig({ variant: "guarded", processes: 2, faults: ["crash"] }), repetitions: 3 },
+    { config: makeConfig({ variant: "locked", processes: 3, faults: ["crash"] }), repetitions: all ? 3 : 1 },
+  ];
+  if (all)
+    comparisons.push({
+      config: makeConfig({ variant: "guarded", processes: 3, faults: ["crash"] }),
+      repetitions: 1,
+    });
+  console.log(`authrace bench (Node ${process.versions.node}${all ? ", --all" : ""})\n`);
+  warmUp();
+  console.log(benchTheorems(all ? THEOREMS : defaultTheorems()));
+  console.log(`\n${benchSeed()}\n`);
+  console.log(benchComparison(comparisons));
+  return 0;
+}
+
+process.exitCode = main(process.argv.slice(2));

@@ -1,0 +1,271 @@
+/**
+ * The generated parts of docs/spec.md. Hand-written prose stays outside the markers
+ * `<!-- generated:NAME -->` ... `<!-- /generated -->`; everything between them is produced here from the
+ * model itself (vocabulary, transition table, invariants, pinned verdicts, shortest counterexamples), so the
+ * spec cannot drift from what is proved. `authrace docs` writes it; `authrace docs --check` and
+ * test/docs/spec-sync.test.ts fail when docs/spec.md differs from what this would write.
+ */
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { configName } from "../model/config.js";
+import {
+  type EventName,
+  INVARIANTS,
+  type InvariantName,
+  VARIANT_VERSIONS,
+  VARIANTS,
+  type Variant,
+} from "../model/vocabulary.js";
+import { explore } from "./explorer.js";
+import { INVARIANT_STATEMENTS, SAFETY_INVARIANTS } from "./invariants.js";
+import { explainTrace, mermaid } from "./render.js";
+import { eventsWithoutLocation, stateDiagram } from "./spec-diagrams.js";
+import { findTheorem, type PinnedTheorem, type PinnedTheorems, THEOREMS } from "./theorems.js";
+import { traceOf } from "./trace.js";
+
+/** docs/spec.md in the source tree, also when running from dist/proofs/. */
+export function specPath(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  return here.includes(join("dist", "proofs"))
+    ? join(here, "..", "..", "docs", "spec.md")
+    : join(here, "..", "docs", "spec.md");
+}
+
+/** What each step means and which port call of the implementation it is. A Record, so a new event fails to compile until described. */
+export const EVENT_STEPS: Record<EventName, { kind: string; meaning: string; port: string }> = {
+  callAuth: { kind: "call", meaning: "a caller asks for a token while the cache is stale", port: "`auth()`" },
+  callRefresh: { kind: "call", meaning: "a caller forces a refresh", port: "`refreshToken()`" },
+  callUnauthorized: {
+    kind: "call",
+    meaning: "an API request was rejected with 401; recovery starts",
+    port: "401 recovery (`UnauthorizedRecovery`)",
+  },
+  acquireLock: {
+    kind: "I/O",
+    meaning: "the cross-process lock is granted",
+    port: "lock port: acquire (`proper-lockfile`)",
+  },
+  readDisk: {
+    kind: "I/O",
+    meaning: "auth.json is read and parsed (guarded reload, re-read before a save, reload after it)",
+    port: "storage port: read (typed error when unreadable, missing or torn)",
+  },
+  sendRefresh: {
+    kind: "I/O",
+    meaning: "the POST reaches the token endpoint, which rotates the refresh token or rejects it as reused",
+    port: "token client: `POST /oauth/token` (request side)",
+  },
+  receiveResponse: {
+    kind: "I/O",
+    meaning: "the endpoint's answer (200, 401 with a code, 5xx, network error) is delivered",
+    port: "token client: response side",
+  },
+  writeDisk: {
+    kind: "I/O",
+    meaning: "auth.json is written: in place (truncate, write) or atomically (temp, fsync, rename, 0600)",
+    port: "storage port: write",
+  },
+  flushDisk: {
+    kind: "I/O",
+    meaning: "an in-place write completes; until then readers see a torn file",
+    port: "storage port: write (end of an in-place write)",
+  },
+  releaseLock: { kind: "I/O", meaning: "the cross-process lock is released", port: "lock port: release" },
+  becomeStale: {
+    kind: "time",
+    meaning: "time passes: every token issued so far is now stale (JWT `exp` or 8-day `last_refresh`)",
+    port: "the clock (no port call)",
+  },
+  expireLock: {
+    kind: "time",
+    meaning: "a lock goes stale and is reclaimed (a dead holder's, or a stalled live holder's)",
+    port: "the lock's stale time (`proper-lockfile` `stale`)",
+  },
+  crash: {
+    kind: "fault",
+    meaning: "the process dies; memory is lost, a held lock stays on disk",
+    port: "SIGKILL",
+  },
+  restart: {
+    kind: "fault",
+    meaning: "a dead process starts again and loads auth.json",
+    port: "construction: storage read",
+  },
+  loseResponse: {
+    kind: "fault",
+    meaning: "the server rotated but its answer never arrives (the client sees a network error)",
+    port: "token client: network error after the server committed",
+  },
+  serverError: {
+    kind: "fault",
+    meaning: "the server answers 500 without rotating",
+    port: "token client: 5xx response",
+  },
+  login: {
+    kind: "fault",
+    meaning: "another process logs in to account B on disk",
+    port: "`codex login` elsewhere",
+  },
+  logout: {
+    kind: "fault",
+    meaning: "another process logs out: auth.json is removed",
+    port: "`codex logout` elsewhere",
+  },
+};
+
+/** The counterexamples the spec draws, each the shortest trace of its theorem (N = 2 keeps them readable). */
+export const SPEC_COUNTEREXAMPLES = [
+  { id: "seed-legacy", theorem: "seed:legacy/N2/none/auth/sequential", title: "The seed's story on legacy" },
+  {
+    id: "simultaneous-guarded",
+    theorem: "simultaneous:guarded/N2/none/auth",
+    title: "Both stale at once on guarded (R1)",
+  },
+  {
+    id: "recovery-guarded",
+    theorem: "recovery:guarded/N2/none/unauthorized",
+    title: "401 recovery on guarded (R3)",
+  },
+  { id: "locked-crash", theorem: "locked/N2/crash", title: "locked: a crash after the server rotated (R6)" },
+  { id: "locked-lost-response", theorem: "locked/N2/lostResponse", title: "locked: a lost response" },
+  { id: "locked-stall", theorem: "locked/N2/stall", title: "locked: a stalled holder loses its lock" },
+  {
+    id: "locked-stall-grace",
+    theorem: "locked/N2/stall/grace",
+    title: "locked: a stall outlasting a grace window",
+  },
+] as const;
+
+function eventsSection(): string {
+  const rows = (Object.keys(EVENT_STEPS) as EventName[]).map((event) => {
+    const step = EVENT_STEPS[event];
+    return `| \`${event}\` | ${step.kind} | ${step.meaning} | ${step.port} |`;
+  });
+  return ["| step (event) | kind | meaning | port call |", "| --- | --- | --- | --- |", ...rows].join("\n");
+}
+
+function invariantsSection(): string {
+  return INVARIANTS.map((invariant) => {
+    const kind = (SAFETY_INVARIANTS as readonly string[]).includes(invariant) ? "safety" : "progress";
+    return `- **${invariant}** (${kind}): ${INVARIANT_STATEMENTS[invariant]}`;
+  }).join("\n");
+}
+
+function variantSummary(variant: Variant, pinned: PinnedTheorems): { violated: string; holds: string } {
+  const pins = THEOREMS.filter((theorem) => theorem.config.variant === variant)
+    .map((theorem) => pinned[theorem.name])
+    .filter((pin): pin is PinnedTheorem => pin !== undefined);
+  if (pins.length === 0) return { violated: "unpinned", holds: "unpinned" };
+  const violated = INVARIANTS.filter((invariant) => pins.some((pin) => pin.verdicts[invariant] !== "holds"));
+  const holds = INVARIANTS.filter((invariant) => !violated.includes(invariant));
+  const list = (names: InvariantName[]) => (names.length === 0 ? "none" : names.join(", "));
+  return { violated: list(violated), holds: list(holds) };
+}
+
+function variantsSection(pinned: PinnedTheorems): string {
+  const rows = VARIANTS.map((variant) => {
+    const summary = variantSummary(variant, pinned);
+    return `| \`${variant}\` | ${VARIANT_VERSIONS[variant]} | ${summary.violated} | ${summary.holds} |`;
+  });
+  return [
+    "| variant | mirrors | violated in some theorem | holds in every theorem |",
+    "| --- | --- | --- | --- |",
+    ...rows,
+  ].join("\n");
+}
+
+function verdictCell(verdict: PinnedTheorem["verdicts"][InvariantName] | undefined): string {
+  if (verdict === undefined) return "?";
+  return verdict === "holds" ? "holds" : `✗ ${verdict.violated}`;
+}
+
+function verdictsSection(pinned: PinnedTheorems): string {
+  const rows = THEOREMS.map((theorem) => {
+    const pin = pinned[theorem.name];
+    if (!pin) return `| \`${theorem.name}\` | unpinned | ${INVARIANTS.map(() => "?").join(" | ")} |`;
+    const cells = INVARIANTS.map((invariant) => verdictCell(pin.verdicts[invariant]));
+    return `| \`${theorem.name}\` | ${pin.states.toLocaleString("en-US")} | ${cells.join(" | ")} |`;
+  });
+  return [
+    `| theorem | states | ${INVARIANTS.join(" | ")} |`,
+    `| --- | ---: | ${INVARIANTS.map(() => ":---:").join(" | ")} |`,
+    ...rows,
+  ].join("\n");
+}
+
+function counterexampleSection(theoremName: string, title: string): string {
+  const theorem = findTheorem(theoremName);
+  if (!theorem) throw new Error(`spec-docs: no theorem '${theoremName}' (was it renamed?)`);
+  const exploration = explore(theorem.config);
+  const violations = [...exploration.violations.values()];
+  // The central invariant when it breaks; otherwise the shortest violation.
+  const violation =
+    exploration.violations.get("NoStaleRefreshSent") ??
+    violations.sort((left, right) => left.length - right.length)[0];
+  if (!violation) throw new Error(`spec-docs: ${configName(theorem.config)} has no counterexample to draw`);
+  const trace = traceOf(exploration, violation);
+  return [
+    `**${title}**: theorem \`${theorem.name}\`, ${violation.invariant} broken in ${trace.steps.length} steps.`,
+    "",
+    "```mermaid",
+    mermaid(trace),
+    "```",
+    "",
+    "<details><summary>The same trace as numbered steps</summary>",
+    "",
+    "```text",
+    explainTrace(trace),
+    "```",
+    "",
+    "</details>",
+  ].join("\n");
+}
+
+/** Every generated section by marker name. Explores only the N = 2 counterexample theorems (well under a second). */
+export function specSections(pinned: PinnedTheorems): Map<string, string> {
+  const sections = new Map<string, string>();
+  sections.set("events", eventsSection());
+  sections.set("invariants", invariantsSection());
+  sections.set("variants", variantsSection(pinned));
+  for (const variant of VARIANTS) {
+    const diagram = ["```mermaid", stateDiagram(variant), "```"].join("\n");
+    sections.set(`state-diagram:${variant}`, `${diagram}\n\n${eventsWithoutLocation(variant)}`);
+  }
+  sections.set("verdicts", verdictsSection(pinned));
+  for (const { id, theorem, title } of SPEC_COUNTEREXAMPLES) {
+    sections.set(`counterexample:${id}`, counterexampleSection(theorem, title));
+  }
+  return sections;
+}
+
+const MARKER = /<!-- generated:([\w:.-]+) -->\n[\s\S]*?<!-- \/generated -->/g;
+
+export interface SpecUpdate {
+  text: string;
+  /** Markers in the document the generator does not know (a typo, or a section that was removed). */
+  unknown: string[];
+  /** Sections the generator produces that have no marker in the document. */
+  missing: string[];
+  /** Sections whose content differs from the document's. */
+  changed: string[];
+}
+
+/** Replaces the content of every marker; prose outside the markers is kept byte for byte. */
+export function updateSpec(document: string, sections: ReadonlyMap<string, string>): SpecUpdate {
+  const unknown: string[] = [];
+  const changed: string[] = [];
+  const seen = new Set<string>();
+  const text = document.replace(MARKER, (whole, name: string) => {
+    const body = sections.get(name);
+    if (body === undefined) {
+      unknown.push(name);
+      return whole;
+    }
+    seen.add(name);
+    const replacement = `<!-- generated:${name} -->\n${body}\n<!-- /generated -->`;
+    if (replacement !== whole) changed.push(name);
+    return replacement;
+  });
+  const missing = [...sections.keys()].filter((name) => !seen.has(name));
+  return { text, unknown, missing, changed };
+}
