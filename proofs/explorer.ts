@@ -42,12 +42,18 @@ export interface ExploreOptions {
   onProgress?: (progress: Progress) => void;
 }
 
+/** A step named by its event and acting process (an index into the state it leaves; -1 for the world). */
+export interface StepLabel {
+  event: EventName;
+  process: number;
+}
+
 /** Where a violation was found: the state it happened in, or the step out of it. */
 export interface Violation {
   invariant: InvariantName;
   stateIndex: number;
   /** The violating step out of `stateIndex` (safety), or null when the state itself is the witness (progress). */
-  step: { event: EventName; process: number } | null;
+  step: StepLabel | null;
   /** Steps from the initial state, including the violating one. */
   length: number;
 }
@@ -61,7 +67,7 @@ export interface Exploration {
   violations: Map<InvariantName, Violation>;
   /** Per state: parent index, and the step from the parent (replayed by trace.ts). */
   parents: Int32Array;
-  parentSteps: { event: EventName; process: number }[];
+  parentSteps: (StepLabel | null)[];
   depths: Int32Array;
   keys: string[];
   stepper: Stepper;
@@ -83,16 +89,12 @@ export function explore(config: ModelConfig, options: ExploreOptions = {}): Expl
   const keys: string[] = [];
   let parents = new Int32Array(1024);
   let depths = new Int32Array(1024);
-  const parentSteps: { event: EventName; process: number }[] = [];
+  const parentSteps: (StepLabel | null)[] = [];
   const violations = new Map<InvariantName, Violation>();
   const edges: EdgeList = makeEdgeList();
   let transitions = 0;
 
-  const admit = (
-    state: ExplorerState,
-    parent: number,
-    step: { event: EventName; process: number } | null,
-  ) => {
+  const admit = (state: ExplorerState, parent: number, step: StepLabel | null) => {
     const canonical = canonicalKey(state, symmetry);
     const known = index.get(canonical.key);
     if (known !== undefined) return known;
@@ -109,7 +111,7 @@ export function explore(config: ModelConfig, options: ExploreOptions = {}): Expl
     keys.push(canonical.key);
     parents[id] = parent;
     depths[id] = parent < 0 ? 0 : (depths[parent] as number) + 1;
-    parentSteps.push(step ?? { event: "restart", process: -1 });
+    parentSteps.push(step);
     if ((depths[id] as number) > limits.depthMax) {
       throw new LimitExceeded(`explorer: depthMax (${limits.depthMax}) reached for this configuration`);
     }

@@ -3,90 +3,112 @@
  * diagram, and a JSON trace. Tokens get stable names (R0, R1, ... for account A; B.R0, ... for B) although
  * the explorer renames generations after every step.
  */
-
 import { configName } from "../model/config.js";
-import { ACCOUNT_NAMES, generationRanks, type ModelData, type Snapshot } from "../model/data.js";
+import {
+  ACCOUNT_NAMES,
+  DISK_ABSENT,
+  DISK_OK,
+  DISK_TORN,
+  generationRanks,
+  initialData,
+  type ModelData,
+  RESPONSE_OK,
+  type Snapshot,
+} from "../model/data.js";
 import { INVARIANT_STATEMENTS } from "./invariants.js";
 import { processName, type Trace, type TraceStep } from "./trace.js";
 
-/** Per step: generation (as named in that step's `after`) -> stable token name. */
-function stableNames(trace: Trace): Map<number, string>[] {
-  const minted = [0, 0, 0];
-  let names = new Map<number, string>([[1, "R0"]]);
-  minted[1] = 1;
-  const perStep: Map<number, string>[] = [];
-  const nameOf = (family: number) => {
+type TokenNames = Map<number, string>;
+
+/** In the initial state generation 1 is account A's R0 (model/data.ts `initialData`). */
+const INITIAL_NAMES: TokenNames = new Map([[1, "R0"]]);
+
+/** One step with the token names valid before and after it, and the refresh token it POSTed, if any. */
+interface NamedStep {
+  step: TraceStep;
+  before: TokenNames;
+  after: TokenNames;
+  /** Stable name of the refresh token the step POSTed (sendRefresh, serverError), else null. */
+  sent: string | null;
+}
+
+/** Carries stable names across the explorer's renaming: new generations get the next name of their family. */
+function namedSteps(trace: Trace): NamedStep[] {
+  const minted = [0, 1, 0];
+  const nextName = (family: 1 | 2) => {
     const count = minted[family] ?? 0;
     minted[family] = count + 1;
     return family === 2 ? `B.R${count}` : `R${count}`;
   };
-  for (const step of trace.steps) {
-    const raw = step.raw;
+  let names = INITIAL_NAMES;
+  return trace.steps.map((step) => {
+    // `raw` still uses the generation names of the state before the step.
     const rawNames = new Map(names);
-    for (const family of [1, 2]) {
-      const generation = raw.families[family as 1 | 2].current;
-      if (generation !== 0 && !rawNames.has(generation)) rawNames.set(generation, nameOf(family));
+    for (const family of [1, 2] as const) {
+      const generation = step.raw.families[family].current;
+      if (generation !== 0 && !rawNames.has(generation)) rawNames.set(generation, nextName(family));
     }
-    const next = new Map<number, string>();
-    for (const [generation, rank] of generationRanks(raw)) {
+    const after: TokenNames = new Map();
+    for (const [generation, rank] of generationRanks(step.raw)) {
       const name = rawNames.get(generation);
-      if (name) next.set(rank, name);
+      if (name) after.set(rank, name);
     }
-    perStep.push(next);
-    names = next;
-  }
-  return perStep;
+    const posts = step.event === "sendRefresh" || step.event === "serverError";
+    const cache = step.before.data.processes[step.process]?.cache;
+    const named = { step, before: names, after, sent: posts && cache ? tokenName(names, cache) : null };
+    names = after;
+    return named;
+  });
 }
 
-function tokenName(names: Map<number, string>, snapshot: Snapshot): string {
+function tokenName(names: TokenNames, snapshot: Snapshot): string {
   if (snapshot.generation === 0) return "none";
   return names.get(snapshot.generation) ?? `gen${snapshot.generation}`;
 }
 
-function describeData(data: ModelData, names: Map<number, string>): string {
+function describeData(data: ModelData, names: TokenNames): string {
+  const { status, snapshot } = data.disk;
   const disk =
-    data.disk.status === 0
+    status === DISK_ABSENT
       ? "absent"
-      : data.disk.status === 2
-        ? `torn (writing ${tokenName(names, data.disk.snapshot)})`
-        : tokenName(names, data.disk.snapshot);
-  const account = data.disk.status === 1 ? ` account_id=${ACCOUNT_NAMES[data.disk.snapshot.accountId]}` : "";
-  const server = [1, 2]
-    .filter((family) => data.families[family as 1 | 2].current !== 0)
+      : status === DISK_TORN
+        ? `torn (writing ${tokenName(names, snapshot)})`
+        : tokenName(names, snapshot);
+  const account = status === DISK_OK ? ` account_id=${ACCOUNT_NAMES[snapshot.accountId]}` : "";
+  const server = ([1, 2] as const)
+    .filter((family) => data.families[family].current !== 0)
     .map((family) => {
-      const record = data.families[family as 1 | 2];
-      const current = names.get(record.current) ?? "?";
-      return `${ACCOUNT_NAMES[family]}:${current}${record.revoked ? " (revoked)" : ""}`;
+      const record = data.families[family];
+      return `${ACCOUNT_NAMES[family]}:${names.get(record.current) ?? "?"}${record.revoked ? " (revoked)" : ""}`;
     });
   return `disk ${disk}${account}; server current ${server.join(", ")}`;
 }
 
-function stepLine(step: TraceStep, before: Map<number, string>, after: Map<number, string>): string {
-  const who = step.actor === "world" ? "" : `${step.actor} `;
-  const fault = step.fault ? " [fault]" : "";
-  let detail = "";
-  if (step.event === "sendRefresh" || step.event === "serverError") {
-    const process = step.before.data.processes[processIndexOf(step.actor)];
-    detail = ` (POST refresh_token=${tokenName(before, process?.cache ?? { accountId: 0, family: 0, generation: 0 })})`;
-  }
-  return `${step.number}. ${who}${step.event}${fault}: ${step.label}${detail} -> ${describeData(step.after.data, after)}`;
-}
-
-function processIndexOf(actor: string): number {
-  return actor.charCodeAt(0) - "A".charCodeAt(0);
+/** The server's answer to a POST, as the seed's log shows it. */
+function verdictOf(named: NamedStep): string {
+  if (named.step.event === "serverError") return "500";
+  return named.step.raw.processes[named.step.process]?.response === RESPONSE_OK
+    ? "200"
+    : "401 refresh_token_reused";
 }
 
 /** `authrace explain`: the counterexample as numbered steps. */
 export function explainTrace(trace: Trace): string {
-  const names = stableNames(trace);
+  const start = trace.steps[0]?.before.data ?? initialData(trace.config.processes);
   const lines = [
     `${trace.invariant} violated in ${configName(trace.config)}`,
     `  ${INVARIANT_STATEMENTS[trace.invariant]}`,
-    `0. start: every process cached R0 (stale); ${describeData(trace.steps[0]?.before.data ?? ({} as ModelData), new Map([[1, "R0"]]))}`,
+    `0. start: every process cached R0 (stale); ${describeData(start, INITIAL_NAMES)}`,
   ];
-  trace.steps.forEach((step, index) => {
-    lines.push(stepLine(step, names[index - 1] ?? new Map([[1, "R0"]]), names[index] as Map<number, string>));
-  });
+  for (const named of namedSteps(trace)) {
+    const { step } = named;
+    const who = step.actor === "world" ? "" : `${step.actor} `;
+    const fault = step.fault ? " [fault]" : "";
+    const detail = named.sent ? ` (POST refresh_token=${named.sent})` : "";
+    lines.push(
+      `${step.number}. ${who}${step.event}${fault}: ${step.label}${detail} -> ${describeData(step.after.data, named.after)}`,
+    );
+  }
   if (trace.stuckAt)
     lines.push(`From here no fault-free continuation reaches the goal of ${trace.invariant}.`);
   return lines.join("\n");
@@ -94,29 +116,21 @@ export function explainTrace(trace: Trace): string {
 
 /** The seed's log shape: one line per POST, then each process's cached token before and after. */
 export function seedLog(trace: Trace): string {
-  const names = stableNames(trace);
-  const lines: string[] = [];
-  trace.steps.forEach((step, index) => {
-    if (step.event !== "sendRefresh" && step.event !== "serverError") return;
-    const process = step.before.data.processes[processIndexOf(step.actor)];
-    const before = names[index - 1] ?? new Map([[1, "R0"]]);
-    const token = tokenName(before, process?.cache ?? { accountId: 0, family: 0, generation: 0 });
-    const response = step.raw.processes[processIndexOf(step.actor)]?.response;
-    const verdict =
-      step.event === "serverError" ? "500" : response === 1 ? "200" : "401 refresh_token_reused";
-    lines.push(`POST /oauth/token refresh_token=${token} (${step.actor}) -> ${verdict}`);
-  });
+  const steps = namedSteps(trace);
+  const lines = steps
+    .filter((named) => named.sent !== null)
+    .map(
+      (named) => `POST /oauth/token refresh_token=${named.sent} (${named.step.actor}) -> ${verdictOf(named)}`,
+    );
   const first = trace.steps[0]?.before.data;
-  const last = trace.steps[trace.steps.length - 1];
-  const lastNames = names[names.length - 1] ?? new Map([[1, "R0"]]);
+  const last = steps[steps.length - 1];
   if (first && last) {
-    last.after.data.processes.forEach((process, index) => {
+    last.step.after.data.processes.forEach((process, index) => {
       const name = processName(index);
+      const before = first.processes[index]?.cache ?? process.cache;
+      lines.push(`${name}:cached_before=${tokenName(INITIAL_NAMES, before)}`);
       lines.push(
-        `${name}:cached_before=${tokenName(new Map([[1, "R0"]]), first.processes[index]?.cache ?? process.cache)}`,
-      );
-      lines.push(
-        `${name}:cached_after=${tokenName(lastNames, process.cache)}${process.poisoned ? " (poisoned)" : ""}`,
+        `${name}:cached_after=${tokenName(last.after, process.cache)}${process.poisoned ? " (poisoned)" : ""}`,
       );
     });
   }
@@ -125,7 +139,6 @@ export function seedLog(trace: Trace): string {
 
 /** A Mermaid sequence diagram of the counterexample. */
 export function mermaid(trace: Trace): string {
-  const names = stableNames(trace);
   const actors = Array.from({ length: trace.config.processes }, (_, index) => processName(index));
   const lines = [
     "sequenceDiagram",
@@ -133,57 +146,37 @@ export function mermaid(trace: Trace): string {
     "  participant Disk as auth.json",
     "  participant Server as token endpoint",
   ];
-  trace.steps.forEach((step, index) => {
-    const before = names[index - 1] ?? new Map([[1, "R0"]]);
-    const after = names[index] as Map<number, string>;
+  for (const named of namedSteps(trace)) {
+    const { step } = named;
     const actor = step.actor === "world" ? "Disk" : step.actor;
     const text = `${step.number}. ${step.event}${step.fault ? " (fault)" : ""}`;
-    const process = step.before.data.processes[processIndexOf(step.actor)];
-    switch (step.event) {
-      case "sendRefresh":
-      case "serverError":
-        lines.push(
-          `  ${actor}->>Server: ${text} refresh_token=${tokenName(before, process?.cache ?? { accountId: 0, family: 0, generation: 0 })}`,
-        );
-        break;
-      case "readDisk":
-      case "writeDisk":
-      case "flushDisk":
-        lines.push(`  ${actor}->>Disk: ${text} (disk ${tokenName(after, step.after.data.disk.snapshot)})`);
-        break;
-      case "receiveResponse":
-        lines.push(`  Server-->>${actor}: ${text}`);
-        break;
-      default:
-        lines.push(`  Note over ${actor}: ${text}`);
-    }
-  });
+    if (named.sent) lines.push(`  ${actor}->>Server: ${text} refresh_token=${named.sent}`);
+    else if (step.event === "readDisk" || step.event === "writeDisk" || step.event === "flushDisk") {
+      lines.push(
+        `  ${actor}->>Disk: ${text} (disk ${tokenName(named.after, step.after.data.disk.snapshot)})`,
+      );
+    } else if (step.event === "receiveResponse") lines.push(`  Server-->>${actor}: ${text}`);
+    else lines.push(`  Note over ${actor}: ${text}`);
+  }
   lines.push(`  Note over ${actors.join(",")}: ${trace.invariant} violated`);
   return lines.join("\n");
 }
 
 /** The JSON trace `authrace replay` runs on the real implementation. */
 export function traceJson(trace: Trace, theorem: string) {
-  const names = stableNames(trace);
   return {
     theorem,
     invariant: trace.invariant,
     config: trace.config,
-    steps: trace.steps.map((step, index) => {
-      const process = step.before.data.processes[processIndexOf(step.actor)];
-      const before = names[index - 1] ?? new Map([[1, "R0"]]);
-      return {
-        number: step.number,
-        event: step.event,
-        process: step.actor === "world" ? null : step.actor,
-        label: step.label,
-        fault: step.fault,
-        ...(step.event === "sendRefresh" || step.event === "serverError"
-          ? { refreshToken: tokenName(before, process?.cache ?? { accountId: 0, family: 0, generation: 0 }) }
-          : {}),
-        disk: describeData(step.after.data, names[index] as Map<number, string>),
-      };
-    }),
+    steps: namedSteps(trace).map(({ step, after, sent }) => ({
+      number: step.number,
+      event: step.event,
+      process: step.actor === "world" ? null : step.actor,
+      label: step.label,
+      fault: step.fault,
+      ...(sent ? { refreshToken: sent } : {}),
+      disk: describeData(step.after.data, after),
+    })),
     stuck: trace.stuckAt !== null,
   };
 }

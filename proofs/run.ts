@@ -2,17 +2,14 @@
  * Runs theorems and compares each verdict with what theorems.json pins.
  */
 import { readFileSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { INVARIANTS, type InvariantName } from "../model/vocabulary.js";
 import { type Exploration, type ExploreOptions, explore } from "./explorer.js";
+import { sourcePath } from "./source-tree.js";
 import type { PinnedTheorem, PinnedTheorems, Theorem } from "./theorems.js";
 
 /** theorems.json sits in the source tree (proofs/), also when running from dist/proofs/. */
 export function pinnedPath(): string {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const fromDist = join(here, "..", "..", "proofs", "theorems.json");
-  return here.includes(`${join("dist", "proofs")}`) ? fromDist : join(here, "theorems.json");
+  return sourcePath("proofs", "theorems.json");
 }
 
 export function loadPinned(path = pinnedPath()): PinnedTheorems {

@@ -5,8 +5,6 @@
  * spec cannot drift from what is proved. `authrace docs` writes it; `authrace docs --check` and
  * test/docs/spec-sync.test.ts fail when docs/spec.md differs from what this would write.
  */
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { configName } from "../model/config.js";
 import {
   type EventName,
@@ -19,16 +17,14 @@ import {
 import { explore } from "./explorer.js";
 import { INVARIANT_STATEMENTS, SAFETY_INVARIANTS } from "./invariants.js";
 import { explainTrace, mermaid } from "./render.js";
+import { sourcePath } from "./source-tree.js";
 import { eventsWithoutLocation, stateDiagram } from "./spec-diagrams.js";
 import { findTheorem, type PinnedTheorem, type PinnedTheorems, THEOREMS } from "./theorems.js";
 import { traceOf } from "./trace.js";
 
 /** docs/spec.md in the source tree, also when running from dist/proofs/. */
 export function specPath(): string {
-  const here = dirname(fileURLToPath(import.meta.url));
-  return here.includes(join("dist", "proofs"))
-    ? join(here, "..", "..", "docs", "spec.md")
-    : join(here, "..", "docs", "spec.md");
+  return sourcePath("docs", "spec.md");
 }
 
 /** What each step means and which port call of the implementation it is. A Record, so a new event fails to compile until described. */

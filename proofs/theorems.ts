@@ -4,7 +4,7 @@
  * from a real run, then reviewed); `authrace verify` fails when a run disagrees with them.
  */
 import { type ConfigInput, configName, type ModelConfig, makeConfig } from "../model/config.js";
-import { type Fault, INVARIANTS, type InvariantName, VARIANTS, type Variant } from "../model/vocabulary.js";
+import { type Fault, type InvariantName, VARIANTS, type Variant } from "../model/vocabulary.js";
 
 export interface Theorem {
   /** Unique, stable: the configuration's name (e.g. `locked/N3/crash/grace`), prefixed by a story if any. */
@@ -111,5 +111,3 @@ export interface PinnedTheorem {
 }
 
 export type PinnedTheorems = Record<string, PinnedTheorem>;
-
-export { INVARIANTS };

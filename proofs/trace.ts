@@ -5,12 +5,11 @@
  */
 import type { Location } from "../model/branch.js";
 import { initialData, type ModelData } from "../model/data.js";
+import { PROCESS_NAMES } from "../model/machine.js";
 import type { EventName, InvariantName } from "../model/vocabulary.js";
-import type { Exploration, Violation } from "./explorer.js";
+import type { Exploration, StepLabel, Violation } from "./explorer.js";
 import { canonicalKey, type ExplorerState } from "./state.js";
 import type { Step } from "./step.js";
-
-export const PROCESS_NAMES = ["A", "B", "C", "D", "E", "F"] as const;
 
 export function processName(process: number): string {
   return process < 0 ? "world" : (PROCESS_NAMES[process] ?? `P${process}`);
@@ -22,6 +21,8 @@ export interface TraceStep {
   event: EventName;
   /** "A", "B", ... or "world". */
   actor: string;
+  /** Index of the acting process; -1 for the world. */
+  process: number;
   /** The branch taken, as the table words it. */
   label: string;
   fault: boolean;
@@ -49,7 +50,7 @@ function pathTo(exploration: Exploration, stateIndex: number): number[] {
 function replayOne(
   exploration: Exploration,
   concrete: ExplorerState,
-  want: { event: EventName; process: number },
+  want: StepLabel,
   wantKey: string | null,
 ): Step {
   const { order } = canonicalKey(concrete, exploration.symmetry);
@@ -76,6 +77,7 @@ export function traceOf(exploration: Exploration, violation: Violation): Trace {
       number: steps.length + 1,
       event: step.event,
       actor: processName(step.process),
+      process: step.process,
       label: step.branch.label,
       fault: step.fault,
       before: concrete,
@@ -85,14 +87,9 @@ export function traceOf(exploration: Exploration, violation: Violation): Trace {
     concrete = step.next;
   };
   for (const id of pathTo(exploration, violation.stateIndex)) {
-    record(
-      replayOne(
-        exploration,
-        concrete,
-        exploration.parentSteps[id] as Violation["step"] & object,
-        exploration.keys[id] as string,
-      ),
-    );
+    const step = exploration.parentSteps[id];
+    if (!step) throw new Error(`trace replay: state ${id} has no parent step (explorer bug)`);
+    record(replayOne(exploration, concrete, step, exploration.keys[id] as string));
   }
   const stuckAt = violation.step === null ? concrete : null;
   if (violation.step) record(replayOne(exploration, concrete, violation.step, null));

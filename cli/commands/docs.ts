@@ -7,7 +7,7 @@ import { parseArgs } from "node:util";
 import { loadPinned, pinnedPath } from "../../proofs/run.js";
 import { specPath, specSections, updateSpec } from "../../proofs/spec-docs.js";
 import { THEOREMS } from "../../proofs/theorems.js";
-import { type Command, UsageError } from "../command.js";
+import type { Command } from "../command.js";
 
 export const EXIT = { ok: 0, differs: 1, usage: 2 } as const;
 
@@ -28,17 +28,12 @@ export const command: Command = {
   summary: "regenerate the generated sections of docs/spec.md (--check: fail if out of date)",
   usage,
   async run(argv) {
-    let check: boolean;
-    try {
-      const { values } = parseArgs({
-        args: argv,
-        options: { check: { type: "boolean", default: false } },
-        strict: true,
-      });
-      check = values.check === true;
-    } catch (error) {
-      throw new UsageError(error instanceof Error ? error.message : String(error));
-    }
+    const { values } = parseArgs({
+      args: argv,
+      options: { check: { type: "boolean", default: false } },
+      strict: true,
+    });
+    const check = values.check === true;
     const path = specPath();
     const pinned = loadPinned();
     const unpinned = THEOREMS.filter((theorem) => pinned[theorem.name] === undefined).length;

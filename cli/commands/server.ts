@@ -89,13 +89,9 @@ const FLAGS = {
   "last-refresh-age-days": { type: "string" },
 } as const;
 
+/** Unknown flags, missing values and positionals are usage errors (cli/main.ts). */
 function parseFlags(argv: string[]) {
-  try {
-    return parseArgs({ args: argv, options: FLAGS, strict: true, allowPositionals: false }).values;
-  } catch (error) {
-    // node:util reports unknown flags, missing values and positionals as TypeErrors with ERR_PARSE_ARGS_*.
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
+  return parseArgs({ args: argv, options: FLAGS, strict: true, allowPositionals: false }).values;
 }
 
 type Flags = ReturnType<typeof parseFlags>;

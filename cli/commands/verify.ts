@@ -87,8 +87,8 @@ async function run(argv: string[]): Promise<number> {
       "states-max": { type: "string" },
     },
     strict: true,
-  }).valueOf() as { values: Record<string, string | boolean | undefined> };
-  const theorems = selectTheorems(values.tier as string | undefined, values.filter as string | undefined);
+  });
+  const theorems = selectTheorems(values.tier, values.filter);
   if (theorems.length === 0) throw new UsageError("no theorem matches --tier/--filter");
   const statesMax = values["states-max"] === undefined ? undefined : Number(values["states-max"]);
   if (statesMax !== undefined && !(Number.isInteger(statesMax) && statesMax > 0)) {
@@ -130,9 +130,7 @@ async function run(argv: string[]): Promise<number> {
     console.log(JSON.stringify({ theorems: theoremsJson }, null, 2));
   } else {
     console.log(formatMatrix(results));
-    console.log(
-      `counterexamples: ${values.out} (${"authrace explain <theorem>"} prints one as numbered steps)`,
-    );
+    console.log(`counterexamples: ${values.out} (authrace explain <theorem> prints one as numbered steps)`);
     for (const row of mismatched)
       console.log(`MISMATCH ${row.theorem} ${row.invariant}: ${row.mismatches.join("; ")}`);
   }
