@@ -173,7 +173,35 @@ export function generationRanks(data: ModelData): Map<number, number> {
   return new Map(usedGenerations(data).map((generation, index) => [generation, index + 1]));
 }
 
+/** Generations stay small (at most 2 per process plus 8 others), so a 31-bit mask holds the set. */
+const MASK_GENERATIONS_MAX = 30;
+
 function usedGenerations(data: ModelData): number[] {
+  let mask = 0;
+  let fits = true;
+  const add = (generation: number) => {
+    if (generation > MASK_GENERATIONS_MAX) fits = false;
+    else mask |= 1 << generation;
+  };
+  add(data.staleBelow);
+  for (const family of data.families) {
+    add(family.current);
+    add(family.previous);
+  }
+  add(data.disk.snapshot.generation);
+  for (const process of data.processes) {
+    add(process.cache.generation);
+    add(process.pending.generation);
+  }
+  if (!fits) return usedGenerationsSlow(data);
+  const sorted: number[] = [];
+  for (let generation = 1; generation <= MASK_GENERATIONS_MAX; generation++) {
+    if (mask & (1 << generation)) sorted.push(generation);
+  }
+  return sorted;
+}
+
+function usedGenerationsSlow(data: ModelData): number[] {
   const used = new Set<number>();
   used.add(data.staleBelow);
   for (const family of data.families) used.add(family.current).add(family.previous);

@@ -9,7 +9,7 @@ import type { ModelConfig } from "../model/config.js";
 import { initialData } from "../model/data.js";
 import type { EventName, InvariantName } from "../model/vocabulary.js";
 import { brokenBy } from "./invariants.js";
-import { checkProgress, type EdgeList, makeEdgeList } from "./progress.js";
+import { checkProgress, type EdgeList, goalFlags, makeEdgeList } from "./progress.js";
 import { canonicalKey, type ExplorerState, permute } from "./state.js";
 import { makeStepper, type Stepper } from "./step.js";
 
@@ -73,8 +73,6 @@ export interface Exploration {
   stepper: Stepper;
   symmetry: boolean;
   complete: boolean;
-  /** The canonical representative of each state, by index. */
-  representatives: ExplorerState[];
 }
 
 const PROGRESS_EVERY_STATES = 50_000;
@@ -85,7 +83,9 @@ export function explore(config: ModelConfig, options: ExploreOptions = {}): Expl
   const stepper = makeStepper(config);
   const started = performance.now();
   const index = new Map<string, number>();
-  const states: ExplorerState[] = [];
+  // The frontier: a state's representative is dropped once it is expanded (traces replay from the keys).
+  const states: (ExplorerState | undefined)[] = [];
+  let goals = new Uint8Array(1024);
   const keys: string[] = [];
   let parents = new Int32Array(1024);
   let depths = new Int32Array(1024);
@@ -105,9 +105,12 @@ export function explore(config: ModelConfig, options: ExploreOptions = {}): Expl
     if (id >= parents.length) {
       parents = grow(parents);
       depths = grow(depths);
+      goals = growBytes(goals);
     }
     index.set(canonical.key, id);
-    states.push(permute(state, canonical.order));
+    const representative = permute(state, canonical.order);
+    states.push(representative);
+    goals[id] = goalFlags(representative, config.server.graceWindow);
     keys.push(canonical.key);
     parents[id] = parent;
     depths[id] = parent < 0 ? 0 : (depths[parent] as number) + 1;
@@ -126,6 +129,7 @@ export function explore(config: ModelConfig, options: ExploreOptions = {}): Expl
   let stopped = false;
   for (let cursor = 0; cursor < states.length && !stopped; cursor++) {
     const state = states[cursor] as ExplorerState;
+    states[cursor] = undefined;
     for (const step of stepper.successors(state)) {
       transitions++;
       const label = { event: step.event, process: step.process };
@@ -154,7 +158,7 @@ export function explore(config: ModelConfig, options: ExploreOptions = {}): Expl
   }
   const complete = !stopped;
   if (complete && (options.progress ?? true)) {
-    for (const violation of checkProgress(states, edges, config.server.graceWindow)) {
+    for (const violation of checkProgress(goals.subarray(0, states.length), edges)) {
       violations.set(violation.invariant, { ...violation, length: depths[violation.stateIndex] as number });
     }
   }
@@ -174,8 +178,13 @@ export function explore(config: ModelConfig, options: ExploreOptions = {}): Expl
     stepper,
     symmetry,
     complete,
-    representatives: states,
   };
+}
+
+function growBytes(array: Uint8Array<ArrayBuffer>): Uint8Array<ArrayBuffer> {
+  const bigger = new Uint8Array(array.length * 2);
+  bigger.set(array);
+  return bigger;
 }
 
 function grow(array: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {

@@ -87,18 +87,27 @@ export interface ProgressViolation {
   step: null;
 }
 
-export function checkProgress(
-  states: ExplorerState[],
-  edges: EdgeList,
-  graceWindow: boolean,
-): ProgressViolation[] {
-  const goals: [InvariantName, (state: ExplorerState) => boolean][] = [
-    ["NoDeadlock", quiescent],
-    ["Converges", (state) => converged(state, graceWindow)],
+const QUIESCENT = 1;
+const CONVERGED = 2;
+
+/** The goals a state meets, computed once when it is admitted (its object is dropped after expansion). */
+export function goalFlags(state: ExplorerState, graceWindow: boolean): number {
+  return (quiescent(state) ? QUIESCENT : 0) | (converged(state, graceWindow) ? CONVERGED : 0);
+}
+
+export function checkProgress(goals: Uint8Array, edges: EdgeList): ProgressViolation[] {
+  const checks: [InvariantName, number][] = [
+    ["NoDeadlock", QUIESCENT],
+    ["Converges", CONVERGED],
   ];
   const violations: ProgressViolation[] = [];
-  for (const [invariant, goal] of goals) {
-    const reached = reach(states.length, edges.from(), edges.to(), (id) => goal(states[id] as ExplorerState));
+  for (const [invariant, flag] of checks) {
+    const reached = reach(
+      goals.length,
+      edges.from(),
+      edges.to(),
+      (id) => ((goals[id] as number) & flag) !== 0,
+    );
     const stuck = reached.indexOf(0);
     if (stuck >= 0) violations.push({ invariant, stateIndex: stuck, step: null });
   }

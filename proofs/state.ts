@@ -6,39 +6,83 @@
  * the permutation, so a trace found on representatives can be replayed with stable process names.
  */
 import { LOCATIONS, type Location } from "../model/branch.js";
-import { cloneData, type ModelData, type ProcessData, type Snapshot } from "../model/data.js";
+import { cloneData, type ModelData, type ProcessData } from "../model/data.js";
 
 export interface ExplorerState {
   locations: Location[];
   data: ModelData;
 }
 
+/*
+ * Keys are fixed-width: every field is one character (its small integer value plus an offset), 8 per process
+ * and 18 for the world. Short keys hash and compare fast, and fixed width needs no separators. Fields are
+ * gathered as character codes and turned into one string at the end.
+ */
+const CODE_OFFSET = 48;
+const PROCESS_FIELDS = 8;
 const LOCATION_CODES = new Map<Location, number>(LOCATIONS.map((location, index) => [location, index]));
 
-function snapshotKey(snapshot: Snapshot): string {
-  return `${snapshot.accountId}${snapshot.family}.${snapshot.generation}`;
-}
-
-function processKey(location: Location, process: ProcessData): string {
-  return `${LOCATION_CODES.get(location)}:${snapshotKey(process.cache)}${process.poisoned ? "p" : ""}${
-    process.holdsLock ? "L" : ""
-  }${process.response}/${snapshotKey(process.pending)}`;
-}
-
-function worldKey(data: ModelData): string {
-  const families = data.families.map(
-    (family) => `${family.current}.${family.previous}${family.revoked ? "r" : ""}`,
+function pushProcess(codes: number[], location: Location, process: ProcessData): void {
+  const flags = (process.poisoned ? 1 : 0) | (process.holdsLock ? 2 : 0) | (process.response << 2);
+  const { cache, pending } = process;
+  codes.push(
+    LOCATION_CODES.get(location) as number,
+    cache.accountId,
+    cache.family,
+    cache.generation,
+    flags,
+    pending.accountId,
+    pending.family,
+    pending.generation,
   );
-  const used = data.faultsUsed;
-  return `${data.disk.status}${snapshotKey(data.disk.snapshot)}|${families.join(",")}|${data.staleBelow}${data.orphanedLock ? "o" : ""}|${used.crash}${used.lostResponse}${used.transient}${used.login}${used.logout}${used.stall}`;
+}
+
+function pushWorld(codes: number[], data: ModelData): void {
+  const [, a, b] = data.families;
+  const { disk, faultsUsed: used } = data;
+  codes.push(
+    disk.status,
+    disk.snapshot.accountId,
+    disk.snapshot.family,
+    disk.snapshot.generation,
+    a.current,
+    a.previous,
+    b.current,
+    b.previous,
+    (a.revoked ? 1 : 0) | (b.revoked ? 2 : 0) | (data.orphanedLock ? 4 : 0),
+    data.staleBelow,
+    used.crash,
+    used.lostResponse,
+    used.transient,
+    used.login,
+    used.logout,
+    used.stall,
+  );
+}
+
+function toKey(codes: number[]): string {
+  for (let index = 0; index < codes.length; index++) codes[index] = (codes[index] as number) + CODE_OFFSET;
+  return String.fromCharCode(...codes);
 }
 
 /** The key of a state as it is, processes in order (no symmetry reduction). */
 export function orderedKey(state: ExplorerState): string {
-  const processes = state.data.processes.map((process, index) =>
-    processKey(state.locations[index] as Location, process),
-  );
-  return `${processes.join(";")}#${worldKey(state.data)}`;
+  const codes: number[] = [];
+  state.data.processes.forEach((process, index) => {
+    pushProcess(codes, state.locations[index] as Location, process);
+  });
+  pushWorld(codes, state.data);
+  return toKey(codes);
+}
+
+/** Compares two processes' fields, lexicographically. */
+function compareProcesses(codes: number[], left: number, right: number): number {
+  for (let field = 0; field < PROCESS_FIELDS; field++) {
+    const difference =
+      (codes[left * PROCESS_FIELDS + field] as number) - (codes[right * PROCESS_FIELDS + field] as number);
+    if (difference !== 0) return difference;
+  }
+  return 0;
 }
 
 export interface Canonical {
@@ -48,15 +92,19 @@ export interface Canonical {
 }
 
 export function canonicalKey(state: ExplorerState, symmetry: boolean): Canonical {
-  const keys = state.data.processes.map((process, index) =>
-    processKey(state.locations[index] as Location, process),
-  );
-  const order = keys.map((_, index) => index);
-  if (symmetry)
-    order.sort((left, right) =>
-      (keys[left] as string) < (keys[right] as string) ? -1 : keys[left] === keys[right] ? 0 : 1,
-    );
-  return { key: `${order.map((index) => keys[index]).join(";")}#${worldKey(state.data)}`, order };
+  const fields: number[] = [];
+  state.data.processes.forEach((process, index) => {
+    pushProcess(fields, state.locations[index] as Location, process);
+  });
+  const order = state.data.processes.map((_, index) => index);
+  if (symmetry) order.sort((left, right) => compareProcesses(fields, left, right));
+  const codes: number[] = [];
+  for (const index of order) {
+    for (let field = 0; field < PROCESS_FIELDS; field++)
+      codes.push(fields[index * PROCESS_FIELDS + field] as number);
+  }
+  pushWorld(codes, state.data);
+  return { key: toKey(codes), order };
 }
 
 /** The representative: processes permuted into canonical order. */

@@ -36,15 +36,18 @@ export function makeStepper(config: ModelConfig): Stepper {
     current === undefined ||
     current.locations.every((location) => location === "idle" || location === "down");
   const table = buildTable(config, othersIdle);
-  const processEvents = (location: Location) =>
-    Object.entries(table.locations[location]) as [EventName, Branch[]][];
+  const byLocation = new Map(
+    Object.entries(table.locations).map(([location, events]) => [location, Object.entries(events)]),
+  ) as Map<Location, [EventName, Branch[]][]>;
+  const processEvents = (location: Location) => byLocation.get(location) ?? [];
   const anywhereEvents = Object.entries(table.anywhere) as [EventName, Branch[]][];
   const worldEvents = Object.entries(table.world) as [EventName, Branch[]][];
 
   function apply(state: ExplorerState, event: EventName, process: number, branch: Branch): Step {
-    const data = cloneData(state.data);
+    // States are never mutated once built, so a step that only moves a process shares its data.
+    const data = branch.update ? cloneData(state.data) : state.data;
     const signal = branch.update?.(data, process);
-    const next = normalized(data);
+    const next = branch.update ? normalized(data) : data;
     let locations = state.locations;
     if (process >= 0 && branch.target !== undefined && branch.target !== state.locations[process]) {
       locations = [...state.locations];
