@@ -1,3 +1,5 @@
+import { type ParseArgsConfig, parseArgs } from "node:util";
+
 /** One `authrace <name>` subcommand. Each lives in its own file under cli/commands/. */
 export interface Command {
   name: string;
@@ -12,4 +14,19 @@ export interface Command {
 /** A usage mistake: printed with the command's usage, exit code 2. */
 export class UsageError extends Error {
   override name = "UsageError";
+}
+
+/** node:util's parseArgs, with unknown flags, missing values and stray positionals as usage errors. */
+export function parseCommandArgs<T extends ParseArgsConfig>(config: T): ReturnType<typeof parseArgs<T>> {
+  try {
+    return parseArgs(config);
+  } catch (error) {
+    if (
+      error instanceof TypeError &&
+      String((error as NodeJS.ErrnoException).code).startsWith("ERR_PARSE_ARGS_")
+    ) {
+      throw new UsageError(error.message);
+    }
+    throw error;
+  }
 }

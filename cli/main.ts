@@ -33,13 +33,6 @@ function help(commands: Command[]): string {
   ].join("\n");
 }
 
-/** node:util's parseArgs reports unknown flags, missing values and stray positionals this way. */
-function isParseArgsError(error: unknown): error is Error {
-  return (
-    error instanceof TypeError && String((error as NodeJS.ErrnoException).code).startsWith("ERR_PARSE_ARGS_")
-  );
-}
-
 async function main(argv: string[]): Promise<number> {
   const commands = await loadCommands();
   const [name, ...rest] = argv;
@@ -59,7 +52,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     return await command.run(rest);
   } catch (error) {
-    if (error instanceof UsageError || isParseArgsError(error)) {
+    if (error instanceof UsageError) {
       console.error(`authrace ${name}: ${error.message}\n\n${command.usage}`);
       return 2;
     }

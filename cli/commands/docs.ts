@@ -3,11 +3,10 @@
  * matrix, counterexample diagrams) from the model and proofs/theorems.json, or checks that they are current.
  */
 import { readFileSync, writeFileSync } from "node:fs";
-import { parseArgs } from "node:util";
 import { loadPinned, pinnedPath } from "../../proofs/run.js";
 import { specPath, specSections, updateSpec } from "../../proofs/spec-docs.js";
 import { THEOREMS } from "../../proofs/theorems.js";
-import type { Command } from "../command.js";
+import { type Command, parseCommandArgs } from "../command.js";
 
 export const EXIT = { ok: 0, differs: 1, usage: 2 } as const;
 
@@ -28,7 +27,7 @@ export const command: Command = {
   summary: "regenerate the generated sections of docs/spec.md (--check: fail if out of date)",
   usage,
   async run(argv) {
-    const { values } = parseArgs({
+    const { values } = parseCommandArgs({
       args: argv,
       options: { check: { type: "boolean", default: false } },
       strict: true,

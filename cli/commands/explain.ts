@@ -2,13 +2,12 @@
  * `authrace explain <theorem> [--invariant NAME]`: re-runs one theorem and prints its counterexample(s) as
  * numbered steps, followed by the seed-style log.
  */
-import { parseArgs } from "node:util";
 import { INVARIANTS } from "../../model/vocabulary.js";
 import { explore } from "../../proofs/explorer.js";
 import { explainTrace, mermaid, seedLog } from "../../proofs/render.js";
 import { findTheorem, THEOREMS } from "../../proofs/theorems.js";
 import { traceOf } from "../../proofs/trace.js";
-import { type Command, UsageError } from "../command.js";
+import { type Command, parseCommandArgs, UsageError } from "../command.js";
 
 const usage = `usage: authrace explain <theorem> [--invariant NAME] [--mermaid]
 
@@ -16,7 +15,7 @@ Prints the shortest counterexample of a theorem as numbered steps and in the see
 Theorem names are those \`authrace verify\` prints, e.g. simultaneous:guarded/N2/none/auth.`;
 
 async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseCommandArgs({
     args: argv,
     options: { invariant: { type: "string" }, mermaid: { type: "boolean", default: false } },
     allowPositionals: true,

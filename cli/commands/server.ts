@@ -5,7 +5,6 @@
  */
 import { mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
-import { parseArgs } from "node:util";
 import writeFileAtomic from "write-file-atomic";
 import { redact } from "../../impl/redact.js";
 import { formatAuthJson, makeSnapshot } from "../../impl/storage/index.js";
@@ -18,7 +17,7 @@ import {
   type TokenServer,
   type TokenServerOptions,
 } from "../../server/index.js";
-import { type Command, UsageError } from "../command.js";
+import { type Command, parseCommandArgs, UsageError } from "../command.js";
 
 const usage = `usage: authrace server [options]
 
@@ -89,9 +88,9 @@ const FLAGS = {
   "last-refresh-age-days": { type: "string" },
 } as const;
 
-/** Unknown flags, missing values and positionals are usage errors (cli/main.ts). */
+/** Unknown flags, missing values and positionals are usage errors. */
 function parseFlags(argv: string[]) {
-  return parseArgs({ args: argv, options: FLAGS, strict: true, allowPositionals: false }).values;
+  return parseCommandArgs({ args: argv, options: FLAGS, strict: true, allowPositionals: false }).values;
 }
 
 type Flags = ReturnType<typeof parseFlags>;

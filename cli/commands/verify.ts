@@ -4,13 +4,12 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
 import { LimitExceeded } from "../../proofs/explorer.js";
 import { explainTrace, mermaid, seedLog, traceJson } from "../../proofs/render.js";
 import { loadPinned, type Row, runTheorem, savePinned, type TheoremResult } from "../../proofs/run.js";
 import { THEOREMS, type Theorem } from "../../proofs/theorems.js";
 import { traceOf } from "../../proofs/trace.js";
-import { type Command, UsageError } from "../command.js";
+import { type Command, parseCommandArgs, UsageError } from "../command.js";
 import { makeProgress } from "../progress.js";
 import { formatMatrix } from "../verify-matrix.js";
 import { runScenarios } from "../verify-scenarios.js";
@@ -75,7 +74,7 @@ function jsonRow(row: Row, result: TheoremResult) {
 }
 
 async function run(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
+  const { values } = parseCommandArgs({
     args: argv,
     options: {
       tier: { type: "string" },
