@@ -1,16 +1,16 @@
 /**
- * Proves `authrace scenario` as a user runs it (`node dist/cli/main.js`, built first when dist/ is older than
- * the sources): the text output is the seed's log shape; `--json` prints exactly
- * {scenario, variant, posts[{refreshToken,status,code}], processes{A,B:{cachedBefore,cachedAfter,returned}},
- * staleSends} with every token redacted; a run that matches its expectation exits 0; unknown scenarios and
+ * Proves `authrace scenario` as a user runs it (`node dist/cli/main.js`; test/support/global-setup.ts builds
+ * dist/ first when it is older than the sources): the text output is the seed's log shape; `--json` prints
+ * exactly {scenario, variant, posts[{refreshToken,status,code}],
+ * processes{A,B:{cachedBefore,cachedAfter,returned}}, staleSends} with every token redacted; a run that matches its expectation exits 0; unknown scenarios and
  * variants, a missing --variant and stray arguments are usage errors (exit 2) that name the known values.
  */
 import { execFile } from "node:child_process";
-import { beforeAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { UsageError } from "../../cli/command.js";
 import { parseScenarioArgs } from "../../cli/commands/scenario.js";
 import { REFRESH_ERROR_CODES } from "../../model/vocabulary.js";
-import { cliEntry, ensureBuilt, repositoryRoot } from "./helpers.js";
+import { cliEntry, repositoryRoot } from "../support/paths.js";
 
 const CLI_TIMEOUT_MS = 30_000;
 const REDACTED = /^rt_[\w-]{4}\.\.\.$/;
@@ -34,8 +34,6 @@ function cli(args: string[]): Promise<CliResult> {
     );
   });
 }
-
-beforeAll(ensureBuilt);
 
 describe("scenario --json", () => {
   test("stale-cache --variant guarded: one POST, B returns what A saved", async () => {

@@ -4,23 +4,12 @@
  * the middle of the run, the run fails naming it; in both cases no process outlives the run and the
  * temporary CODEX_HOME is gone. Also proves the factory is generic: these runs use wrapped factories.
  */
-import { afterAll, beforeAll, expect, test } from "vitest";
+import { expect, test } from "vitest";
 import type { DriverProcess } from "../../impl/driver/client.js";
 import { type ProcessFactory, referenceImplementation, runScenario } from "../../scenarios/index.js";
-import {
-  ensureBuilt,
-  isAlive,
-  makeTemporaryParent,
-  recordingFactory,
-  type TemporaryParent,
-} from "./helpers.js";
+import { expectNothingLeftBehind, recordingFactory, useTemporaryParent } from "./helpers.js";
 
-let parent: TemporaryParent;
-beforeAll(async () => {
-  await ensureBuilt();
-  parent = await makeTemporaryParent();
-});
-afterAll(() => parent.remove());
+const parent = useTemporaryParent();
 
 /** Starts processes normally, except that the one named `refused` fails to start. */
 function refusing(inner: ProcessFactory, refused: string): ProcessFactory {
@@ -72,9 +61,7 @@ test("the second process does not start: a failure naming it; the first is stopp
       message: "A did not start (test): refused by the test",
     },
   });
-  expect(recorded.pids).toHaveLength(1);
-  expect(recorded.pids.filter(isAlive)).toEqual([]);
-  expect(await parent.leftovers()).toEqual([]);
+  await expectNothingLeftBehind(recorded, 1, parent);
 });
 
 test("a process dies during the run: a failure naming it; nothing left behind", async () => {
@@ -85,7 +72,5 @@ test("a process dies during the run: a failure naming it; nothing left behind", 
   expect(result.ok).toBe(false);
   if (result.ok) return;
   expect(result.failure.message).toMatch(/^B\.auth\(\): driver-exited: /);
-  expect(recorded.pids).toHaveLength(2);
-  expect(recorded.pids.filter(isAlive)).toEqual([]);
-  expect(await parent.leftovers()).toEqual([]);
+  await expectNothingLeftBehind(recorded, 2, parent);
 });

@@ -5,33 +5,12 @@
  * the loser returns the stale R0 (poisoned from guarded on, as Codex 0.117+ does). locked: one POST, and
  * both processes return the rotated R1. No process and no temporary directory outlives a run.
  */
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { REFRESH_ERROR_CODES, type Variant } from "../../model/vocabulary.js";
-import { PROCESS_NAMES, runScenario, type ScenarioReport } from "../../scenarios/index.js";
-import {
-  ensureBuilt,
-  isAlive,
-  makeTemporaryParent,
-  recordingFactory,
-  type TemporaryParent,
-} from "./helpers.js";
+import { beforeAll, describe, expect, test } from "vitest";
+import { REFRESH_ERROR_CODES } from "../../model/vocabulary.js";
+import { PROCESS_NAMES, type ScenarioReport } from "../../scenarios/index.js";
+import { runReference, useTemporaryParent } from "./helpers.js";
 
-let parent: TemporaryParent;
-beforeAll(async () => {
-  await ensureBuilt();
-  parent = await makeTemporaryParent();
-});
-afterAll(() => parent.remove());
-
-async function run(variant: Variant): Promise<ScenarioReport> {
-  const factory = recordingFactory(variant);
-  const result = await runScenario("simultaneous", factory, { temporaryDirectory: parent.path });
-  expect(factory.pids).toHaveLength(2);
-  expect(factory.pids.filter(isAlive)).toEqual([]);
-  expect(await parent.leftovers()).toEqual([]);
-  if (!result.ok) throw new Error(`simultaneous on ${variant} failed: ${result.failure.message}`);
-  return result.report;
-}
+const parent = useTemporaryParent();
 
 function returnedKinds(report: ScenarioReport): string[] {
   return PROCESS_NAMES.map((name) => report.processes[name].returned.kind).sort();
@@ -44,7 +23,7 @@ describe.each([
 ] as const)("$variant: both POST R0", ({ variant, loserPoisoned }) => {
   let report: ScenarioReport;
   beforeAll(async () => {
-    report = await run(variant);
+    report = await runReference("simultaneous", variant, parent);
   });
 
   test("two POSTs of the same R0: one 200, one 401 refresh_token_reused, one stale send", () => {
@@ -76,7 +55,7 @@ describe.each([
 describe("locked: one POST, both return the rotated token", () => {
   let report: ScenarioReport;
   beforeAll(async () => {
-    report = await run("locked");
+    report = await runReference("simultaneous", "locked", parent);
   });
 
   test("one POST (R0 -> 200), no stale send", () => {

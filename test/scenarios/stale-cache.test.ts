@@ -5,39 +5,17 @@
  * returns the stale R0. guarded, persist-locked, locked: one POST, and B returns the rotated R1 it reloaded.
  * Every run leaves no process and no temporary directory behind, and prints the seed's log shape.
  */
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { REFRESH_ERROR_CODES, type Variant } from "../../model/vocabulary.js";
-import { formatScenarioLog, runScenario, type ScenarioReport } from "../../scenarios/index.js";
-import {
-  ensureBuilt,
-  isAlive,
-  makeTemporaryParent,
-  recordingFactory,
-  type TemporaryParent,
-} from "./helpers.js";
+import { beforeAll, describe, expect, test } from "vitest";
+import { REFRESH_ERROR_CODES } from "../../model/vocabulary.js";
+import { formatScenarioLog, type ScenarioReport } from "../../scenarios/index.js";
+import { runReference, useTemporaryParent } from "./helpers.js";
 
-let parent: TemporaryParent;
-beforeAll(async () => {
-  await ensureBuilt();
-  parent = await makeTemporaryParent();
-});
-afterAll(() => parent.remove());
-
-/** Runs stale-cache on one variant; checks teardown before handing the report over. */
-async function run(variant: Variant): Promise<ScenarioReport> {
-  const factory = recordingFactory(variant);
-  const result = await runScenario("stale-cache", factory, { temporaryDirectory: parent.path });
-  expect(factory.pids).toHaveLength(2);
-  expect(factory.pids.filter(isAlive)).toEqual([]);
-  expect(await parent.leftovers()).toEqual([]);
-  if (!result.ok) throw new Error(`stale-cache on ${variant} failed: ${result.failure.message}`);
-  return result.report;
-}
+const parent = useTemporaryParent();
 
 describe("legacy (Codex <= 0.116): B re-sends the rotated-out token", () => {
   let report: ScenarioReport;
   beforeAll(async () => {
-    report = await run("legacy");
+    report = await runReference("stale-cache", "legacy", parent);
   });
 
   test("two POSTs of the same R0: 200, then 401 refresh_token_reused, one stale send", () => {
@@ -90,7 +68,7 @@ describe.each(["guarded", "persist-locked", "locked"] as const)(
   (variant) => {
     let report: ScenarioReport;
     beforeAll(async () => {
-      report = await run(variant);
+      report = await runReference("stale-cache", variant, parent);
     });
 
     test("one POST (R0 -> 200), no stale send", () => {

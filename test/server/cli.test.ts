@@ -15,7 +15,7 @@ import { UsageError } from "../../cli/command.js";
 import { parseServerArgs } from "../../cli/commands/server.js";
 import { redact } from "../../impl/redact.js";
 import { decodeJwt, OPENAI_AUTH_CLAIM } from "../../impl/storage/jwt.js";
-import { cliEntry, ensureBuilt, repositoryRoot } from "./build.js";
+import { cliEntry, repositoryRoot } from "../support/paths.js";
 import { getJson, refresh } from "./helpers.js";
 
 const LINE_WAIT_MS = 10_000;
@@ -102,9 +102,8 @@ async function tokenUrlOf(server: CliServer): Promise<string> {
 let workDirectory = "";
 
 beforeAll(async () => {
-  await ensureBuilt();
   workDirectory = await mkdtemp(join(tmpdir(), "authrace-server-cli-"));
-}, 180_000);
+});
 
 afterEach(async () => {
   for (const server of running.splice(0)) {

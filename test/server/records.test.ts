@@ -11,6 +11,24 @@ import { getJson, refresh, send, useTokenServers } from "./helpers.js";
 
 const startServer = useTokenServers();
 
+/** The record of a family's first refresh at 2026-03-23T12:00:00Z: R0 presented, rotated, 200. */
+function firstRotation(refreshToken: string, familyId: string): RequestRecord {
+  return {
+    seq: 1,
+    at: "2026-03-23T12:00:00.000Z",
+    method: "POST",
+    refreshToken,
+    familyId,
+    tokenGeneration: 0,
+    verdict: "rotated",
+    status: 200,
+    code: null,
+    staleSend: false,
+    fault: null,
+    refreshReason: null,
+  };
+}
+
 describe("request records", () => {
   it("records every token request in order, with staleSend true exactly for rotated-out tokens", async () => {
     let nowMs = Date.UTC(2026, 2, 23, 12, 0, 0);
@@ -26,20 +44,7 @@ describe("request records", () => {
     const records = server.requests();
     expect(records).toEqual(seen);
     expect(records).toEqual([
-      {
-        seq: 1,
-        at: "2026-03-23T12:00:00.000Z",
-        method: "POST",
-        refreshToken: family.refreshToken,
-        familyId: family.familyId,
-        tokenGeneration: 0,
-        verdict: "rotated",
-        status: 200,
-        code: null,
-        staleSend: false,
-        fault: null,
-        refreshReason: null,
-      },
+      firstRotation(family.refreshToken, family.familyId),
       expect.objectContaining({ seq: 2, at: "2026-03-23T12:00:01.000Z", verdict: "reused", status: 401 }),
       expect.objectContaining({
         seq: 3,
@@ -128,20 +133,7 @@ describe("over HTTP", () => {
 });
 
 describe("formatRequestLine", () => {
-  const base: RequestRecord = {
-    seq: 1,
-    at: "2026-03-23T12:00:00.000Z",
-    method: "POST",
-    refreshToken: "rt_j6s0abcdefghijklmnopqrstuvwxyz",
-    familyId: "family-1",
-    tokenGeneration: 0,
-    verdict: "rotated",
-    status: 200,
-    code: null,
-    staleSend: false,
-    fault: null,
-    refreshReason: null,
-  };
+  const base = firstRotation("rt_j6s0abcdefghijklmnopqrstuvwxyz", "family-1");
 
   it("prints the seed's shape with the token redacted", () => {
     expect(formatRequestLine(base)).toBe(

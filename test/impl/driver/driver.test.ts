@@ -4,51 +4,37 @@
 // together, send exactly one refresh; two `guarded` processes both send R0 (one 401, the loser poisoned
 // until its next call adopts R1), as observed on real Codex 0.117.
 import { spawn } from "node:child_process";
-import { readFile, rm } from "node:fs/promises";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { readFile } from "node:fs/promises";
+import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { type JsonLineDriver, spawnDriver } from "../../../impl/driver/client.js";
 import type { Variant } from "../../../model/vocabulary.js";
-import { buildDriver } from "../helpers/build-driver.js";
-import { fixture, makeTempHome, type TempHome, writeFixture } from "../helpers/home.js";
-import { Rotation, startTokenServer, type TokenServer } from "../helpers/token-server.js";
+import { driverEntry } from "../../support/paths.js";
+import { fixture, writeFixture } from "../helpers/home.js";
+import { useHomeAndServer } from "../helpers/home-and-server.js";
+import { Rotation } from "../helpers/token-server.js";
 
-let script = "";
-let buildDirectory = "";
-let temp: TempHome;
-let server: TokenServer;
-let rotation: Rotation;
+const setup = useHomeAndServer();
 const drivers: JsonLineDriver[] = [];
 
-beforeAll(async () => {
-  ({ script, directory: buildDirectory } = await buildDriver());
-});
-afterAll(() => rm(buildDirectory, { recursive: true, force: true }));
-
-beforeEach(async () => {
-  temp = await makeTempHome();
-  rotation = new Rotation();
-  server = await startTokenServer(rotation.handle);
-});
+// Registered after useHomeAndServer's hooks, so it runs before them: drivers die before the server closes.
 afterEach(async () => {
   await Promise.all(drivers.splice(0).map((driver) => driver.kill()));
-  await server.close();
-  await temp.cleanup();
 });
 
 /** Fixtures use the real clock here: a separate process cannot share a manual one. */
 async function writeRealTimeFixture(generation: number, stale: boolean): Promise<void> {
   const snapshot = fixture({ generation, stale });
   const lastRefresh = new Date(Date.now() - (stale ? 9 : 0) * 24 * 60 * 60 * 1000).toISOString();
-  await writeFixture(temp.file, { ...snapshot, lastRefresh });
+  await writeFixture(setup.file, { ...snapshot, lastRefresh });
 }
 
 async function start(variant: Variant, name: string): Promise<JsonLineDriver> {
   const result = await spawnDriver({
-    home: temp.home,
+    home: setup.home,
     variant,
     name,
-    tokenUrl: server.url,
-    command: [process.execPath, script],
+    tokenUrl: setup.server.url,
+    command: [process.execPath, driverEntry],
   });
   if (!result.ok) throw new Error(`${result.error.message}\n${result.error.stderr}`);
   drivers.push(result.driver);
@@ -60,8 +46,8 @@ function runRaw(
   input = "",
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const env = { ...process.env, CODEX_HOME: "", CODEX_REFRESH_TOKEN_URL_OVERRIDE: server.url };
-    const child = spawn(process.execPath, [script, ...args], { env });
+    const env = { ...process.env, CODEX_HOME: "", CODEX_REFRESH_TOKEN_URL_OVERRIDE: setup.server.url };
+    const child = spawn(process.execPath, [driverEntry, ...args], { env });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk) => {
@@ -100,7 +86,10 @@ describe("commands", () => {
       '{"id":4,"cmd":"fly"}',
       '{"id":5,"cmd":"exit"}',
     ].join("\n");
-    const result = await runRaw(["--variant", "locked", "--home", temp.home, "--name", "solo"], `${input}\n`);
+    const result = await runRaw(
+      ["--variant", "locked", "--home", setup.home, "--name", "solo"],
+      `${input}\n`,
+    );
     const lines = result.stdout
       .trim()
       .split("\n")
@@ -160,13 +149,13 @@ describe("commands", () => {
     const recovered = await driver.unauthorized();
     expect(recovered).toMatchObject({ ok: true, auth: { accessToken: "at-R2" } });
     expect(await driver.cached()).toMatchObject({ ok: true, auth: { accessToken: "at-R2" }, trace: [] });
-    expect(JSON.parse(await readFile(temp.file, "utf8")).tokens.refresh_token).toBe("rt-R2");
+    expect(JSON.parse(await readFile(setup.file, "utf8")).tokens.refresh_token).toBe("rt-R2");
     expect(await driver.exit()).toEqual({ code: 0, signal: null });
   });
 
   test("an error reply carries the cached auth", async () => {
     await writeRealTimeFixture(0, false);
-    rotation.generation = 3;
+    setup.rotation.generation = 3;
     const driver = await start("guarded", "G");
     const reply = await driver.refresh();
     expect(reply).toMatchObject({
@@ -186,14 +175,14 @@ describe("commands", () => {
 
 describe("several processes sharing one auth.json", () => {
   beforeEach(() => {
-    rotation.delayMs = 300;
+    setup.rotation.delayMs = 300;
   });
 
   test("locked: two stale processes asked together send exactly one refresh", async () => {
     await writeRealTimeFixture(0, true);
     const [first, second] = [await start("locked", "A"), await start("locked", "B")];
     const replies = await Promise.all([first.auth(), second.auth()]);
-    expect(rotation.log).toEqual([{ refreshToken: "rt-R0", status: 200 }]);
+    expect(setup.rotation.log).toEqual([{ refreshToken: "rt-R0", status: 200 }]);
     for (const reply of replies)
       expect(reply).toMatchObject({ ok: true, auth: { accessToken: "at-R1", poisoned: false } });
   });
@@ -202,7 +191,7 @@ describe("several processes sharing one auth.json", () => {
     await writeRealTimeFixture(0, true);
     const [first, second] = [await start("guarded", "A"), await start("guarded", "B")];
     const replies = await Promise.all([first.auth(), second.auth()]);
-    expect(rotation.log).toEqual([
+    expect(setup.rotation.log).toEqual([
       { refreshToken: "rt-R0", status: 200 },
       { refreshToken: "rt-R0", status: 401 },
     ]);
@@ -210,15 +199,15 @@ describe("several processes sharing one auth.json", () => {
     expect(loserIndex).toBeGreaterThanOrEqual(0);
     const loser = loserIndex === 0 ? first : second;
     expect(await loser.auth()).toMatchObject({ ok: true, auth: { accessToken: "at-R1", poisoned: false } });
-    expect(rotation.log).toHaveLength(2);
+    expect(setup.rotation.log).toHaveLength(2);
   });
 });
 
 test("the driver's stderr never shows a token whole", async () => {
   const secret = new Rotation("rt-very-secret-refresh-", "at-very-secret-access-");
   secret.generation = 9;
-  server.handler = secret.handle;
-  await writeFixture(temp.file, {
+  setup.server.handler = secret.handle;
+  await writeFixture(setup.file, {
     ...fixture({
       generation: 0,
       stale: true,

@@ -2,6 +2,7 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { afterEach, beforeEach } from "vitest";
 import { AuthManager, type TraceEvent } from "../../../impl/manager/index.js";
 import { createRealPorts, ManualClock } from "../../../impl/ports/index.js";
 import { authJsonPath, formatAuthJson, makeSnapshot, type Snapshot } from "../../../impl/storage/index.js";
@@ -20,6 +21,37 @@ export interface TempHome {
 export async function makeTempHome(): Promise<TempHome> {
   const home = await mkdtemp(join(tmpdir(), "authrace-home-"));
   return { home, file: authJsonPath(home), cleanup: () => rm(home, { recursive: true, force: true }) };
+}
+
+/** The paths of the temporary home of the test running now. */
+export interface CurrentHome {
+  readonly home: string;
+  /** `<home>/auth.json`, not created. */
+  readonly file: string;
+}
+
+/** A fresh temporary home for each test of the calling file or describe block, removed after it. */
+export function useTempHome(): CurrentHome {
+  let current: TempHome | undefined;
+  beforeEach(async () => {
+    current = await makeTempHome();
+  });
+  afterEach(async () => {
+    await current?.cleanup();
+    current = undefined;
+  });
+  const now = (): TempHome => {
+    if (current === undefined) throw new Error("useTempHome: read outside a test");
+    return current;
+  };
+  return {
+    get home() {
+      return now().home;
+    },
+    get file() {
+      return now().file;
+    },
+  };
 }
 
 /** A snapshot of generation `generation` ("rt-R<n>"), stale (9 days old) or fresh (refreshed at NOW_MS). */

@@ -3,18 +3,11 @@
 // naming the problem, and where the file turns corrupt during the POST, the persist re-read fails and
 // nothing is written. Its bytes are compared before and after.
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
-import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { formatAuthJson } from "../../../impl/storage/index.js";
 import type { Variant } from "../../../model/vocabulary.js";
-import {
-  eventNames,
-  fixture,
-  loadManager,
-  makeTempHome,
-  type TempHome,
-  writeFixture,
-} from "../helpers/home.js";
-import { Rotation, startTokenServer, type TokenServer } from "../helpers/token-server.js";
+import { eventNames, fixture } from "../helpers/home.js";
+import { useHomeAndServer } from "../helpers/home-and-server.js";
 
 type Corruption = { name: string; apply(file: string): Promise<void>; message: RegExp };
 
@@ -54,34 +47,21 @@ async function contents(file: string): Promise<string> {
   }
 }
 
-let temp: TempHome;
-let server: TokenServer;
-let rotation: Rotation;
-
-beforeEach(async () => {
-  temp = await makeTempHome();
-  rotation = new Rotation();
-  server = await startTokenServer(rotation.handle);
-  await writeFixture(temp.file, fixture({ generation: 0, stale: true }));
-});
-afterEach(async () => {
-  await server.close();
-  await temp.cleanup();
-});
+const setup = useHomeAndServer({ authJson: fixture({ generation: 0, stale: true }) });
 
 describe.each(["guarded", "persist-locked", "locked"] as Variant[])(
   "%s: corrupt before the refresh",
   (variant) => {
     test.each(CORRUPTIONS)("$name -> Skipped, no POST, bytes unchanged", async (corruption) => {
-      const { manager } = await loadManager({ home: temp.home, variant, tokenUrl: server.url });
-      await corruption.apply(temp.file);
-      const before = await contents(temp.file);
+      const { manager } = await setup.load(variant);
+      await corruption.apply(setup.file);
+      const before = await contents(setup.file);
       const result = await manager.refreshToken();
       expect(result.ok).toBe(false);
       expect(!result.ok && result.error.kind).toBe("skipped");
       expect(!result.ok && result.error.message).toMatch(corruption.message);
-      expect(rotation.log).toEqual([]);
-      expect(await contents(temp.file)).toBe(before);
+      expect(setup.rotation.log).toEqual([]);
+      expect(await contents(setup.file)).toBe(before);
       expect(manager.cached().snapshot?.tokens.refreshToken).toBe("rt-R0");
     });
   },
@@ -91,28 +71,28 @@ describe.each(["legacy", "guarded", "persist-locked"] as Variant[])(
   "%s: corrupt during the POST",
   (variant) => {
     test.each(CORRUPTIONS)("$name -> the persist re-read fails, nothing written", async (corruption) => {
-      const { manager, events } = await loadManager({ home: temp.home, variant, tokenUrl: server.url });
+      const { manager, events } = await setup.load(variant);
       let before = "";
-      server.handler = async (request, response) => {
-        await corruption.apply(temp.file);
-        before = await contents(temp.file);
-        await rotation.handle(request, response);
+      setup.server.handler = async (request, response) => {
+        await corruption.apply(setup.file);
+        before = await contents(setup.file);
+        await setup.rotation.handle(request, response);
       };
       const result = await manager.refreshToken();
       expect(result.ok).toBe(false);
       expect(!result.ok && result.error.kind).toBe("persist");
       expect(!result.ok && result.error.message).toMatch(corruption.message);
       expect(eventNames(events)).not.toContain("writeDisk");
-      expect(await contents(temp.file)).toBe(before);
+      expect(await contents(setup.file)).toBe(before);
     });
   },
 );
 
 test("legacy auth() POSTs its cached token without reading the corrupt file, then refuses to save", async () => {
-  const { manager, events } = await loadManager({ home: temp.home, variant: "legacy", tokenUrl: server.url });
-  await writeFile(temp.file, "{");
+  const { manager, events } = await setup.load("legacy");
+  await writeFile(setup.file, "{");
   const result = await manager.auth();
   expect(eventNames(events)).toEqual(["callAuth", "sendRefresh", "receiveResponse", "readDisk"]);
   expect(result.ok && result.refreshError?.kind).toBe("persist");
-  expect(await readFile(temp.file, "utf8")).toBe("{");
+  expect(await readFile(setup.file, "utf8")).toBe("{");
 });

@@ -6,52 +6,42 @@
 // - one manager, guarded: its in-process lock serialises the two calls (R0 then R1, no reuse);
 // - one manager, legacy: no lock at all, both calls POST R0.
 import { readFile } from "node:fs/promises";
-import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import type { Variant } from "../../../model/vocabulary.js";
-import { fixture, loadManager, makeTempHome, type TempHome, writeFixture } from "../helpers/home.js";
-import { Rotation, startTokenServer, type TokenServer } from "../helpers/token-server.js";
+import { fixture } from "../helpers/home.js";
+import { useHomeAndServer } from "../helpers/home-and-server.js";
+import { Rotation } from "../helpers/token-server.js";
 
 const SERVER_DELAY_MS = 200;
 
-let temp: TempHome;
-let server: TokenServer;
-let rotation: Rotation;
-
-beforeEach(async () => {
-  temp = await makeTempHome();
-  rotation = new Rotation();
-  rotation.delayMs = SERVER_DELAY_MS;
-  server = await startTokenServer(rotation.handle);
-  await writeFixture(temp.file, fixture({ generation: 0, stale: true }));
-});
-afterEach(async () => {
-  await server.close();
-  await temp.cleanup();
+const setup = useHomeAndServer({
+  rotation: () => Object.assign(new Rotation(), { delayMs: SERVER_DELAY_MS }),
+  authJson: fixture({ generation: 0, stale: true }),
 });
 
 async function twoManagers(variant: Variant) {
-  const first = await loadManager({ home: temp.home, variant, tokenUrl: server.url, name: "A" });
-  const second = await loadManager({ home: temp.home, variant, tokenUrl: server.url, name: "B" });
+  const first = await setup.load(variant, { name: "A" });
+  const second = await setup.load(variant, { name: "B" });
   return [first.manager, second.manager] as const;
 }
 
 test("locked: two managers in one process refresh exactly once", async () => {
   const [first, second] = await twoManagers("locked");
   const results = await Promise.all([first.auth(), second.auth()]);
-  expect(rotation.log).toEqual([{ refreshToken: "rt-R0", status: 200 }]);
+  expect(setup.rotation.log).toEqual([{ refreshToken: "rt-R0", status: 200 }]);
   for (const result of results) {
     expect(result).toMatchObject({ ok: true, poisoned: false });
     expect(result.ok && result.snapshot.tokens.accessToken).toBe("at-R1");
     expect(result.ok && result.refreshError).toBeUndefined();
   }
-  expect(JSON.parse(await readFile(temp.file, "utf8")).tokens.refresh_token).toBe("rt-R1");
+  expect(JSON.parse(await readFile(setup.file, "utf8")).tokens.refresh_token).toBe("rt-R1");
 });
 
 describe.each(["guarded", "persist-locked"] as Variant[])("%s: two managers in one process", (variant) => {
   test("both POST R0; one wins, the loser is poisoned until it adopts R1", async () => {
     const [first, second] = await twoManagers(variant);
     const results = await Promise.all([first.auth(), second.auth()]);
-    expect(rotation.log).toEqual([
+    expect(setup.rotation.log).toEqual([
       { refreshToken: "rt-R0", status: 200 },
       { refreshToken: "rt-R0", status: 401 },
     ]);
@@ -61,16 +51,16 @@ describe.each(["guarded", "persist-locked"] as Variant[])("%s: two managers in o
     const next = await loser.auth();
     expect(next).toMatchObject({ ok: true, poisoned: false });
     expect(next.ok && next.snapshot.tokens.accessToken).toBe("at-R1");
-    expect(rotation.log).toHaveLength(2);
+    expect(setup.rotation.log).toHaveLength(2);
   });
 });
 
 test("guarded: two calls on one manager are serialised by its in-process lock (no reuse)", async () => {
-  const { manager } = await loadManager({ home: temp.home, variant: "guarded", tokenUrl: server.url });
+  const { manager } = await setup.load("guarded");
   const results = await Promise.all([manager.auth(), manager.auth()]);
   // The second call waited for the first, whose save and reload made its cache R1; its guarded reload then
   // sees NoChange and refreshes again, with R1. Serial refreshes, never a rotated-out token.
-  expect(rotation.log).toEqual([
+  expect(setup.rotation.log).toEqual([
     { refreshToken: "rt-R0", status: 200 },
     { refreshToken: "rt-R1", status: 200 },
   ]);
@@ -81,9 +71,9 @@ test("guarded: two calls on one manager are serialised by its in-process lock (n
 });
 
 test("legacy: two calls on one manager both POST the cached token", async () => {
-  const { manager } = await loadManager({ home: temp.home, variant: "legacy", tokenUrl: server.url });
+  const { manager } = await setup.load("legacy");
   await Promise.all([manager.auth(), manager.auth()]);
-  expect(rotation.log).toEqual([
+  expect(setup.rotation.log).toEqual([
     { refreshToken: "rt-R0", status: 200 },
     { refreshToken: "rt-R0", status: 401 },
   ]);

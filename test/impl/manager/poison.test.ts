@@ -2,32 +2,16 @@
 // variant marks its cached snapshot, later refreshes of that snapshot fail fast without a POST, and the mark
 // clears once the cache changes (another process saved a new token). legacy never poisons, so it POSTs the
 // dead token on every auth() call (the seed's bug). A transient failure (500) never poisons.
-import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import type { Variant } from "../../../model/vocabulary.js";
-import {
-  eventNames,
-  fixture,
-  loadManager,
-  makeTempHome,
-  type TempHome,
-  writeFixture,
-} from "../helpers/home.js";
-import { Rotation, sendJson, startTokenServer, type TokenServer } from "../helpers/token-server.js";
+import { eventNames, fixture, writeFixture } from "../helpers/home.js";
+import { useHomeAndServer } from "../helpers/home-and-server.js";
+import { Rotation, sendJson } from "../helpers/token-server.js";
 
-let temp: TempHome;
-let server: TokenServer;
-let rotation: Rotation;
-
-beforeEach(async () => {
-  temp = await makeTempHome();
-  rotation = new Rotation();
-  rotation.generation = 5; // the server has moved on: rt-R0 is rotated out
-  server = await startTokenServer(rotation.handle);
-  await writeFixture(temp.file, fixture({ generation: 0, stale: true }));
-});
-afterEach(async () => {
-  await server.close();
-  await temp.cleanup();
+const setup = useHomeAndServer({
+  // The server has moved on: rt-R0 is rotated out.
+  rotation: () => Object.assign(new Rotation(), { generation: 5 }),
+  authJson: fixture({ generation: 0, stale: true }),
 });
 
 const FAIL_FAST: Record<string, string[]> = {
@@ -38,7 +22,7 @@ const FAIL_FAST: Record<string, string[]> = {
 
 describe.each(["guarded", "persist-locked", "locked"] as Variant[])("%s", (variant) => {
   test("a permanent failure poisons; the next refresh fails fast; a changed disk clears it", async () => {
-    const { manager, events } = await loadManager({ home: temp.home, variant, tokenUrl: server.url });
+    const { manager, events } = await setup.load(variant);
     const first = await manager.refreshToken();
     expect(first).toMatchObject({ ok: false, error: { kind: "permanent", reason: "exhausted" } });
     expect(manager.cached().poisoned).toBe(true);
@@ -46,36 +30,36 @@ describe.each(["guarded", "persist-locked", "locked"] as Variant[])("%s", (varia
     const second = await manager.refreshToken();
     expect(second).toMatchObject({ ok: false, error: { kind: "permanent", reason: "exhausted" } });
     expect(eventNames(events)).toEqual(FAIL_FAST[variant]);
-    expect(rotation.log).toHaveLength(1);
+    expect(setup.rotation.log).toHaveLength(1);
 
     const stale = await manager.auth();
     expect(stale).toMatchObject({ ok: true, poisoned: true, refreshError: { kind: "permanent" } });
 
-    await writeFixture(temp.file, fixture({ generation: 5, stale: false }));
+    await writeFixture(setup.file, fixture({ generation: 5, stale: false }));
     const adopted = await manager.refreshToken();
     expect(adopted).toMatchObject({ ok: true, poisoned: false });
     expect(adopted.ok && adopted.snapshot.tokens.refreshToken).toBe("rt-R5");
-    expect(rotation.log).toHaveLength(1);
+    expect(setup.rotation.log).toHaveLength(1);
   });
 
   test("a transient failure does not poison", async () => {
-    server.handler = (_request, response) => sendJson(response, 500, { error: "server_error" });
-    const { manager } = await loadManager({ home: temp.home, variant, tokenUrl: server.url });
+    setup.server.handler = (_request, response) => sendJson(response, 500, { error: "server_error" });
+    const { manager } = await setup.load(variant);
     expect(await manager.refreshToken()).toMatchObject({ ok: false, error: { kind: "transient" } });
     expect(manager.cached().poisoned).toBe(false);
     expect(await manager.refreshToken()).toMatchObject({ ok: false, error: { kind: "transient" } });
-    expect(server.requests).toHaveLength(2);
+    expect(setup.server.requests).toHaveLength(2);
   });
 });
 
 test("legacy: no poison, every auth() POSTs the dead cached token again and returns the stale snapshot", async () => {
-  const { manager } = await loadManager({ home: temp.home, variant: "legacy", tokenUrl: server.url });
+  const { manager } = await setup.load("legacy");
   for (let call = 0; call < 3; call += 1) {
     const result = await manager.auth();
     expect(result).toMatchObject({ ok: true, poisoned: false, refreshError: { kind: "permanent" } });
     expect(result.ok && result.snapshot.tokens.accessToken).toBe("at-R0");
   }
-  expect(rotation.log).toEqual([
+  expect(setup.rotation.log).toEqual([
     { refreshToken: "rt-R0", status: 401 },
     { refreshToken: "rt-R0", status: 401 },
     { refreshToken: "rt-R0", status: 401 },
@@ -85,14 +69,10 @@ test("legacy: no poison, every auth() POSTs the dead cached token again and retu
 test("auth.json without last_refresh: never refreshed and its token not handed out", async () => {
   const { makeSnapshot } = await import("../../../impl/storage/index.js");
   await writeFixture(
-    temp.file,
+    setup.file,
     makeSnapshot({ accessToken: "at-R0", refreshToken: "rt-R0", lastRefresh: null }),
   );
-  const { manager, events } = await loadManager({
-    home: temp.home,
-    variant: "guarded",
-    tokenUrl: server.url,
-  });
+  const { manager, events } = await setup.load("guarded");
   expect(await manager.auth()).toMatchObject({ ok: false, error: { kind: "logged-out" } });
   expect(eventNames(events)).toEqual(["callAuth"]);
   expect(manager.cached().snapshot?.tokens.accessToken).toBe("at-R0");
@@ -100,8 +80,8 @@ test("auth.json without last_refresh: never refreshed and its token not handed o
 
 test("logged out at construction: auth() fails with logged-out, no I/O", async () => {
   const { rm } = await import("node:fs/promises");
-  await rm(temp.file);
-  const { manager, events } = await loadManager({ home: temp.home, variant: "locked", tokenUrl: server.url });
+  await rm(setup.file);
+  const { manager, events } = await setup.load("locked");
   expect(events[0]).toMatchObject({ event: "restart", detail: "missing" });
   expect(await manager.auth()).toMatchObject({ ok: false, error: { kind: "logged-out" } });
   expect(eventNames(events)).toEqual(["callAuth"]);

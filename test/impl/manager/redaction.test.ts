@@ -2,33 +2,26 @@
 // transient, skipped, persist), the error messages and trace details a manager produces contain no token,
 // only redacted prefixes; describeSnapshot redacts too.
 import { writeFile } from "node:fs/promises";
-import { afterEach, beforeEach, expect, test } from "vitest";
+import { expect, test } from "vitest";
 import type { AuthResult } from "../../../impl/manager/index.js";
 import { describeSnapshot } from "../../../impl/storage/index.js";
 import type { Variant } from "../../../model/vocabulary.js";
-import { fixture, loadManager, makeTempHome, type TempHome, writeFixture } from "../helpers/home.js";
-import { Rotation, sendJson, startTokenServer, type TokenServer } from "../helpers/token-server.js";
+import { fixture } from "../helpers/home.js";
+import { useHomeAndServer } from "../helpers/home-and-server.js";
+import { Rotation, sendJson } from "../helpers/token-server.js";
 
 const REFRESH_PREFIX = "rt-secret-refresh-value-";
 const ACCESS_PREFIX = "at-secret-access-value-";
 const WHOLE_TOKEN = /secret-(refresh|access)-value-R\d/;
 
-let temp: TempHome;
-let server: TokenServer;
-let rotation: Rotation;
-
-beforeEach(async () => {
-  temp = await makeTempHome();
-  rotation = new Rotation(REFRESH_PREFIX, ACCESS_PREFIX);
-  server = await startTokenServer(rotation.handle);
-  await writeFixture(
-    temp.file,
-    fixture({ generation: 0, stale: true, refreshPrefix: REFRESH_PREFIX, accessPrefix: ACCESS_PREFIX }),
-  );
-});
-afterEach(async () => {
-  await server.close();
-  await temp.cleanup();
+const setup = useHomeAndServer({
+  rotation: () => new Rotation(REFRESH_PREFIX, ACCESS_PREFIX),
+  authJson: fixture({
+    generation: 0,
+    stale: true,
+    refreshPrefix: REFRESH_PREFIX,
+    accessPrefix: ACCESS_PREFIX,
+  }),
 });
 
 function printable(result: AuthResult): string {
@@ -37,24 +30,19 @@ function printable(result: AuthResult): string {
 }
 
 test.each(["legacy", "guarded", "persist-locked", "locked"] as Variant[])("%s", async (variant) => {
-  const { manager, events } = await loadManager({
-    home: temp.home,
-    variant,
-    tokenUrl: server.url,
-    timeoutMs: 500,
-  });
+  const { manager, events } = await setup.load(variant, { timeoutMs: 500 });
   const printed: string[] = [];
 
-  rotation.generation = 4; // permanent: reused
+  setup.rotation.generation = 4; // permanent: reused
   printed.push(printable(await manager.refreshToken()));
   printed.push(printable(await manager.auth()));
-  server.handler = (_request, response) => sendJson(response, 503, { error: "busy" }); // transient
+  setup.server.handler = (_request, response) => sendJson(response, 503, { error: "busy" }); // transient
   printed.push(printable(await manager.unauthorized()));
-  server.handler = async (request, response) => {
-    await writeFile(temp.file, "{"); // persist: corrupt during the POST
-    await rotation.handle(request, response);
+  setup.server.handler = async (request, response) => {
+    await writeFile(setup.file, "{"); // persist: corrupt during the POST
+    await setup.rotation.handle(request, response);
   };
-  rotation.generation = 0;
+  setup.rotation.generation = 0;
   printed.push(printable(await manager.refreshToken()));
   printed.push(printable(await manager.refreshToken())); // skipped: the file is corrupt now
 

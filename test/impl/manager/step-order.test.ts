@@ -3,18 +3,11 @@
 // server on 127.0.0.1) with the expected event list, for: fresh auth, stale auth with unchanged disk, stale
 // auth with a disk another process already rotated, refreshToken(), and 401 recovery (unchanged / rotated).
 import { readFile, stat } from "node:fs/promises";
-import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { formatAuthJson } from "../../../impl/storage/index.js";
 import type { Variant } from "../../../model/vocabulary.js";
-import {
-  eventNames,
-  fixture,
-  loadManager,
-  makeTempHome,
-  type TempHome,
-  writeFixture,
-} from "../helpers/home.js";
-import { Rotation, startTokenServer, type TokenServer } from "../helpers/token-server.js";
+import { eventNames, fixture, writeFixture } from "../helpers/home.js";
+import { useHomeAndServer } from "../helpers/home-and-server.js";
 
 const POST = ["sendRefresh", "receiveResponse"];
 const SAVE_IN_PLACE = ["readDisk", "writeDisk", "readDisk"];
@@ -60,29 +53,17 @@ const WRITE_MODE: Record<Variant, string> = {
 const VARIANTS: Variant[] = ["legacy", "guarded", "persist-locked", "locked"];
 
 describe.each(VARIANTS)("%s", (variant) => {
-  let temp: TempHome;
-  let server: TokenServer;
-  let rotation: Rotation;
-
-  beforeEach(async () => {
-    temp = await makeTempHome();
-    rotation = new Rotation();
-    server = await startTokenServer(rotation.handle);
-  });
-  afterEach(async () => {
-    await server.close();
-    await temp.cleanup();
-  });
+  const setup = useHomeAndServer();
 
   async function load(stale: boolean) {
-    await writeFixture(temp.file, fixture({ generation: 0, stale }));
-    return loadManager({ home: temp.home, variant, tokenUrl: server.url });
+    await writeFixture(setup.file, fixture({ generation: 0, stale }));
+    return setup.load(variant);
   }
 
   /** What another process does: the server rotates R0 -> R1 and R1 is saved, fresh. */
   async function rotateElsewhere(): Promise<void> {
-    rotation.generation = 1;
-    await writeFixture(temp.file, fixture({ generation: 1, stale: false }));
+    setup.rotation.generation = 1;
+    await writeFixture(setup.file, fixture({ generation: 1, stale: false }));
   }
 
   test("construction reads auth.json once (restart)", async () => {
@@ -95,38 +76,38 @@ describe.each(VARIANTS)("%s", (variant) => {
     const result = await manager.auth();
     expect(eventNames(events)).toEqual(["callAuth"]);
     expect(result.ok && result.snapshot.tokens.accessToken).toBe("at-R0");
-    expect(server.requests).toHaveLength(0);
+    expect(setup.server.requests).toHaveLength(0);
   });
 
   test("stale auth, disk unchanged: refresh and save", async () => {
     const { manager, events } = await load(true);
-    const inodeBefore = (await stat(temp.file)).ino;
+    const inodeBefore = (await stat(setup.file)).ino;
     const result = await manager.auth();
     expect(eventNames(events)).toEqual(STALE_AUTH_UNCHANGED[variant]);
     expect(events.find((event) => event.event === "writeDisk")?.detail).toBe(WRITE_MODE[variant]);
-    expect(rotation.log).toEqual([{ refreshToken: "rt-R0", status: 200 }]);
+    expect(setup.rotation.log).toEqual([{ refreshToken: "rt-R0", status: 200 }]);
     expect(result).toMatchObject({ ok: true, poisoned: false });
     expect(result.ok && result.snapshot.tokens.accessToken).toBe("at-R1");
     expect(result.ok && result.snapshot.lastRefresh).toBe("2026-03-23T12:00:00.000Z");
-    expect(JSON.parse(await readFile(temp.file, "utf8")).tokens.refresh_token).toBe("rt-R1");
-    const sameInode = (await stat(temp.file)).ino === inodeBefore;
+    expect(JSON.parse(await readFile(setup.file, "utf8")).tokens.refresh_token).toBe("rt-R1");
+    const sameInode = (await stat(setup.file)).ino === inodeBefore;
     expect(sameInode).toBe(WRITE_MODE[variant] === "in-place");
   });
 
   test("stale auth, disk already rotated by another process", async () => {
     const { manager, events } = await load(true);
     await rotateElsewhere();
-    const diskBefore = await readFile(temp.file, "utf8");
+    const diskBefore = await readFile(setup.file, "utf8");
     const result = await manager.auth();
     expect(eventNames(events)).toEqual(STALE_AUTH_ROTATED[variant]);
-    expect(await readFile(temp.file, "utf8")).toBe(diskBefore);
+    expect(await readFile(setup.file, "utf8")).toBe(diskBefore);
     if (variant === "legacy") {
-      expect(rotation.log).toEqual([{ refreshToken: "rt-R0", status: 401 }]);
+      expect(setup.rotation.log).toEqual([{ refreshToken: "rt-R0", status: 401 }]);
       expect(result.ok && result.snapshot.tokens.accessToken).toBe("at-R0");
       expect(result.ok && result.refreshError?.kind).toBe("permanent");
       expect(result.ok && result.poisoned).toBe(false);
     } else {
-      expect(rotation.log).toEqual([]);
+      expect(setup.rotation.log).toEqual([]);
       expect(result.ok && result.snapshot.tokens.accessToken).toBe("at-R1");
     }
   });
@@ -143,7 +124,7 @@ describe.each(VARIANTS)("%s", (variant) => {
     const result = await manager.unauthorized();
     expect(eventNames(events)).toEqual(["callUnauthorized", ...REFRESH_UNCHANGED[variant]]);
     expect(result.ok && result.snapshot.tokens.accessToken).toBe("at-R1");
-    expect(rotation.log).toEqual([{ refreshToken: "rt-R0", status: 200 }]);
+    expect(setup.rotation.log).toEqual([{ refreshToken: "rt-R0", status: 200 }]);
   });
 
   test("401 recovery, disk rotated: Reload adopts it, no POST", async () => {
@@ -152,7 +133,7 @@ describe.each(VARIANTS)("%s", (variant) => {
     const result = await manager.unauthorized();
     expect(eventNames(events)).toEqual(["callUnauthorized", ...REFRESH_ROTATED[variant]]);
     expect(result.ok && result.snapshot.tokens.accessToken).toBe("at-R1");
-    expect(rotation.log).toEqual([]);
+    expect(setup.rotation.log).toEqual([]);
   });
 
   test("reload() reads disk once; cached() does no I/O", async () => {
@@ -161,7 +142,7 @@ describe.each(VARIANTS)("%s", (variant) => {
     expect(manager.cached().snapshot?.tokens.accessToken).toBe("at-R0");
     const result = await manager.reload();
     expect(eventNames(events)).toEqual(["readDisk"]);
-    expect(result.ok && formatAuthJson(result.snapshot)).toBe(await readFile(temp.file, "utf8"));
+    expect(result.ok && formatAuthJson(result.snapshot)).toBe(await readFile(setup.file, "utf8"));
     const count = events.length;
     manager.cached();
     expect(events.length).toBe(count);

@@ -3,20 +3,16 @@
 // both write exactly formatAuthJson's bytes; failures are typed results, never exceptions.
 import { chmod, readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { createFileDisk } from "../../../impl/ports/index.js";
 import { formatAuthJson, makeSnapshot } from "../../../impl/storage/index.js";
-import { makeTempHome, type TempHome } from "../helpers/home.js";
+import { useTempHome } from "../helpers/home.js";
 
 const snapshot = makeSnapshot({ accessToken: "at-R1", refreshToken: "rt-R1", lastRefresh: 0 });
 const OWNER_ONLY = 0o600;
 
 describe("file disk", () => {
-  let temp: TempHome;
-  beforeEach(async () => {
-    temp = await makeTempHome();
-  });
-  afterEach(() => temp.cleanup());
+  const temp = useTempHome();
 
   test("in place: same inode, mode kept, exact bytes", async () => {
     await writeFile(temp.file, "old contents that are longer than nothing at all");

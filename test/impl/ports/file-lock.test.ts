@@ -3,16 +3,12 @@
 // auth.json does not exist, and records a lost lock (its directory removed) instead of throwing from a timer.
 import { rm, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { createFileLock } from "../../../impl/ports/index.js";
-import { makeTempHome, type TempHome } from "../helpers/home.js";
+import { useTempHome } from "../helpers/home.js";
 
 describe("file lock", () => {
-  let temp: TempHome;
-  beforeEach(async () => {
-    temp = await makeTempHome();
-  });
-  afterEach(() => temp.cleanup());
+  const temp = useTempHome();
 
   test("acquire creates the lock directory beside auth.json (which may not exist); release removes it", async () => {
     const lock = createFileLock(temp.file);

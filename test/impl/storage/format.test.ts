@@ -3,14 +3,21 @@
 // makeSnapshot builds valid fixtures whose id_token carries the account claims.
 import { describe, expect, test } from "vitest";
 import {
-  decodeJwtForTest,
   formatAuthJson,
   makeSnapshot,
   OPENAI_AUTH_CLAIM,
   parseAuthJson,
   snapshotsEqual,
   withRefreshedTokens,
-} from "./format-helpers.js";
+} from "../../../impl/storage/index.js";
+import { decodeJwt } from "../../../impl/storage/jwt.js";
+
+/** The claims of `token`; a token that does not decode fails the test loudly. */
+function decodeJwtForTest(token: string): Record<string, unknown> {
+  const decoded = decodeJwt(token);
+  if (!decoded.ok) throw new Error(decoded.problem);
+  return decoded.claims;
+}
 
 describe("formatAuthJson", () => {
   const snapshot = makeSnapshot({

@@ -2,7 +2,7 @@
 // kind of bad input (missing, empty, truncated, non-JSON, wrong types, bad id_token, unreadable, too large)
 // is a typed error naming the file and the field, read from real files.
 import { mkdir, writeFile } from "node:fs/promises";
-import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import {
   AUTH_JSON_BYTES_MAX,
   encodeJwt,
@@ -12,7 +12,7 @@ import {
   parseAuthJson,
   readAuthJson,
 } from "../../../impl/storage/index.js";
-import { makeTempHome, type TempHome } from "../helpers/home.js";
+import { useTempHome } from "../helpers/home.js";
 
 const FILE = "/home/user/.codex/auth.json";
 type AuthJsonObject = { [key: string]: unknown; tokens: Record<string, unknown> };
@@ -214,11 +214,7 @@ describe("parseAuthJson", () => {
 });
 
 describe("readAuthJson on real files", () => {
-  let temp: TempHome;
-  beforeEach(async () => {
-    temp = await makeTempHome();
-  });
-  afterEach(() => temp.cleanup());
+  const temp = useTempHome();
 
   test("a good file", async () => {
     const snapshot = makeSnapshot({ accessToken: "at-R0", refreshToken: "rt-R0", lastRefresh: 0 });
