@@ -1,15 +1,11 @@
 /**
- * A throwaway HOME for real Codex processes: `<root>/home/.codex` holds `config.toml` (everything on
- * loopback, no update check, file credential store, no analytics) and the shared `auth.json` fixture, and
- * `<root>/logs/` one stderr log per process. All processes of one scenario share the one `auth.json`:
- * that shared file is what the scenarios race on.
+ * A HOME for real Codex processes: `<home>/.codex` holds `config.toml` (everything on loopback, no update
+ * check, file credential store, no analytics) next to the shared `auth.json` the scenarios write
+ * (scenarios/world.ts) and race on, and a logs folder with one stderr log per process.
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { formatAuthJson, makeSnapshot } from "../impl/storage/index.js";
-import type { FamilyTokens } from "../server/index.js";
 
 export interface CodexHome {
   root: string;
@@ -19,11 +15,6 @@ export interface CodexHome {
   logsDirectory: string;
 }
 
-/** Codex's 8-day staleness rule for tokens without a JWT `exp` (every version). */
-const STALE_AFTER_MS = 8 * 86_400_000;
-const MS_PER_SECOND = 1_000;
-/** Codex creates auth.json readable by its owner only. */
-const AUTH_FILE_MODE = 0o600;
 /**
  * Where Codex's backend and API base URLs point: a loopback port nothing listens on (the discard port), so
  * every call that is not a token refresh fails at once with "connection refused".
@@ -61,33 +52,6 @@ export function ensureCodexConfig(home: CodexHome): void {
   mkdirSync(home.logsDirectory, { recursive: true });
   const configPath = join(home.codexHome, "config.toml");
   if (!existsSync(configPath)) writeFileSync(configPath, CONFIG_TOML);
-}
-
-export type FixtureOutcome = { ok: true } | { ok: false; problem: string };
-
-/**
- * auth.json for `family` whose `last_refresh` is 8 days minus `staleAfterSeconds` old: with an opaque access
- * token (no JWT `exp`) it turns stale after `staleAfterSeconds` on every Codex version.
- */
-export async function writeAuthFixture(
-  home: CodexHome,
-  family: FamilyTokens,
-  staleAfterSeconds: number,
-  nowMs: number = Date.now(),
-): Promise<FixtureOutcome> {
-  const snapshot = makeSnapshot({
-    accessToken: family.accessToken,
-    refreshToken: family.refreshToken,
-    accountId: family.accountId,
-    idToken: family.idToken,
-    lastRefresh: nowMs - STALE_AFTER_MS + staleAfterSeconds * MS_PER_SECOND,
-  });
-  try {
-    await writeFile(home.authPath, formatAuthJson(snapshot), { mode: AUTH_FILE_MODE });
-    return { ok: true };
-  } catch (error) {
-    return { ok: false, problem: `cannot write ${home.authPath}: ${String(error)}` };
-  }
 }
 
 export function removeCodexHome(home: CodexHome): void {

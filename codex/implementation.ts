@@ -1,11 +1,12 @@
 /**
- * `--impl codex:<version>` for any real-process run: parses the name, fetches the binary (cached), and
- * spawns `DriverProcess`es on a caller's CODEX_HOME and token server, each in its own network namespace
- * where `unshare -n` works. One bridge per token server port is shared by all processes of the run.
+ * `--impl codex:<version>` for any real-process run: parses the name, fetches the binary (cached), and is a
+ * `ProcessFactory` (scenarios/implementation.ts) that spawns `DriverProcess`es on a caller's CODEX_HOME and
+ * token server, each in its own network namespace where `unshare -n` works. One bridge per token server port
+ * is shared by all processes of the run.
  *
  *   const prepared = await prepareCodexImplementation("codex:0.117.0");
  *   if (!prepared.ok) fail(prepared.failure.message);
- *   const started = await prepared.implementation.spawn({ codexHome, name: "A", tokenUrl: server.tokenUrl });
+ *   const result = await runScenario("stale-cache", prepared.implementation);
  *   ...
  *   await prepared.implementation.close();
  */
@@ -13,9 +14,11 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Variant } from "../model/vocabulary.js";
+import type { ProcessFactory, ScenarioOptions, SpawnRequest } from "../scenarios/index.js";
 import type { NetworkSetup } from "./app-server.js";
 import { type SpawnCodexResult, spawnCodexDriver } from "./driver.js";
 import { type CodexBinary, type FetchFailure, type FetchOptions, fetchCodex } from "./fetch.js";
+import { CODEX_LIMITS } from "./limits.js";
 import { type Bridge, probeNetworkNamespace, startBridge } from "./netns.js";
 import { variantForVersion } from "./versions.js";
 
@@ -28,23 +31,38 @@ export function codexVersionOf(implementation: string): string | null {
     : null;
 }
 
-export interface CodexSpawnRequest {
-  /** CODEX_HOME holding the shared auth.json. */
-  codexHome: string;
-  name: string;
-  /** The token endpoint, `http://127.0.0.1:<port>/oauth/token`. */
-  tokenUrl: string;
+/**
+ * What the scenarios need set up differently for a real app-server:
+ * - startup refreshes an auth.json that is already stale (a second AuthManager loads cloud requirements), so
+ *   the fixture is fresh at startup and turns stale 6 s later (`last_refresh` = now - 8 days + 6 s): time for
+ *   two startups and B's first answer on a busy 2-core machine;
+ * - everyone is asked again: legacy re-sends the dead R0 on every call, a poisoned loser (0.117+) adopts R1;
+ * - the server holds answers 1 s in races: app-server's reload and POST take longer than the reference's;
+ * - starts are `startGapMs` apart (0.139 can crash when two initialise one fresh CODEX_HOME at once);
+ * - a failed run keeps its directory: the processes' stderr logs are the only trace of what Codex did.
+ */
+export const CODEX_SCENARIO_OPTIONS: Readonly<Partial<ScenarioOptions>> = {
+  staleAfterMs: 6_000,
+  askAgain: true,
+  raceResponseDelayMs: 1_000,
+  startGapMs: CODEX_LIMITS.startGapMs,
+  keepFilesOnFailure: true,
+};
+
+export interface CodexSpawnRequest extends SpawnRequest {
+  /** Where the stderr log goes; default `<parent of codexHome>/codex-logs`. */
   logsDirectory?: string;
 }
 
-export interface CodexImplementation {
+export interface CodexImplementation extends ProcessFactory {
   /** `codex:0.117.0` */
-  name: string;
-  binary: CodexBinary;
+  readonly name: string;
+  readonly binary: CodexBinary;
   /** The model variant this version mirrors; null for versions not mapped yet. */
-  variant: Variant | null;
+  readonly variant: Variant | null;
+  readonly scenarioOptions: Readonly<Partial<ScenarioOptions>>;
   /** How processes are kept on loopback. */
-  network: string;
+  readonly network: string;
   spawn(request: CodexSpawnRequest): Promise<SpawnCodexResult>;
   /** Closes the bridges (the processes are the caller's to exit). */
   close(): Promise<void>;
@@ -54,14 +72,22 @@ export type PrepareResult =
   | { ok: true; implementation: CodexImplementation }
   | { ok: false; failure: FetchFailure };
 
+export interface PrepareOptions extends FetchOptions {
+  /** `auto` (default): a network namespace per process where `unshare -n` works; `loopback-config`: never. */
+  network?: "auto" | "loopback-config";
+}
+
 export async function prepareCodexImplementation(
   implementation: string,
-  options: FetchOptions = {},
+  options: PrepareOptions = {},
 ): Promise<PrepareResult> {
   const version = codexVersionOf(implementation) ?? implementation;
   const fetched = await fetchCodex(version, options);
   if (!fetched.ok) return fetched;
-  const namespace = await probeNetworkNamespace();
+  const namespace =
+    options.network === "loopback-config"
+      ? { available: false as const, reason: "not asked for" }
+      : await probeNetworkNamespace();
   const bridges = new Map<number, Bridge>();
   let socketDirectory: string | null = null;
   const networkFor = async (tokenUrl: string): Promise<NetworkSetup> => {
@@ -81,8 +107,9 @@ export async function prepareCodexImplementation(
       name: `${CODEX_IMPLEMENTATION_PREFIX}${version}`,
       binary: fetched.binary,
       variant: variantForVersion(fetched.binary.version),
+      scenarioOptions: CODEX_SCENARIO_OPTIONS,
       network: namespace.available
-        ? "network namespace per process"
+        ? "each app-server in its own network namespace (unshare -n, lo only), token server via relay"
         : `config.toml only (${namespace.reason})`,
       async spawn(request) {
         return spawnCodexDriver({

@@ -4,9 +4,9 @@
  * The log is the seed's shape (PR #15357): the server's request lines, then per process
  * `B:cached_before=rt_j6s0...`, `B:cached_after=...`, `B:returned=...`.
  */
-import { EXPECTATIONS, expectedVerdict } from "./expectations.js";
+import { describePost, EXPECTATIONS, expectedVerdict } from "./expectations.js";
 import type { ScenarioMatrixRow } from "./matrix.js";
-import type { ProcessName, ScenarioReport, TokenView } from "./types.js";
+import type { PhaseReport, ProcessName, ReplyReport, ScenarioReport, TokenView } from "./types.js";
 import { PROCESS_NAMES } from "./types.js";
 
 function shown(view: TokenView): string {
@@ -28,6 +28,27 @@ export function formatScenarioLog(report: ScenarioReport): string {
     lines.push(`${name}:returned=${shown(process.returned)}`);
   }
   return lines.join("\n");
+}
+
+const PHASE_COLUMN = 32;
+const POSTS_COLUMN = 44;
+
+/** `B.auth() -> at-R1`, `A.auth() -> null (poisoned)` */
+function describeReply(reply: ReplyReport): string {
+  return `${reply.process}.auth() -> ${shown(reply.returned)}${reply.poisoned ? " (poisoned)" : ""}`;
+}
+
+function describePhase(phase: PhaseReport): string {
+  const stale = phase.posts.filter((post) => post.staleSend).length;
+  const seen = phase.posts.length === 0 ? "none" : phase.posts.map(describePost).join(", ");
+  const posts = `POSTs: ${seen}${stale > 0 ? ` (${stale} stale)` : ""}`;
+  const replies = phase.replies.map(describeReply).join("; ");
+  return `  ${phase.name.padEnd(PHASE_COLUMN)} ${posts.padEnd(POSTS_COLUMN)} ${replies}`.trimEnd();
+}
+
+/** One line per phase: its name, the POSTs the server decided during it, what each process asked returned. */
+export function formatPhases(report: ScenarioReport): string {
+  return (report.phases ?? []).map(describePhase).join("\n");
 }
 
 function describeReturn(name: ProcessName, report: ScenarioReport): string {
@@ -66,6 +87,25 @@ export interface ScenarioJson {
     { cachedBefore: string | null; cachedAfter: string | null; returned: string | null }
   >;
   staleSends: number;
+}
+
+export interface PhaseJson {
+  name: string;
+  posts: { generation: number | null; status: number; code: string | null }[];
+  replies: { process: ProcessName; returned: string | null; poisoned: boolean }[];
+}
+
+/** A run's phases for JSON documents: tokens as reports show them. */
+export function phasesJson(report: ScenarioReport): PhaseJson[] {
+  return (report.phases ?? []).map((phase) => ({
+    name: phase.name,
+    posts: phase.posts.map((post) => ({ generation: post.generation, status: post.status, code: post.code })),
+    replies: phase.replies.map((reply) => ({
+      process: reply.process,
+      returned: reply.returned.shown,
+      poisoned: reply.poisoned,
+    })),
+  }));
 }
 
 /** The `--json` document: tokens redacted. */

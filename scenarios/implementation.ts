@@ -1,13 +1,14 @@
 /**
  * What a scenario runs: a factory that starts named processes holding one auth manager each, all on one
  * CODEX_HOME and one token URL. The reference implementation (authrace's driver, one variant) is built here;
- * codex/implementation.ts's `CodexImplementation` has the same shape, so a real Codex binary plugs in as is.
+ * codex/implementation.ts's `CodexImplementation` is another, so a real Codex binary runs the same steps.
  */
 
 import type { DriverProcess } from "../impl/driver/client.js";
 import { spawnDriver } from "../impl/driver/client.js";
 import type { Variant } from "../model/vocabulary.js";
 import { SCENARIO_LIMITS } from "./limits.js";
+import type { ScenarioOptions } from "./options.js";
 
 export interface SpawnRequest {
   /** CODEX_HOME holding the shared auth.json. */
@@ -27,6 +28,11 @@ export interface ProcessFactory {
   readonly name: string;
   /** The variant whose expectations apply; null when the implementation maps to none. */
   readonly variant: Variant | null;
+  /**
+   * What every scenario needs set up differently for this implementation (over DEFAULT_SCENARIO_OPTIONS): a
+   * Codex app-server refreshes a stale auth.json at startup, so it needs a fixture that turns stale later.
+   */
+  readonly scenarioOptions?: Partial<ScenarioOptions>;
   /** Starts one process; resolves once it has loaded auth.json (its cache) and can take commands. */
   spawn(request: SpawnRequest): Promise<SpawnOutcome>;
 }

@@ -8,11 +8,17 @@
  *   console.log(formatScenarioMatrix(rows));
  *   process.exitCode = scenarioMatrixMatches(rows) ? 0 : 1;
  *
- * Any `ProcessFactory` runs the same steps; codex/implementation.ts's `CodexImplementation` is one.
+ * Any `ProcessFactory` runs the same steps; codex/implementation.ts's `CodexImplementation` is one, and says
+ * through `scenarioOptions` what it needs set up differently (a fixture that turns stale after startup, ...):
+ *
+ *   const judged = judgeRun(await runScenario("simultaneous", codexImplementation));
+ *   console.log(formatJudgedRun(judged, { log: false }));
  */
 
 export {
+  type AgainExpectation,
   checkExpectation,
+  describePost,
   EXPECTATIONS,
   type Expectation,
   type ExpectedPost,
@@ -20,9 +26,12 @@ export {
 } from "./expectations.js";
 export {
   alignColumns,
+  formatPhases,
   formatScenarioLog,
   formatScenarioMatrix,
   formatScenarioSummary,
+  type PhaseJson,
+  phasesJson,
   type ScenarioJson,
   scenarioJson,
 } from "./format.js";
@@ -34,6 +43,7 @@ export {
   type SpawnOutcome,
   type SpawnRequest,
 } from "./implementation.js";
+export { type Agreement, formatJudgedRun, type JudgedRun, judgeRun } from "./judge.js";
 export { SCENARIO_LIMITS } from "./limits.js";
 export {
   runScenarioMatrix,
@@ -41,14 +51,19 @@ export {
   type ScenarioMatrixRow,
   scenarioMatrixMatches,
 } from "./matrix.js";
+export { DEFAULT_SCENARIO_OPTIONS, resolveScenarioOptions, type ScenarioOptions } from "./options.js";
 export { type RunOptions, runScenario, SCENARIOS } from "./run.js";
 export type { Scenario } from "./steps.js";
 export {
   isScenarioName,
+  PHASE_STEPS,
+  type PhaseReport,
+  type PhaseStep,
   type PostReport,
   PROCESS_NAMES,
   type ProcessName,
   type ProcessReport,
+  type ReplyReport,
   SCENARIO_NAMES,
   type ScenarioFailure,
   type ScenarioName,

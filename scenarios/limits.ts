@@ -4,7 +4,7 @@ export const SCENARIO_LIMITS = {
    * simultaneous: how long the server holds back its answer after deciding. Both processes are told to
    * refresh at the same instant, so both re-read auth.json within a few ms; this delay keeps the winner's
    * save (and so R1 on disk) away until the loser has read R0 and POSTed it. 500 ms leaves margin on a busy
-   * 2-core machine and keeps the run short.
+   * 2-core machine and keeps the run short. The default of `ScenarioOptions.raceResponseDelayMs`.
    */
   simultaneousResponseDelayMs: 500,
   /** A single driver command (a refresh waits for the lock and the delayed server, well under this). */
@@ -13,4 +13,10 @@ export const SCENARIO_LIMITS = {
   readyTimeoutMs: 15_000,
   /** Asking a process to exit before it is killed. */
   exitTimeoutMs: 5_000,
+  /** Waiting for a "stale after" fixture to turn stale: past the instant, for clock granularity. */
+  staleMarginMs: 500,
+  /** The longest `ScenarioOptions.staleAfterMs`: a run waits that long once. */
+  staleAfterMsMax: 60_000,
+  /** The longest server delay or start gap an option may ask for. */
+  pauseMsMax: 10_000,
 } as const;

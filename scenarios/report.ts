@@ -8,12 +8,15 @@ import { redact } from "../impl/redact.js";
 import type { FamilyState, FamilyTokens, RequestRecord, TokenServer } from "../server/index.js";
 import { formatRequestLine } from "../server/index.js";
 import type { Observation } from "./observe.js";
+import type { PhaseRecord } from "./phases.js";
 import type { Scenario } from "./steps.js";
 import {
+  type PhaseReport,
   type PostReport,
   PROCESS_NAMES,
   type ProcessName,
   type ProcessReport,
+  type ReplyReport,
   type ScenarioReport,
   type TokenKind,
   type TokenView,
@@ -52,11 +55,21 @@ function kindOf(generation: number | null, family: FamilyState): TokenKind {
   return family.generation === 0 ? "initial" : "rotated";
 }
 
+/** The server's opaque fixture access tokens name their generation (`at-R1`) and grant nothing: shown whole. */
+const FIXTURE_ACCESS_TOKEN = /^at-R\d{1,6}$/;
+
+/** Redacted, except a fixture access token (what a Codex app-server reveals instead of its refresh token). */
+function shownToken(auth: DriverAuth): string | null {
+  if (auth.refreshToken !== "") return redact(auth.refreshToken);
+  if (auth.accessToken === "") return null;
+  return FIXTURE_ACCESS_TOKEN.test(auth.accessToken) ? auth.accessToken : redact(auth.accessToken);
+}
+
 export function viewToken(auth: DriverAuth | null, family: FamilyState, initial: FamilyTokens): TokenView {
-  const token = auth === null ? "" : auth.refreshToken || auth.accessToken;
-  if (auth === null || token === "") return { shown: null, generation: null, kind: "none" };
+  const shown = auth === null ? null : shownToken(auth);
+  if (auth === null || shown === null) return { shown: null, generation: null, kind: "none" };
   const generation = generationOf(auth, family, initial);
-  return { shown: redact(token), generation, kind: kindOf(generation, family) };
+  return { shown, generation, kind: kindOf(generation, family) };
 }
 
 function processReport(observation: Observation, family: FamilyState, initial: FamilyTokens): ProcessReport {
@@ -69,6 +82,16 @@ function processReport(observation: Observation, family: FamilyState, initial: F
   };
 }
 
+function phaseReport(record: PhaseRecord, family: FamilyState, initial: FamilyTokens): PhaseReport {
+  const replies = record.actors.map((process, index): ReplyReport => {
+    const observation = record.observations[index];
+    if (observation === undefined) throw new Error(`phase '${record.name}': no observation of ${process}`);
+    const { returned, poisoned, error } = processReport(observation, family, initial);
+    return { process, returned, poisoned, error };
+  });
+  return { name: record.name, step: record.step, posts: record.requests.map(postOf), replies };
+}
+
 export interface ReportInput {
   scenario: Scenario;
   implementation: string;
@@ -76,6 +99,7 @@ export interface ReportInput {
   server: TokenServer;
   family: FamilyTokens;
   observations: Record<ProcessName, Observation>;
+  phases: readonly PhaseRecord[];
   durationMs: number;
 }
 
@@ -98,5 +122,6 @@ export function buildReport(input: ReportInput): ScenarioReport {
     staleSends,
     verdict: verdictOf(staleSends),
     durationMs: input.durationMs,
+    phases: input.phases.map((record) => phaseReport(record, family, input.family)),
   };
 }

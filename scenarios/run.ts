@@ -1,5 +1,7 @@
 /** Running one scenario on one implementation: open the world, run the steps, report, and always tear down. */
 import type { ProcessFactory } from "./implementation.js";
+import { resolveScenarioOptions, type ScenarioOptions } from "./options.js";
+import { PhaseRecorder } from "./phases.js";
 import { buildReport } from "./report.js";
 import { simultaneous } from "./simultaneous.js";
 import { staleCache } from "./stale-cache.js";
@@ -15,6 +17,8 @@ export const SCENARIOS: Readonly<Record<ScenarioName, Scenario>> = {
 export interface RunOptions {
   /** Where the run's temporary CODEX_HOME is created (and removed again); default the OS temp directory. */
   temporaryDirectory?: string;
+  /** Over the implementation's `scenarioOptions`, which are over DEFAULT_SCENARIO_OPTIONS. */
+  scenario?: Partial<ScenarioOptions>;
 }
 
 export async function runScenario(
@@ -24,13 +28,24 @@ export async function runScenario(
 ): Promise<ScenarioRunResult> {
   const scenario = SCENARIOS[name];
   const identity = { scenario: name, implementation: implementation.name, variant: implementation.variant };
+  const settings = resolveScenarioOptions(implementation.scenarioOptions, options.scenario);
   const startedAtMs = Date.now();
-  const opened = await openWorld(implementation, scenario.serverOptions, options.temporaryDirectory);
+  const opened = await openWorld(implementation, {
+    serverOptions: scenario.serverOptions(settings),
+    staleAfterMs: settings.staleAfterMs,
+    ...(options.temporaryDirectory === undefined ? {} : { temporaryDirectory: options.temporaryDirectory }),
+  });
   if (!opened.ok) return { ok: false, failure: { ...identity, message: opened.problem } };
   const { world } = opened;
+  let keepFiles = false;
   try {
-    const steps = await scenario.run(world);
-    if (!steps.ok) return { ok: false, failure: { ...identity, message: steps.problem } };
+    const phases = new PhaseRecorder(world.server);
+    const steps = await scenario.run({ world, options: settings, phases });
+    if (!steps.ok) {
+      keepFiles = settings.keepFilesOnFailure;
+      const kept = keepFiles ? ` (files and logs kept in ${world.root})` : "";
+      return { ok: false, failure: { ...identity, message: `${steps.problem}${kept}` } };
+    }
     const report = buildReport({
       scenario,
       implementation: implementation.name,
@@ -38,10 +53,11 @@ export async function runScenario(
       server: world.server,
       family: world.family,
       observations: steps.observations,
+      phases: phases.records,
       durationMs: Date.now() - startedAtMs,
     });
     return { ok: true, report };
   } finally {
-    await world.close();
+    await world.close(keepFiles);
   }
 }

@@ -1,7 +1,8 @@
 /**
  * Shapes of a real-process scenario run. Scenarios are written against `DriverProcess` (impl/driver/client.ts)
- * and a `ProcessFactory` (implementation.ts), so the same steps run the reference implementation and, later,
- * a real Codex binary. Reports hold tokens redacted only: whole tokens never leave observe.ts.
+ * and a `ProcessFactory` (implementation.ts), so the same steps run the reference implementation and a real
+ * Codex binary. Reports hold tokens redacted only (a Codex fixture's `at-R1` access tokens, which grant
+ * nothing, excepted): whole tokens never leave observe.ts and phases.ts.
  */
 import type { Variant } from "../model/vocabulary.js";
 import type { Verdict } from "../server/index.js";
@@ -63,6 +64,31 @@ export interface PostReport {
   staleSend: boolean;
 }
 
+/**
+ * What a phase of a run is for. startup: processes start (a Codex app-server may refresh on its own then).
+ * cache-fresh: a process is asked while the token is fresh, so it holds R0 (stale-after fixtures only).
+ * ask: the scenario's calls. ask-again: each process once more (option askAgain).
+ */
+export const PHASE_STEPS = ["startup", "cache-fresh", "ask", "ask-again"] as const;
+export type PhaseStep = (typeof PHASE_STEPS)[number];
+
+/** What one process returned in one phase. */
+export interface ReplyReport {
+  process: ProcessName;
+  returned: TokenView;
+  poisoned: boolean;
+  error: string | null;
+}
+
+/** One phase: the POSTs the server decided while it ran (by the server's sequence numbers), and the replies. */
+export interface PhaseReport {
+  /** `A refreshes (stale)`, `B asked again`, ... */
+  name: string;
+  step: PhaseStep;
+  posts: PostReport[];
+  replies: ReplyReport[];
+}
+
 export interface ScenarioReport {
   scenario: ScenarioName;
   /** `reference:legacy`, `codex:0.117.0`, ... */
@@ -79,6 +105,11 @@ export interface ScenarioReport {
   staleSends: number;
   verdict: ScenarioVerdict;
   durationMs: number;
+  /**
+   * The run phase by phase; together their POSTs are `posts`. runScenario always fills it; a report made by
+   * hand may leave it out, and then reads as a run without `ask-again` phases.
+   */
+  phases?: PhaseReport[];
 }
 
 export interface ScenarioFailure {

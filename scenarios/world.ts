@@ -1,9 +1,13 @@
 /**
  * The surroundings of one scenario run: a loopback token server with one fresh family, a throwaway CODEX_HOME
- * whose auth.json holds that family's R0 with `last_refresh` 9 days old (stale on every variant), and every
- * process started on it. `close()` stops all of it whatever happened: processes first (asked to exit, killed
- * after the factory's exit timeout, SCENARIO_LIMITS.exitTimeoutMs for the reference), then the server, then
- * the directory.
+ * whose auth.json holds that family's R0, and every process started on it. `close()` stops all of it whatever
+ * happened: processes first (asked to exit, killed after the factory's exit timeout, SCENARIO_LIMITS.exitTimeoutMs
+ * for the reference), then the server, then the directory (kept when asked: a failed Codex run's logs).
+ *
+ * The fixture's age (`ScenarioOptions.staleAfterMs`): stale from the start (`last_refresh` 9 days old), or
+ * stale W ms after it was written (`last_refresh` = now - 8 days + W) for an implementation that would refresh
+ * a stale file at startup. Its access token is opaque (`at-R0`): no JWT `exp`, so `last_refresh` alone decides
+ * staleness on every variant and every Codex version.
  *
  * Layout `<root>/home/.codex`: a Codex binary takes HOME from CODEX_HOME's parent, so it stays inside root too.
  */
@@ -34,33 +38,40 @@ export interface World {
   server: TokenServer;
   /** The family whose R0 is in auth.json; its tokens are whole (compare, never print). */
   family: FamilyTokens;
+  /** The run's temporary directory; CODEX_HOME is `<root>/home/.codex`. */
+  root: string;
   codexHome: string;
+  /** When a "stale after" fixture turns stale (epoch ms); null when it was stale from the start. */
+  staleAtMs: number | null;
   /** Starts a process on the shared CODEX_HOME; it has loaded auth.json once this resolves ok. */
   start(name: ProcessName): Promise<StartResult>;
-  close(): Promise<void>;
+  /** Stops everything; removes `root` unless `keepFiles`. */
+  close(keepFiles?: boolean): Promise<void>;
 }
 
 export type OpenResult = { ok: true; world: World } | { ok: false; problem: string };
 
-/**
- * Opaque access tokens (`at-R0`) carry no JWT `exp`, so `last_refresh` alone decides staleness everywhere.
- * Failing I/O (no temp directory, no port) is a result; whatever was set up by then is removed again.
- */
-export async function openWorld(
-  factory: ProcessFactory,
-  serverOptions: TokenServerOptions,
-  temporaryDirectory: string = tmpdir(),
-): Promise<OpenResult> {
+export interface WorldSetup {
+  serverOptions: TokenServerOptions;
+  /** See `ScenarioOptions.staleAfterMs`. */
+  staleAfterMs: number | null;
+  /** Parent of the run's directory; default the OS temp directory. */
+  temporaryDirectory?: string;
+}
+
+/** Failing I/O (no temp directory, no port) is a result; whatever was set up by then is removed again. */
+export async function openWorld(factory: ProcessFactory, setup: WorldSetup): Promise<OpenResult> {
   let root: string | null = null;
   let server: TokenServer | null = null;
   try {
-    root = await mkdtemp(join(temporaryDirectory, "authrace-scenario-"));
-    server = await startTokenServer({ ...serverOptions, accessTokenStyle: "opaque" });
+    root = await mkdtemp(join(setup.temporaryDirectory ?? tmpdir(), "authrace-scenario-"));
+    server = await startTokenServer({ ...setup.serverOptions, accessTokenStyle: "opaque" });
     const family = server.createFamily({ accessToken: "opaque" });
     const codexHome = join(root, "home", ".codex");
     await mkdir(codexHome, { recursive: true });
-    await writeStaleFixture(codexHome, family);
-    return { ok: true, world: assembleWorld(factory, root, server, family, codexHome) };
+    const staleAtMs = await writeFixture(codexHome, family, setup.staleAfterMs);
+    const world = assembleWorld(factory, { root, server, family, codexHome, staleAtMs });
+    return { ok: true, world };
   } catch (error) {
     await server?.close();
     if (root !== null) await rm(root, { recursive: true, force: true });
@@ -71,29 +82,33 @@ export async function openWorld(
   }
 }
 
-async function writeStaleFixture(codexHome: string, family: FamilyTokens): Promise<void> {
+/** Writes auth.json holding R0; resolves to when it turns stale (null: stale already). */
+async function writeFixture(
+  codexHome: string,
+  family: FamilyTokens,
+  staleAfterMs: number | null,
+): Promise<number | null> {
+  const nowMs = Date.now();
+  const lastRefresh =
+    staleAfterMs === null ? nowMs - FIXTURE_AGE_MS : nowMs - TOKEN_REFRESH_INTERVAL_MS + staleAfterMs;
   const snapshot = makeSnapshot({
     accessToken: family.accessToken,
     refreshToken: family.refreshToken,
     accountId: family.accountId,
     idToken: family.idToken,
-    lastRefresh: Date.now() - FIXTURE_AGE_MS,
+    lastRefresh,
   });
   await writeFile(authJsonPath(codexHome), formatAuthJson(snapshot), { mode: AUTH_FILE_MODE });
+  return staleAfterMs === null ? null : nowMs + staleAfterMs;
 }
 
-function assembleWorld(
-  factory: ProcessFactory,
-  root: string,
-  server: TokenServer,
-  family: FamilyTokens,
-  codexHome: string,
-): World {
+type WorldParts = Pick<World, "root" | "server" | "family" | "codexHome" | "staleAtMs">;
+
+function assembleWorld(factory: ProcessFactory, parts: WorldParts): World {
   const processes: DriverProcess[] = [];
+  const { root, server, codexHome } = parts;
   return {
-    server,
-    family,
-    codexHome,
+    ...parts,
     async start(name) {
       const started = await factory.spawn({ codexHome, name, tokenUrl: server.tokenUrl });
       if (!started.ok) {
@@ -105,13 +120,13 @@ function assembleWorld(
       processes.push(started.driver);
       return { ok: true, process: started.driver };
     },
-    async close() {
+    async close(keepFiles = false) {
       // exit() never rejects (it kills after the exit timeout); allSettled keeps that true for any factory.
       await Promise.allSettled(processes.map((process) => process.exit()));
       try {
         await server.close();
       } finally {
-        await rm(root, { recursive: true, force: true });
+        if (!keepFiles) await rm(root, { recursive: true, force: true });
       }
     },
   };

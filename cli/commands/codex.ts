@@ -1,53 +1,75 @@
 /**
- * `authrace codex <version>...`: fetches a real Codex CLI release (cached under .cache/codex), runs the
- * real-process scenarios on its `codex app-server` against the loopback token server, and prints per
- * scenario the POSTs, stale sends, what each process returned, the verdict and the model's verdict.
+ * `authrace codex <version>...`: fetches real Codex CLI releases (cached under .cache/codex) and runs the
+ * real-process scenarios on their `codex app-server` with the runner of `authrace scenario --impl
+ * codex:<version>` (`runOnImplementation`): per scenario the POSTs phase by phase, stale sends, what each
+ * process returned, the verdict, and the expectation of the variant the version mirrors.
  */
-import { parseArgs } from "node:util";
-import { type CodexBinary, fetchCodex } from "../../codex/fetch.js";
-import { agreement, describeBinary, describeResult } from "../../codex/report.js";
-import {
-  isScenarioName,
-  runCodexScenario,
-  SCENARIO_NAMES,
-  type ScenarioName,
-  type ScenarioResult,
-} from "../../codex/scenarios/index.js";
+import type { CodexBinary } from "../../codex/fetch.js";
 import { parseCodexVersion } from "../../codex/versions.js";
-import { type Command, UsageError } from "../command.js";
+import type { Variant } from "../../model/vocabulary.js";
+import {
+  expectedVerdict,
+  formatJudgedRun,
+  isScenarioName,
+  type JudgedRun,
+  type PhaseJson,
+  phasesJson,
+  SCENARIO_NAMES,
+  SCENARIOS,
+  type ScenarioJson,
+  type ScenarioName,
+  type ScenarioVerdict,
+  scenarioJson,
+} from "../../scenarios/index.js";
+import { type Command, parseCommandArgs, UsageError } from "../command.js";
+import { EXIT, EXIT_FOR, openCodex, runOnImplementation } from "./scenario.js";
+
+export { EXIT } from "./scenario.js";
 
 /** Versions one invocation may check; each costs a download of 60-180 MB the first time. */
 const VERSIONS_MAX = 8;
-
-export const EXIT = { ok: 0, failed: 1, usage: 2, differs: 3 } as const;
 
 const usage = `usage: authrace codex <version>... [--scenario <name>]... [--json]
 
 Fetches @openai/codex@<version>-<platform> with npm (cached in .cache/codex/<version>, integrity-checked
 before every use), runs the scenarios on real 'codex app-server' processes against the loopback token
-server, and prints per scenario: POSTs per phase, stale sends, what each process returned, the verdict
-of NoStaleRefreshSent, and the verdict the model gives the variant that version mirrors
-(<= 0.116 legacy, 0.117-0.139 guarded, >= 0.171 persist-locked).
+server (as 'authrace scenario <name> --impl codex:<version>' does, one scenario at a time), and prints per
+scenario: POSTs per phase, stale sends, what each process returned, the verdict of NoStaleRefreshSent, and
+the expectation of the variant that version mirrors (<= 0.116 legacy, 0.117-0.139 guarded,
+>= 0.171 persist-locked).
 
 options:
   --scenario <name>  ${SCENARIO_NAMES.join(" | ")} (repeatable; default: all)
   --json             one JSON document on stdout instead of text
 
-exit status: 0 every scenario ran and agrees with the model (or the version maps to no variant);
+exit status: 0 every scenario ran and agrees with the expectation (or the version maps to no variant);
 1 a fetch or a scenario failed (unknown version, no binary for this platform, corrupt download,
-binary crashed or did not answer in time); 2 usage; 3 a verdict differs from the model.
+binary crashed or did not answer in time); 2 usage; 3 a run differs from the expectation.
 
 example: authrace codex 0.116.0 0.117.0`;
+
+interface ResultJson {
+  scenario: ScenarioName;
+  agreement: JudgedRun["agreement"];
+  expected: ScenarioVerdict | null;
+  verdict: ScenarioVerdict | null;
+  mismatches: string[] | null;
+  failure: string | null;
+  durationMs: number | null;
+  run: ScenarioJson | null;
+  phases: PhaseJson[];
+}
 
 interface VersionReport {
   version: string;
   binary: Omit<CodexBinary, "version"> | null;
+  network: string | null;
   error: { kind: string; message: string } | null;
-  results: ScenarioResult[];
+  results: ResultJson[];
 }
 
 function parse(argv: string[]): { versions: string[]; scenarios: ScenarioName[]; json: boolean } {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseCommandArgs({
     args: argv,
     options: { scenario: { type: "string", multiple: true }, json: { type: "boolean", default: false } },
     allowPositionals: true,
@@ -67,35 +89,57 @@ function parse(argv: string[]): { versions: string[]; scenarios: ScenarioName[];
   return { versions: positionals, scenarios: scenarios as ScenarioName[], json: values.json ?? false };
 }
 
+function resultJson(judged: JudgedRun, variant: Variant | null): ResultJson {
+  const { result, scenario } = judged;
+  return {
+    scenario,
+    agreement: judged.agreement,
+    expected: expectedVerdict(scenario, variant),
+    verdict: result.ok ? result.report.verdict : null,
+    mismatches: judged.mismatches,
+    failure: result.ok ? null : result.failure.message,
+    durationMs: result.ok ? result.report.durationMs : null,
+    run: result.ok ? scenarioJson(result.report) : null,
+    phases: result.ok ? phasesJson(result.report) : [],
+  };
+}
+
+/** Text: one block per scenario, as `authrace scenario` prints it minus the seed's log. */
+function describeRun(judged: JudgedRun): string {
+  const { scenario } = judged;
+  const seconds = judged.result.ok ? ` (${(judged.result.report.durationMs / 1000).toFixed(1)} s)` : "";
+  return `${scenario}: ${SCENARIOS[scenario].summary}${seconds}\n${formatJudgedRun(judged, { log: false })}\n`;
+}
+
 async function checkVersion(
   version: string,
   scenarios: ScenarioName[],
   json: boolean,
 ): Promise<VersionReport> {
-  if (!json) console.error(`authrace codex: fetching Codex ${version} (cached after the first time)...`);
-  const fetched = await fetchCodex(version);
-  if (!fetched.ok) {
-    const { kind, message } = fetched.failure;
-    if (!json) console.error(`authrace codex: cannot use Codex ${version}: ${kind}: ${message}`);
-    return { version, binary: null, error: { kind, message }, results: [] };
+  const prepared = await openCodex("codex", version, json);
+  if (!prepared.ok) {
+    const { kind, message } = prepared.failure;
+    return { version, binary: null, network: null, error: { kind, message }, results: [] };
   }
-  const { version: _parsed, ...binary } = fetched.binary;
-  if (!json) console.log(describeBinary(fetched.binary));
-  const results: ScenarioResult[] = [];
-  for (const scenario of scenarios) {
-    const result = await runCodexScenario(fetched.binary, scenario);
-    results.push(result);
-    if (!json) console.log(`\n${describeResult(result)}\n`);
+  const { implementation } = prepared;
+  const { version: _parsed, ...binary } = implementation.binary;
+  try {
+    const runs = await runOnImplementation(scenarios, implementation, (judged) => {
+      if (!json) console.log(describeRun(judged));
+    });
+    const results = runs.map((judged) => resultJson(judged, implementation.variant));
+    return { version, binary, network: implementation.network, error: null, results };
+  } finally {
+    await implementation.close();
   }
-  return { version, binary, error: null, results };
 }
 
+/** The worst of all: a failure (1) over a difference (3) over agreement (0). */
 function exitCode(reports: VersionReport[]): number {
-  const results = reports.flatMap((report) => report.results);
   if (reports.some((report) => report.error !== null)) return EXIT.failed;
-  if (results.some((result) => agreement(result) === "failed")) return EXIT.failed;
-  if (results.some((result) => agreement(result) === "differs")) return EXIT.differs;
-  return EXIT.ok;
+  const codes = reports.flatMap((report) => report.results.map((result) => EXIT_FOR[result.agreement]));
+  if (codes.includes(EXIT.failed)) return EXIT.failed;
+  return codes.includes(EXIT.differs) ? EXIT.differs : EXIT.ok;
 }
 
 export const command: Command = {

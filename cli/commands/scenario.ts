@@ -1,15 +1,26 @@
 /**
- * `authrace scenario <name> --variant <v> [--json]`: runs one real multi-process scenario on the reference
- * auth manager (two driver processes sharing one temporary auth.json and a loopback token server) and prints
- * the seed's log shape, or one JSON document, with every token redacted.
+ * `authrace scenario <name> (--variant <v> | --impl <spec>) [--json]`: runs one real multi-process scenario
+ * (two processes sharing one temporary auth.json and a loopback token server) on the reference auth manager
+ * in one variant, or on a real Codex release's `codex app-server`, and prints the seed's log shape, the
+ * phases and the verdict next to the expectation (or one JSON document), with every token redacted.
+ * `authrace codex` runs the same runner (`runOnImplementation`) over several scenarios and versions.
  */
-import { parseArgs } from "node:util";
+import {
+  codexVersionOf,
+  type PrepareResult,
+  prepareCodexImplementation,
+} from "../../codex/implementation.js";
+import { describeBinary } from "../../codex/report.js";
+import { parseCodexVersion } from "../../codex/versions.js";
 import { isVariant, VARIANTS, type Variant } from "../../model/vocabulary.js";
 import {
-  checkExpectation,
-  formatScenarioLog,
-  formatScenarioSummary,
+  type Agreement,
+  formatJudgedRun,
   isScenarioName,
+  type JudgedRun,
+  judgeRun,
+  type ProcessFactory,
+  REFERENCE_IMPLEMENTATION_PREFIX,
   referenceImplementation,
   runScenario,
   SCENARIO_NAMES,
@@ -17,82 +28,184 @@ import {
   type ScenarioName,
   scenarioJson,
 } from "../../scenarios/index.js";
-import { type Command, UsageError } from "../command.js";
+import { type Command, parseCommandArgs, UsageError } from "../command.js";
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, differs: 3 } as const;
+
+/** The exit status of a judged run; a version that mirrors no variant has nothing to differ from. */
+export const EXIT_FOR: Readonly<Record<Agreement, number>> = {
+  matches: EXIT.ok,
+  "no-expectation": EXIT.ok,
+  failed: EXIT.failed,
+  differs: EXIT.differs,
+};
 
 const scenarioLines = SCENARIO_NAMES.map((name) => `  ${name.padEnd(14)} ${SCENARIOS[name].summary}`);
 
 const usage = `usage: authrace scenario <name> --variant <variant> [--json]
+       authrace scenario <name> --impl <ref:variant | codex:version> [--json]
 
-Runs a scenario on real OS processes: two driver processes (node dist/impl/driver/main.js, one auth manager
-each, in <variant>) share one temporary CODEX_HOME whose auth.json holds a stale R0 of a fresh family on the
-loopback token server. Prints the server's request log and each process's cached_before / cached_after /
-returned tokens (the shape of the log in PR #15357), then the verdict and the expectation for the variant.
+Runs a scenario on real OS processes sharing one temporary CODEX_HOME whose auth.json holds R0 of a fresh
+family on the loopback token server: two driver processes (node dist/impl/driver/main.js, one auth manager
+each, in <variant>), or two 'codex app-server' processes of a real Codex release (fetched with npm and
+cached in .cache/codex; the fixture then turns stale only after startup, and each is asked once more).
+Prints the server's request log and each process's cached_before / cached_after / returned tokens (the
+shape of the log in PR #15357), the POSTs and replies phase by phase, then the verdict and the expectation
+for the variant (for codex:<version>, the variant that version mirrors).
 
 scenarios:
 ${scenarioLines.join("\n")}
 
 options:
-  --variant <v>  ${VARIANTS.join(" | ")} (required)
-  --json         one JSON document instead: {"scenario","variant","posts":[{"refreshToken","status","code"}],
-                 "processes":{"A":{"cachedBefore","cachedAfter","returned"},"B":{...}},"staleSends":N}
+  --variant <v>     ${VARIANTS.join(" | ")}: the reference implementation, as --impl ref:<v>
+  --impl <spec>     ref:<variant> | codex:<version> (e.g. codex:0.117.0)
+  --json            one JSON document instead: {"scenario","variant","posts":[{"refreshToken","status","code"}],
+                    "processes":{"A":{"cachedBefore","cachedAfter","returned"},"B":{...}},"staleSends":N}
 
-Tokens are always redacted. staleSends counts POSTs of a refresh token the server had already rotated out.
+Tokens are always redacted (a Codex fixture's access tokens at-R0, at-R1 grant nothing and are shown).
+staleSends counts POSTs of a refresh token the server had already rotated out.
 
-exit status: 0 the run matched the expectation for the variant; 1 the run failed (a process did not start
-or answer); 2 usage; 3 the run differs from the expectation.
+exit status: 0 the run matched the expectation (or the Codex version mirrors no variant yet); 1 the run
+failed (a binary could not be fetched, a process did not start or answer); 2 usage; 3 the run differs
+from the expectation.
 
-example: authrace scenario stale-cache --variant legacy`;
+examples: authrace scenario stale-cache --variant legacy
+          authrace scenario simultaneous --impl codex:0.117.0 --json`;
 
-interface ScenarioArguments {
-  scenario: ScenarioName;
-  variant: Variant;
-  json: boolean;
+/** What to run: the reference in one variant, or a Codex release. */
+export type ImplementationChoice = { variant: Variant } | { codexVersion: string };
+
+export type ScenarioArguments = { scenario: ScenarioName; json: boolean } & ImplementationChoice;
+
+/** `ref:guarded`, and the name reports print, `reference:guarded`. */
+const REFERENCE_PREFIXES = ["ref:", REFERENCE_IMPLEMENTATION_PREFIX];
+
+function variantOrUsage(variant: string, where: string): Variant {
+  if (!isVariant(variant)) {
+    throw new UsageError(`unknown variant '${variant}'${where} (known: ${VARIANTS.join(", ")})`);
+  }
+  return variant;
+}
+
+/** Pure: `ref:<variant>` or `codex:<version>`; anything else is a UsageError naming the spec. */
+export function parseImplementationSpec(spec: string): ImplementationChoice {
+  const reference = REFERENCE_PREFIXES.find((prefix) => spec.startsWith(prefix));
+  if (reference !== undefined) {
+    return { variant: variantOrUsage(spec.slice(reference.length), ` in --impl '${spec}'`) };
+  }
+  const version = codexVersionOf(spec);
+  if (version === null) {
+    throw new UsageError(`unknown implementation '${spec}' (expected ref:<variant> or codex:<version>)`);
+  }
+  const parsed = parseCodexVersion(version);
+  if (!parsed.ok) throw new UsageError(`--impl '${spec}': ${parsed.problem}`);
+  return { codexVersion: parsed.version.text };
+}
+
+function implementationOf(values: { variant?: string; impl?: string }): ImplementationChoice {
+  if (values.impl === undefined) {
+    if (values.variant === undefined) {
+      throw new UsageError(
+        `--variant is required (${VARIANTS.join(", ")}), or --impl ref:<variant> | codex:<version>`,
+      );
+    }
+    return { variant: variantOrUsage(values.variant, "") };
+  }
+  const chosen = parseImplementationSpec(values.impl);
+  if (values.variant === undefined) return chosen;
+  if ("codexVersion" in chosen) {
+    throw new UsageError(`--variant and --impl '${values.impl}': a Codex release mirrors its own variant`);
+  }
+  if (chosen.variant !== values.variant) {
+    throw new UsageError(`--variant ${values.variant} and --impl '${values.impl}' disagree`);
+  }
+  return chosen;
 }
 
 /** Pure: argv to arguments; every mistake is a UsageError. */
 export function parseScenarioArgs(argv: string[]): ScenarioArguments {
-  let parsed: { values: { variant?: string; json?: boolean }; positionals: string[] };
-  try {
-    parsed = parseArgs({
-      args: argv,
-      options: { variant: { type: "string" }, json: { type: "boolean", default: false } },
-      strict: true,
-      allowPositionals: true,
-    });
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommandArgs({
+    args: argv,
+    options: {
+      variant: { type: "string" },
+      impl: { type: "string" },
+      json: { type: "boolean", default: false },
+    },
+    strict: true,
+    allowPositionals: true,
+  });
   const [name, ...extra] = positionals;
   if (name === undefined) throw new UsageError(`name a scenario (${SCENARIO_NAMES.join(", ")})`);
   if (extra.length > 0) throw new UsageError(`one scenario per run (got also: ${extra.join(" ")})`);
   if (!isScenarioName(name)) {
     throw new UsageError(`unknown scenario '${name}' (known: ${SCENARIO_NAMES.join(", ")})`);
   }
-  if (values.variant === undefined) throw new UsageError(`--variant is required (${VARIANTS.join(", ")})`);
-  if (!isVariant(values.variant)) {
-    throw new UsageError(`unknown variant '${values.variant}' (known: ${VARIANTS.join(", ")})`);
+  return { scenario: name, ...implementationOf(values), json: values.json === true };
+}
+
+/** Runs the scenarios one after another on one implementation, judging each; `onRun` sees each as it ends. */
+export async function runOnImplementation(
+  scenarios: readonly ScenarioName[],
+  implementation: ProcessFactory,
+  onRun: (judged: JudgedRun) => void = () => undefined,
+): Promise<JudgedRun[]> {
+  const runs: JudgedRun[] = [];
+  for (const scenario of scenarios) {
+    const judged = judgeRun(await runScenario(scenario, implementation));
+    runs.push(judged);
+    onRun(judged);
   }
-  return { scenario: name, variant: values.variant, json: values.json === true };
+  return runs;
+}
+
+/** `--json` prints scenarioJson; text prints everything, and a failure goes to stderr. */
+function print(judged: JudgedRun, json: boolean): void {
+  if (!judged.result.ok) console.error(`authrace scenario: ${formatJudgedRun(judged, { log: true })}`);
+  else if (json) console.log(JSON.stringify(scenarioJson(judged.result.report), null, 2));
+  else console.log(formatJudgedRun(judged, { log: true }));
+}
+
+/**
+ * Fetches a Codex release (cached) as a `ProcessFactory`. Text mode says what was fetched and how processes
+ * are kept on loopback; a release that cannot be had is reported on stderr either way.
+ */
+export async function openCodex(commandName: string, version: string, json: boolean): Promise<PrepareResult> {
+  if (!json)
+    console.error(`authrace ${commandName}: fetching Codex ${version} (cached after the first time)...`);
+  const prepared = await prepareCodexImplementation(version);
+  if (!prepared.ok) {
+    const { kind, message } = prepared.failure;
+    console.error(`authrace ${commandName}: cannot use Codex ${version}: ${kind}: ${message}`);
+  } else if (!json) {
+    console.log(`${describeBinary(prepared.implementation.binary)}\n${prepared.implementation.network}\n`);
+  }
+  return prepared;
+}
+
+async function runOnCodex(scenario: ScenarioName, version: string, json: boolean): Promise<number> {
+  const prepared = await openCodex("scenario", version, json);
+  if (!prepared.ok) return EXIT.failed;
+  const { implementation } = prepared;
+  try {
+    const [judged] = await runOnImplementation([scenario], implementation, (run) => print(run, json));
+    return judged === undefined ? EXIT.failed : EXIT_FOR[judged.agreement];
+  } finally {
+    await implementation.close();
+  }
 }
 
 export const command: Command = {
   name: "scenario",
-  summary: "run a real multi-process scenario (stale-cache, simultaneous) on one variant",
+  summary: "run a real multi-process scenario (stale-cache, simultaneous) on one variant or Codex release",
   usage,
   async run(argv) {
-    const { scenario, variant, json } = parseScenarioArgs(argv);
-    const result = await runScenario(scenario, referenceImplementation(variant));
-    if (!result.ok) {
-      console.error(`authrace scenario: ${scenario} / ${variant} failed: ${result.failure.message}`);
-      return EXIT.failed;
-    }
-    const { report } = result;
-    const mismatches = checkExpectation(report, variant);
-    if (json) console.log(JSON.stringify(scenarioJson(report), null, 2));
-    else console.log(`${formatScenarioLog(report)}\n\n${formatScenarioSummary(report, mismatches)}`);
-    return mismatches.length === 0 ? EXIT.ok : EXIT.differs;
+    const args = parseScenarioArgs(argv);
+    if ("codexVersion" in args) return runOnCodex(args.scenario, args.codexVersion, args.json);
+    const [judged] = await runOnImplementation(
+      [args.scenario],
+      referenceImplementation(args.variant),
+      (run) => print(run, args.json),
+    );
+    return judged === undefined ? EXIT.failed : EXIT_FOR[judged.agreement];
   },
 };

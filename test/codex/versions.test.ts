@@ -1,17 +1,18 @@
 /**
  * Proves the version bookkeeping: which strings are Codex versions, which model variant each release
  * mirrors (<= 0.116 legacy, 0.117-0.139 guarded, >= 0.171 persist-locked, the unobserved rest none), the
- * npm package holding a platform's binary, and the model's expected verdict per variant and scenario.
+ * npm package holding a platform's binary, the expected verdict per variant and scenario (scenarios/'s one
+ * table), and the scenario options a real app-server needs (a fixture that turns stale after startup).
  */
 import { describe, expect, it } from "vitest";
-import { expectedVerdict } from "../../codex/expected.js";
-import { codexVersionOf } from "../../codex/implementation.js";
+import { CODEX_SCENARIO_OPTIONS, codexVersionOf } from "../../codex/implementation.js";
 import {
   parseCodexVersion,
   platformPackageSpec,
   platformSuffix,
   variantForVersion,
 } from "../../codex/versions.js";
+import { expectedVerdict, resolveScenarioOptions } from "../../scenarios/index.js";
 
 function version(text: string) {
   const parsed = parseCodexVersion(text);
@@ -49,10 +50,20 @@ describe("Codex versions", () => {
   });
 
   it("expects the verdicts of docs/protocol.md", () => {
-    expect(expectedVerdict("legacy", "stale-cache")).toBe("violated");
-    expect(expectedVerdict("guarded", "stale-cache")).toBe("holds");
-    expect(expectedVerdict("guarded", "simultaneous")).toBe("violated");
-    expect(expectedVerdict("locked", "simultaneous")).toBe("holds");
-    expect(expectedVerdict(null, "simultaneous")).toBeNull();
+    expect(expectedVerdict("stale-cache", "legacy")).toBe("violated");
+    expect(expectedVerdict("stale-cache", "guarded")).toBe("holds");
+    expect(expectedVerdict("simultaneous", "guarded")).toBe("violated");
+    expect(expectedVerdict("simultaneous", "locked")).toBe("holds");
+    expect(expectedVerdict("simultaneous", variantForVersion(version("0.140.0")))).toBeNull();
+  });
+
+  it("sets scenarios up for app-server: fresh at startup, stale 6 s later, everyone asked again", () => {
+    expect(resolveScenarioOptions(CODEX_SCENARIO_OPTIONS)).toEqual({
+      staleAfterMs: 6_000,
+      askAgain: true,
+      raceResponseDelayMs: 1_000,
+      startGapMs: 300,
+      keepFilesOnFailure: true,
+    });
   });
 });
