@@ -11,23 +11,22 @@
  *
  * Layout `<root>/home/.codex`: a Codex binary takes HOME from CODEX_HOME's parent, so it stays inside root too.
  */
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { DriverProcess } from "../impl/driver/client.js";
 import { TOKEN_REFRESH_INTERVAL_MS } from "../impl/manager/index.js";
-import { authJsonPath, formatAuthJson, makeSnapshot } from "../impl/storage/index.js";
+import { authJsonPath } from "../impl/storage/index.js";
 import {
   type FamilyTokens,
   startTokenServer,
   type TokenServer,
   type TokenServerOptions,
+  writeFamilyAuthJson,
 } from "../server/index.js";
 import type { ProcessFactory } from "./implementation.js";
 import type { ProcessName } from "./types.js";
 
-/** Codex creates auth.json readable by its owner only. */
-const AUTH_FILE_MODE = 0o600;
 const MS_PER_DAY = 24 * 60 * 60 * 1000;
 /** `last_refresh` one day past Codex's 8-day refresh interval: stale on every variant from the start. */
 export const FIXTURE_AGE_MS = TOKEN_REFRESH_INTERVAL_MS + MS_PER_DAY;
@@ -91,14 +90,7 @@ async function writeFixture(
   const nowMs = Date.now();
   const lastRefresh =
     staleAfterMs === null ? nowMs - FIXTURE_AGE_MS : nowMs - TOKEN_REFRESH_INTERVAL_MS + staleAfterMs;
-  const snapshot = makeSnapshot({
-    accessToken: family.accessToken,
-    refreshToken: family.refreshToken,
-    accountId: family.accountId,
-    idToken: family.idToken,
-    lastRefresh,
-  });
-  await writeFile(authJsonPath(codexHome), formatAuthJson(snapshot), { mode: AUTH_FILE_MODE });
+  await writeFamilyAuthJson(authJsonPath(codexHome), family, lastRefresh);
   return staleAfterMs === null ? null : nowMs + staleAfterMs;
 }
 

@@ -1,13 +1,4 @@
-/**
- * `authrace server`: the loopback token server as a process of its own, so a real Codex binary (or any
- * other process) can be pointed at it with CODEX_REFRESH_TOKEN_URL_OVERRIDE. Prints its URLs, one
- * redacted line per token request, and stops cleanly on SIGINT/SIGTERM.
- */
-import { mkdir } from "node:fs/promises";
-import { dirname } from "node:path";
-import writeFileAtomic from "write-file-atomic";
 import { redact } from "../../impl/redact.js";
-import { formatAuthJson, makeSnapshot } from "../../impl/storage/index.js";
 import {
   checkFaultSpec,
   DEFAULT_LIMITS,
@@ -16,6 +7,7 @@ import {
   startTokenServer,
   type TokenServer,
   type TokenServerOptions,
+  writeFamilyAuthJson,
 } from "../../server/index.js";
 import { type Command, parseCommandArgs, UsageError } from "../command.js";
 
@@ -42,7 +34,6 @@ endpoints: POST /oauth/token, POST /control/family, POST /control/fault, GET /st
 const PORT_MAX = 65_535;
 const MS_PER_DAY = 86_400_000;
 /** Codex creates auth.json readable by its owner only. */
-const AUTH_FILE_MODE = 0o600;
 const FIXTURE_ONLY_FLAGS = ["account-id", "email", "plan-type", "last-refresh-age-days"] as const;
 
 interface Fixture {
@@ -143,17 +134,9 @@ async function writeFixture(server: TokenServer, fixture: Fixture): Promise<bool
     ...(fixture.email ? { email: fixture.email } : {}),
     ...(fixture.planType ? { planType: fixture.planType } : {}),
   });
-  const lastRefresh = Date.now() - fixture.lastRefreshAgeDays * MS_PER_DAY;
-  const snapshot = makeSnapshot({
-    accessToken: family.accessToken,
-    refreshToken: family.refreshToken,
-    accountId: family.accountId,
-    idToken: family.idToken,
-    lastRefresh,
-  });
+  const lastRefreshMs = Date.now() - fixture.lastRefreshAgeDays * MS_PER_DAY;
   try {
-    await mkdir(dirname(fixture.path), { recursive: true });
-    await writeFileAtomic(fixture.path, formatAuthJson(snapshot), { mode: AUTH_FILE_MODE });
+    await writeFamilyAuthJson(fixture.path, family, lastRefreshMs);
   } catch (error) {
     console.error(
       `authrace server: cannot write ${fixture.path}: ${error instanceof Error ? error.message : error}`,
@@ -162,7 +145,7 @@ async function writeFixture(server: TokenServer, fixture: Fixture): Promise<bool
   }
   console.log(
     `wrote ${fixture.path}: ${family.familyId} account ${family.accountId} ` +
-      `refresh_token=${redact(family.refreshToken)} last_refresh ${snapshot.lastRefresh}`,
+      `refresh_token=${redact(family.refreshToken)} last_refresh ${new Date(lastRefreshMs).toISOString()}`,
   );
   return true;
 }

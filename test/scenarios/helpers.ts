@@ -8,7 +8,7 @@ import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect } from "vitest";
-import type { Variant } from "../../model/vocabulary.js";
+import { REFRESH_ERROR_CODES, type Variant } from "../../model/vocabulary.js";
 import {
   PROCESS_NAMES,
   type ProcessFactory,
@@ -111,4 +111,20 @@ export async function runReference(
   await expectNothingLeftBehind(factory, PROCESS_NAMES.length, parent);
   if (!result.ok) throw new Error(`${scenario} on ${variant} failed: ${result.failure.message}`);
   return result.report;
+}
+
+/** The race's signature on the server: R0 POSTed twice, 200 then 401 refresh_token_reused, one stale send. */
+export function expectR0SentTwice(report: ScenarioReport): void {
+  expect(report.posts).toHaveLength(2);
+  const [first, second] = report.posts;
+  expect(first).toMatchObject({ generation: 0, status: 200, code: null, staleSend: false });
+  expect(second).toMatchObject({
+    generation: 0,
+    status: 401,
+    code: REFRESH_ERROR_CODES.reused,
+    staleSend: true,
+  });
+  expect(second?.refreshToken).toBe(first?.refreshToken);
+  expect(report.staleSends).toBe(1);
+  expect(report.verdict).toBe("violated");
 }

@@ -6,9 +6,8 @@
  * both processes return the rotated R1. No process and no temporary directory outlives a run.
  */
 import { beforeAll, describe, expect, test } from "vitest";
-import { REFRESH_ERROR_CODES } from "../../model/vocabulary.js";
 import { PROCESS_NAMES, type ScenarioReport } from "../../scenarios/index.js";
-import { runReference, useTemporaryParent } from "./helpers.js";
+import { expectR0SentTwice, runReference, useTemporaryParent } from "./helpers.js";
 
 const parent = useTemporaryParent();
 
@@ -27,18 +26,7 @@ describe.each([
   });
 
   test("two POSTs of the same R0: one 200, one 401 refresh_token_reused, one stale send", () => {
-    expect(report.posts).toHaveLength(2);
-    const [first, second] = report.posts;
-    expect(first).toMatchObject({ generation: 0, status: 200, code: null, staleSend: false });
-    expect(second).toMatchObject({
-      generation: 0,
-      status: 401,
-      code: REFRESH_ERROR_CODES.reused,
-      staleSend: true,
-    });
-    expect(second?.refreshToken).toBe(first?.refreshToken);
-    expect(report.staleSends).toBe(1);
-    expect(report.verdict).toBe("violated");
+    expectR0SentTwice(report);
   });
 
   test(`the winner returns R1; the loser returns the stale R0${loserPoisoned ? ", poisoned" : ""}`, () => {

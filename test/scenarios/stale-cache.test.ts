@@ -6,9 +6,8 @@
  * Every run leaves no process and no temporary directory behind, and prints the seed's log shape.
  */
 import { beforeAll, describe, expect, test } from "vitest";
-import { REFRESH_ERROR_CODES } from "../../model/vocabulary.js";
 import { formatScenarioLog, type ScenarioReport } from "../../scenarios/index.js";
-import { runReference, useTemporaryParent } from "./helpers.js";
+import { expectR0SentTwice, runReference, useTemporaryParent } from "./helpers.js";
 
 const parent = useTemporaryParent();
 
@@ -19,18 +18,7 @@ describe("legacy (Codex <= 0.116): B re-sends the rotated-out token", () => {
   });
 
   test("two POSTs of the same R0: 200, then 401 refresh_token_reused, one stale send", () => {
-    expect(report.posts).toHaveLength(2);
-    const [first, second] = report.posts;
-    expect(first).toMatchObject({ generation: 0, status: 200, code: null, staleSend: false });
-    expect(second).toMatchObject({
-      generation: 0,
-      status: 401,
-      code: REFRESH_ERROR_CODES.reused,
-      staleSend: true,
-    });
-    expect(second?.refreshToken).toBe(first?.refreshToken);
-    expect(report.staleSends).toBe(1);
-    expect(report.verdict).toBe("violated");
+    expectR0SentTwice(report);
   });
 
   test("B returns the stale R0 and keeps it; A returns R1", () => {
