@@ -38,6 +38,8 @@ export interface Branch {
   update?: (data: ModelData, process: number) => Signal | undefined;
   /** Process branches: where the process goes (omitted: stays). */
   target?: Location;
+  /** The call this step belongs to will report a failure to its caller (an error, or auth()'s refresh error). */
+  fails?: boolean;
   /** Taking this branch is a fault (excluded once faults stop, for liveness). */
   fault?: boolean;
 }

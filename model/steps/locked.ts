@@ -23,6 +23,7 @@ export function lockedRefresh(): Partial<Record<Location, EventBranches>> {
       readDisk: [
         {
           label: "Skipped: unreadable, missing or another account; permanent error, cache untouched",
+          fails: true,
           guard: reloadSkips,
           target: "releaseAndReturn",
           update: () => "loggedOut",
@@ -36,6 +37,7 @@ export function lockedRefresh(): Partial<Record<Location, EventBranches>> {
         },
         {
           label: "unchanged and poisoned: fail fast without network",
+          fails: true,
           guard: (data, process) => !diskDiffers(data, process) && processAt(data, process).poisoned,
           target: "releaseAndReturn",
         },

@@ -31,6 +31,7 @@ export function guardedReload(): EventBranches {
     readDisk: [
       {
         label: "Skipped: unreadable, missing or another account; permanent error, cache untouched",
+        fails: true,
         guard: reloadSkips,
         target: "idle",
         update: () => "loggedOut",
@@ -43,6 +44,7 @@ export function guardedReload(): EventBranches {
       },
       {
         label: "NoChange, poisoned: fail fast without network",
+        fails: true,
         guard: (data, process) => processAt(data, process).poisoned,
         target: "idle",
       },
@@ -91,6 +93,7 @@ export function postAndReceive(config: ModelConfig, afterSuccess: Location, afte
         label: poisons
           ? "401 permanent: poison the cached snapshot"
           : "401 permanent: log it, keep the stale cache",
+        fails: true,
         guard: (data, process) => processAt(data, process).response === RESPONSE_PERMANENT,
         target: afterFailure,
         update: (data, process) => {
@@ -102,6 +105,7 @@ export function postAndReceive(config: ModelConfig, afterSuccess: Location, afte
       },
       {
         label: "transient error: keep the cache",
+        fails: true,
         target: afterFailure,
         update: (data, process) => {
           clearResponse(data, process);
@@ -151,6 +155,7 @@ export function persist(config: ModelConfig): Partial<Record<Location, EventBran
       readDisk: [
         {
           label: "auth.json unreadable: the refreshed token is dropped, nothing is written",
+          fails: true,
           guard: (data) => readableDisk(data) === null,
           target: locked ? "releaseAndReturn" : "idle",
           update: (data, process) => {
@@ -174,6 +179,7 @@ export function persist(config: ModelConfig): Partial<Record<Location, EventBran
       readDisk: [
         {
           label: "reload: auth.json unreadable, the cache is cleared (logged out)",
+          fails: true,
           guard: (data) => readableDisk(data) === null,
           target: "idle",
           update: (data, process) => {
