@@ -2,6 +2,7 @@
  * A model configuration: how many processes, which design, which faults, which server.
  * The machine, the explorer and the theorems are all built from one of these.
  */
+import { isMutantName, MUTANT_NAMES, MUTANTS, type MutantName } from "./mutants.js";
 import { CALL_EVENTS, type CallEvent, FAULTS, type Fault, isVariant, type Variant } from "./vocabulary.js";
 
 export interface ServerOptions {
@@ -25,6 +26,8 @@ export interface ModelConfig {
    * completion before the next process is asked.
    */
   overlap: boolean;
+  /** A broken variant of `variant` kept on purpose (model/mutants.ts); absent for the design itself. */
+  mutant?: MutantName;
 }
 
 export const PROCESSES_MIN = 1;
@@ -51,6 +54,21 @@ export interface ConfigInput {
   faultsMax?: number;
   calls?: readonly string[];
   overlap?: boolean;
+  mutant?: string;
+}
+
+/** The mutant named by `input`, checked against the variant it must break; undefined for none. */
+function mutantOf(input: ConfigInput, variant: Variant): MutantName | undefined {
+  const name = input.mutant;
+  if (name === undefined) return undefined;
+  if (!isMutantName(name)) {
+    throw new RangeError(`config.mutant: unknown mutant '${name}' (known: ${MUTANT_NAMES.join(", ")})`);
+  }
+  const { base } = MUTANTS[name];
+  if (base !== variant) {
+    throw new RangeError(`config.mutant: '${name}' is a mutant of '${base}', not of '${variant}'`);
+  }
+  return name;
 }
 
 /** Validates a configuration; errors name the field. */
@@ -62,6 +80,8 @@ export function makeConfig(input: ConfigInput): ModelConfig {
       `config.processes: ${processes} is not an integer in [${PROCESSES_MIN}, ${PROCESSES_MAX}]`,
     );
   }
+  const mutant = mutantOf(input, input.variant);
+  const inPlace = writesInPlace(input.variant) || (mutant !== undefined && MUTANTS[mutant].writesInPlace);
   const faultsMax = input.faultsMax ?? 1;
   if (!Number.isInteger(faultsMax) || faultsMax < 1 || faultsMax > FAULTS_MAX_LIMIT) {
     throw new RangeError(`config.faultsMax: ${faultsMax} is not an integer in [1, ${FAULTS_MAX_LIMIT}]`);
@@ -71,7 +91,7 @@ export function makeConfig(input: ConfigInput): ModelConfig {
     if (!(FAULTS as readonly string[]).includes(fault)) {
       throw new RangeError(`config.faults: unknown fault '${fault}' (known: ${FAULTS.join(", ")})`);
     }
-    if (fault === "tornWrite" && !writesInPlace(input.variant)) {
+    if (fault === "tornWrite" && !inPlace) {
       throw new RangeError(`config.faults: 'tornWrite' needs an in-place writer, not '${input.variant}'`);
     }
     if (fault === "stall" && !usesFileLock(input.variant)) {
@@ -97,10 +117,11 @@ export function makeConfig(input: ConfigInput): ModelConfig {
     faults,
     faultsMax,
     server: { revokeFamilyOnReuse: false, graceWindow: false, ...input.server },
+    ...(mutant === undefined ? {} : { mutant }),
   };
 }
 
-/** A short stable name, e.g. `locked/N3/crash+login/grace`. */
+/** A short stable name, e.g. `locked/N3/crash+login/grace`, `locked/N2/none/mutant:save-in-place`. */
 export function configName(config: ModelConfig): string {
   const faults = config.faults.length === 0 ? "none" : config.faults.join("+");
   const server = [config.server.revokeFamilyOnReuse ? "revoke" : "", config.server.graceWindow ? "grace" : ""]
@@ -112,7 +133,8 @@ export function configName(config: ModelConfig): string {
       ? ""
       : `/${config.calls.map((call) => call.slice(4).toLowerCase()).join("+")}`;
   const overlap = config.overlap ? "" : "/sequential";
-  return `${config.variant}/N${config.processes}/${faults}${server ? `/${server}` : ""}${calls}${overlap}${budget}`;
+  const mutant = config.mutant === undefined ? "" : `/mutant:${config.mutant}`;
+  return `${config.variant}/N${config.processes}/${faults}${server ? `/${server}` : ""}${calls}${overlap}${budget}${mutant}`;
 }
 
 export function hasFault(config: ModelConfig, fault: Fault): boolean {

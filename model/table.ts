@@ -4,6 +4,7 @@
 import { type Branch, type EventBranches, LOCATIONS, type Location, type TransitionTable } from "./branch.js";
 import type { ModelConfig } from "./config.js";
 import type { ModelData } from "./data.js";
+import { applyMutant } from "./mutants.js";
 import { lockedRefresh, releaseAndReturn } from "./steps/locked.js";
 import { guardedReload, persist, postAndReceive } from "./steps/refresh.js";
 import { cacheIsStale, processAt } from "./steps/shared.js";
@@ -52,8 +53,9 @@ function idle(config: ModelConfig, isIdleWorld: (data: ModelData) => boolean): E
 }
 
 /**
- * Builds the table. `othersIdle` tells whether every process is idle or down (needed only when calls may
- * not overlap); the explorer and the machine each supply it from their own view of locations.
+ * Builds the table, with the configuration's mutant applied if it has one (model/mutants.ts). `othersIdle`
+ * tells whether every process is idle or down (needed only when calls may not overlap); the explorer and the
+ * machine each supply it from their own view of locations.
  */
 export function buildTable(config: ModelConfig, othersIdle: (data: ModelData) => boolean): TransitionTable {
   const locations = Object.fromEntries(LOCATIONS.map((location) => [location, {}])) as Record<
@@ -79,9 +81,10 @@ export function buildTable(config: ModelConfig, othersIdle: (data: ModelData) =>
     locations.reload = guardedReload();
     Object.assign(locations, persist(config));
   }
-  return {
+  const table: TransitionTable = {
     locations,
     anywhere: { ...crashAnywhere(config), ...stallAnywhere(config) },
     world: worldEvents(config),
   };
+  return applyMutant(table, config);
 }

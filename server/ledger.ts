@@ -156,16 +156,13 @@ export class TokenLedger {
   }
 
   familyStates(): FamilyState[] {
-    return [...this.families.values()].map((family) => ({
-      familyId: family.familyId,
-      ...family.identity,
-      accessTokenStyle: family.accessTokenStyle,
-      generation: family.generation,
-      ...family.current,
-      rotatedOut: [...family.rotatedOut],
-      revoked: family.revokedBySeq !== null,
-      revokedBySeq: family.revokedBySeq,
-    }));
+    return [...this.families.values()].map(familyState);
+  }
+
+  /** One family by id, without copying the others (a harness asks after every step). */
+  familyState(familyId: string): FamilyState | null {
+    const family = this.families.get(familyId);
+    return family === undefined ? null : familyState(family);
   }
 
   private mint(identity: Identity, generation: number, accessTokenStyle: AccessTokenStyle): IssuedTokens {
@@ -186,4 +183,17 @@ export class TokenLedger {
       ...family.current,
     };
   }
+}
+
+function familyState(family: Family): FamilyState {
+  return {
+    familyId: family.familyId,
+    ...family.identity,
+    accessTokenStyle: family.accessTokenStyle,
+    generation: family.generation,
+    ...family.current,
+    rotatedOut: [...family.rotatedOut],
+    revoked: family.revokedBySeq !== null,
+    revokedBySeq: family.revokedBySeq,
+  };
 }

@@ -146,6 +146,7 @@ export async function startTokenServer(options: TokenServerOptions = {}): Promis
     injectFault: (fault) => faults.push(fault),
     requests: () => ledger.requests(),
     state,
+    family: (familyId) => ledger.familyState(familyId),
     close,
   };
 }

@@ -169,6 +169,8 @@ export interface TokenServer {
   injectFault(fault: FaultSpec): void;
   requests(): readonly RequestRecord[];
   state(): ServerState;
+  /** One family's state (null for an unknown id); cheaper than `state()` when many families exist. */
+  family(familyId: string): FamilyState | null;
   close(): Promise<void>;
 }
 

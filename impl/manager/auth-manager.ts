@@ -1,9 +1,11 @@
 /**
- * AuthManager: Codex's managed-ChatGPT auth for one CODEX_HOME, in one of four variants (variants.ts).
+ * AuthManager: Codex's managed-ChatGPT auth for one CODEX_HOME, in one of four variants (variants.ts), or a
+ * mutant of one (a broken variant kept on purpose, docs/mutation.md).
  * It loads auth.json once at construction, then touches disk only in the steps of docs/protocol.md.
  * Calls: auth() (proactive refresh when stale), refreshToken(), unauthorized() (401 recovery), reload(),
  * cached() (no I/O).
  */
+import type { MutantName } from "../../model/mutants.js";
 import type { Variant } from "../../model/vocabulary.js";
 import type { AuthPorts } from "../ports/types.js";
 import { cacheAfterReload, cachedAuth, EMPTY_CACHE, resultFromCache } from "./cache.js";
@@ -15,13 +17,15 @@ import { RefreshMutex } from "./mutex.js";
 import { canHandOut, isStale } from "./staleness.js";
 import { CallTrace, TracedIo } from "./traced-io.js";
 import type { AuthResult, Cache, CachedAuth, CallOptions, TraceEventName, TraceSink } from "./types.js";
-import { VARIANT_RULES, type VariantRules } from "./variants.js";
+import { rulesFor, type VariantRules } from "./variants.js";
 
 export interface AuthManagerOptions {
   variant: Variant;
+  /** Break one rule of `variant` on purpose (model/mutants.ts); a mutant of another variant throws. */
+  mutant?: MutantName;
   /** A set of ports of its own (see createRealPorts); never shared with another manager. */
   ports: AuthPorts;
-  /** Names the manager in trace events; default the variant. */
+  /** Names the manager in trace events; default the variant (`<variant>/mutant:<mutant>` for a mutant). */
   name?: string;
   /** Receives every event of every call. */
   trace?: TraceSink;
@@ -30,6 +34,7 @@ export interface AuthManagerOptions {
 export class AuthManager {
   readonly name: string;
   readonly variant: Variant;
+  readonly mutant: MutantName | null;
   readonly rules: VariantRules;
   private readonly ports: AuthPorts;
   private readonly sink: TraceSink | undefined;
@@ -39,8 +44,10 @@ export class AuthManager {
 
   private constructor(options: AuthManagerOptions) {
     this.variant = options.variant;
-    this.rules = VARIANT_RULES[options.variant];
-    this.name = options.name ?? options.variant;
+    this.mutant = options.mutant ?? null;
+    this.rules = rulesFor(options.variant, options.mutant);
+    const fullName = this.mutant === null ? this.variant : `${this.variant}/mutant:${this.mutant}`;
+    this.name = options.name ?? fullName;
     this.ports = options.ports;
     this.sink = options.trace;
   }
@@ -49,7 +56,7 @@ export class AuthManager {
   static async load(options: AuthManagerOptions, callOptions: CallOptions = {}): Promise<AuthManager> {
     const manager = new AuthManager(options);
     const io = new TracedIo(manager.ports, manager.callTrace(0, callOptions));
-    manager.state = cacheAfterReload(EMPTY_CACHE, await io.restart());
+    manager.state = cacheAfterReload(EMPTY_CACHE, await io.restart(), manager.rules);
     return manager;
   }
 
@@ -98,7 +105,7 @@ export class AuthManager {
   /** Codex's reload(): cache := disk; an unreadable file logs out. Not a protocol call of its own. */
   async reload(options: CallOptions = {}): Promise<AuthResult> {
     const context = this.beginCall(undefined, options);
-    this.state = cacheAfterReload(this.state, await context.io.readDisk());
+    this.state = cacheAfterReload(this.state, await context.io.readDisk(), this.rules);
     return resultFromCache(this.state);
   }
 

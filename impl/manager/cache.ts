@@ -2,17 +2,30 @@
 import { type Snapshot, type SnapshotResult, snapshotsEqual } from "../storage/index.js";
 import { loggedOutError } from "./errors.js";
 import type { AuthResult, Cache, CachedAuth } from "./types.js";
+import { type BreakableRules, INTACT_RULES } from "./variants.js";
 
 export const EMPTY_CACHE: Cache = { snapshot: null, poison: null };
 
-export function replaceCache(cache: Cache, snapshot: Snapshot | null): Cache {
+type PoisonRule = Pick<BreakableRules, "clearsPoison">;
+
+/** cache := snapshot; a different snapshot drops the poison (unless the mutant poison-never-cleared keeps it). */
+export function replaceCache(
+  cache: Cache,
+  snapshot: Snapshot | null,
+  rules: PoisonRule = INTACT_RULES,
+): Cache {
   const same = cache.snapshot !== null && snapshot !== null && snapshotsEqual(cache.snapshot, snapshot);
-  return same ? cache : { snapshot, poison: null };
+  if (same) return cache;
+  return { snapshot, poison: rules.clearsPoison ? null : cache.poison };
 }
 
 /** Codex's reload(): the cache becomes whatever disk holds; an unreadable file means logged out. */
-export function cacheAfterReload(cache: Cache, read: SnapshotResult): Cache {
-  return replaceCache(cache, read.ok ? read.snapshot : null);
+export function cacheAfterReload(
+  cache: Cache,
+  read: SnapshotResult,
+  rules: PoisonRule = INTACT_RULES,
+): Cache {
+  return replaceCache(cache, read.ok ? read.snapshot : null, rules);
 }
 
 export function resultFromCache(cache: Cache): AuthResult {

@@ -21,19 +21,23 @@ import {
 } from "./errors.js";
 import { isStale } from "./staleness.js";
 import type { Cache, ManagerError } from "./types.js";
-import type { VariantRules } from "./variants.js";
+import { type BreakableRules, INTACT_RULES, type VariantRules } from "./variants.js";
 
 type Skipped = { kind: "skipped"; error: ManagerError };
 
-/** Account check shared by the guarded reload and the locked read: Skipped, or the disk snapshot to use. */
+/**
+ * Account check shared by the guarded reload and the locked read: Skipped, or the disk snapshot to use.
+ * The mutant no-account-check (checksAccount false) skips only a missing cached account or unreadable file.
+ */
 function checkAccount(
   cache: Cache,
   read: SnapshotResult,
+  checksAccount: boolean,
 ): Skipped | { kind: "same-account"; disk: Snapshot } {
   const expected = cache.snapshot?.tokens.accountId ?? null;
   if (expected === null) return { kind: "skipped", error: skippedError("no account id in the cached auth") };
   if (!read.ok) return { kind: "skipped", error: skippedError(describeStorageError(read.error)) };
-  if (read.snapshot.tokens.accountId !== expected) {
+  if (checksAccount && read.snapshot.tokens.accountId !== expected) {
     return { kind: "skipped", error: skippedError("auth.json holds another account") };
   }
   return { kind: "same-account", disk: read.snapshot };
@@ -41,12 +45,22 @@ function checkAccount(
 
 export type GuardedReloadDecision = Skipped | { kind: "changed"; cache: Cache } | { kind: "no-change" };
 
-/** Guarded reload, steps 1-2 of docs/protocol.md: Skipped (cache untouched), Changed (adopt disk), NoChange. */
-export function decideGuardedReload(cache: Cache, read: SnapshotResult): GuardedReloadDecision {
-  const checked = checkAccount(cache, read);
+type ReloadRules = Pick<BreakableRules, "checksAccount" | "comparesOnReload" | "clearsPoison">;
+
+/**
+ * Guarded reload, steps 1-2 of docs/protocol.md: Skipped (cache untouched), Changed (adopt disk), NoChange.
+ * The mutant reload-without-compare (comparesOnReload false) always answers NoChange after the account check.
+ */
+export function decideGuardedReload(
+  cache: Cache,
+  read: SnapshotResult,
+  rules: ReloadRules = INTACT_RULES,
+): GuardedReloadDecision {
+  const checked = checkAccount(cache, read, rules.checksAccount);
   if (checked.kind === "skipped") return checked;
+  if (!rules.comparesOnReload) return { kind: "no-change" };
   if (cache.snapshot !== null && snapshotsEqual(cache.snapshot, checked.disk)) return { kind: "no-change" };
-  return { kind: "changed", cache: replaceCache(cache, checked.disk) };
+  return { kind: "changed", cache: replaceCache(cache, checked.disk, rules) };
 }
 
 export type PostDecision = { kind: "fail"; error: ManagerError } | { kind: "post"; snapshot: Snapshot };
@@ -114,11 +128,11 @@ export function decideLockedRead(
   rules: VariantRules,
   nowMs: number,
 ): LockedReadDecision {
-  const checked = checkAccount(cache, read);
+  const checked = checkAccount(cache, read, rules.checksAccount);
   if (checked.kind === "skipped") return checked;
   const { disk } = checked;
   const changed = cache.snapshot === null || !snapshotsEqual(cache.snapshot, disk);
-  const next = replaceCache(cache, disk);
+  const next = replaceCache(cache, disk, rules);
   if (changed && !isStale(disk, rules.staleness, nowMs)) return { kind: "adopt", cache: next };
   if (!changed && rules.poisons && next.poison !== null)
     return { kind: "fail", cache: next, error: poisonedError(next.poison) };

@@ -24,7 +24,7 @@ import { refreshTimestamp } from "./staleness.js";
  */
 export async function guardedRefresh(context: FlowContext): Promise<FlowResult> {
   const read = await context.io.readDisk();
-  const reload = decideGuardedReload(context.cache(), read);
+  const reload = decideGuardedReload(context.cache(), read, context.rules);
   if (reload.kind === "skipped") return flowError(reload.error);
   if (reload.kind === "changed") {
     context.setCache(reload.cache);
@@ -64,7 +64,7 @@ async function saveRefreshed(context: FlowContext, tokens: RefreshedTokens): Pro
   }
   if (!saved.ok) return saved;
   const reloaded = await context.io.readDisk();
-  context.setCache(cacheAfterReload(context.cache(), reloaded));
+  context.setCache(cacheAfterReload(context.cache(), reloaded, context.rules));
   return FLOW_OK;
 }
 

@@ -29,4 +29,13 @@ export type {
   TraceEventName,
   TraceSink,
 } from "./types.js";
-export { type RefreshFlow, type StalenessRule, VARIANT_RULES, type VariantRules } from "./variants.js";
+export {
+  type BreakableRules,
+  INTACT_RULES,
+  MUTANT_RULES,
+  type RefreshFlow,
+  rulesFor,
+  type StalenessRule,
+  VARIANT_RULES,
+  type VariantRules,
+} from "./variants.js";

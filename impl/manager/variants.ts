@@ -1,7 +1,9 @@
 /**
- * The four designs, as data: which Codex versions each mirrors and which rules it follows. The flows read
- * these rules; nothing else branches on the variant name. Step orders: docs/protocol.md.
+ * The four designs, as data: which Codex versions each mirrors and which rules it follows, and the mutants
+ * (model/mutants.ts): each one a design with exactly one rule broken. The flows read these rules; nothing
+ * else branches on the variant or mutant name. Step orders: docs/protocol.md; mutants: docs/mutation.md.
  */
+import { MUTANT_NAMES, MUTANTS, type MutantName } from "../../model/mutants.js";
 import { VARIANT_VERSIONS, type Variant } from "../../model/vocabulary.js";
 import type { WriteMode } from "../ports/types.js";
 
@@ -17,7 +19,35 @@ export type RefreshFlow =
   /** One cross-process lock from re-read to atomic save (locked). */
   | { kind: "locked" };
 
-export interface VariantRules {
+/**
+ * The rules a mutant may break. Every design keeps them all (INTACT_RULES); the ones named "locked" matter
+ * only to the locked flow, comparesOnReload only to the guarded reload.
+ */
+export interface BreakableRules {
+  /** The guarded reload and the locked read compare auth.json's account_id with the cache's (else Skipped). */
+  checksAccount: boolean;
+  /** The guarded reload compares auth.json with the cache (Changed / NoChange); false: always NoChange. */
+  comparesOnReload: boolean;
+  /** Replacing the cached snapshot by a different one clears its poison. */
+  clearsPoison: boolean;
+  /** locked: after acquiring the lock, re-read auth.json and decide from it; false: POST the cached token. */
+  rereadsAfterLock: boolean;
+  /** locked: release the lock as soon as the endpoint answers 200, before the save (instead of after it). */
+  releaseBeforeSave: boolean;
+  /** locked: how the save under the lock writes auth.json. */
+  lockedWriteMode: WriteMode;
+}
+
+export const INTACT_RULES: BreakableRules = Object.freeze({
+  checksAccount: true,
+  comparesOnReload: true,
+  clearsPoison: true,
+  rereadsAfterLock: true,
+  releaseBeforeSave: false,
+  lockedWriteMode: "atomic",
+});
+
+export interface VariantRules extends BreakableRules {
   variant: Variant;
   /** The Codex versions (or proposal) this variant mirrors. */
   versions: string;
@@ -41,6 +71,7 @@ export const VARIANT_RULES: Record<Variant, VariantRules> = {
     refresh: { kind: "guarded-reload", writeMode: "in-place", lockAroundSave: false },
     inProcessLock: false,
     poisons: false,
+    ...INTACT_RULES,
   },
   /** Codex 0.117.0 (PR #15357) to 0.139: guarded reload, in-process lock, truncating in-place save. */
   guarded: {
@@ -51,6 +82,7 @@ export const VARIANT_RULES: Record<Variant, VariantRules> = {
     refresh: { kind: "guarded-reload", writeMode: "in-place", lockAroundSave: false },
     inProcessLock: true,
     poisons: true,
+    ...INTACT_RULES,
   },
   /** Codex 0.171.0 as observed: as guarded, with a file lock around re-read -> atomic save only. */
   "persist-locked": {
@@ -61,6 +93,7 @@ export const VARIANT_RULES: Record<Variant, VariantRules> = {
     refresh: { kind: "guarded-reload", writeMode: "atomic", lockAroundSave: true },
     inProcessLock: true,
     poisons: true,
+    ...INTACT_RULES,
   },
   /** The proposed fix: one cross-process lock across re-read -> decide -> POST -> atomic save. */
   locked: {
@@ -71,5 +104,39 @@ export const VARIANT_RULES: Record<Variant, VariantRules> = {
     refresh: { kind: "locked" },
     inProcessLock: true,
     poisons: true,
+    ...INTACT_RULES,
   },
 };
+
+/** The one rule each mutant breaks (model/mutants.ts says what that breaks and where the explorer kills it). */
+const BROKEN_RULE: Record<MutantName, Partial<BreakableRules>> = {
+  "no-account-check": { checksAccount: false },
+  "reload-without-compare": { comparesOnReload: false },
+  "unlock-before-save": { releaseBeforeSave: true },
+  "no-reread-after-lock": { rereadsAfterLock: false },
+  "save-in-place": { lockedWriteMode: "in-place" },
+  "poison-never-cleared": { clearsPoison: false },
+};
+
+/** Each mutant's rules: its base design's, with one rule broken. */
+export const MUTANT_RULES: Record<MutantName, VariantRules> = Object.fromEntries(
+  MUTANT_NAMES.map((name) => {
+    const { base, breaks } = MUTANTS[name];
+    const rules: VariantRules = {
+      ...VARIANT_RULES[base],
+      versions: `mutant '${name}' of ${base}: ${breaks}`,
+      ...BROKEN_RULE[name],
+    };
+    return [name, rules];
+  }),
+) as Record<MutantName, VariantRules>;
+
+/** The rules of a design, or of one of its mutants; a mutant of another design is a programmer error. */
+export function rulesFor(variant: Variant, mutant?: MutantName): VariantRules {
+  if (mutant === undefined) return VARIANT_RULES[variant];
+  const { base } = MUTANTS[mutant];
+  if (base !== variant) {
+    throw new RangeError(`options.mutant: '${mutant}' is a mutant of '${base}', not of '${variant}'`);
+  }
+  return MUTANT_RULES[mutant];
+}

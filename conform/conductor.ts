@@ -1,0 +1,295 @@
+/**
+ * The controlled-order driver: N managers of one implementation in this Node process, each with its own
+ * cache, sharing one CODEX_HOME and one token server. Every port call is held; a model event releases one
+ * held call (or is an outside action: time passing, a login, a crash and restart). Nothing runs in parallel,
+ * so a run is a sequence of model events and replays exactly.
+ */
+import { rm, stat, utimes } from "node:fs/promises";
+import { isStale } from "../impl/manager/staleness.js";
+import { VARIANT_RULES } from "../impl/manager/variants.js";
+import type { AuthImplementation } from "../impl/plugin/index.js";
+import { createRealPorts } from "../impl/ports/index.js";
+import { authJsonPath, authLockPath, readAuthJson, type Snapshot } from "../impl/storage/index.js";
+import { TOKEN_URL_OVERRIDE_VARIABLE } from "../impl/token/request.js";
+import { usesFileLock } from "../model/config.js";
+import { PROCESS_NAMES } from "../model/machine.js";
+import type { EventName } from "../model/vocabulary.js";
+import { writeFamilyAuthJson } from "../server/index.js";
+import type { RequestRecord } from "../server/types.js";
+import { holdPorts } from "./held-ports.js";
+import type { ProjectedProcess, ProjectedSnapshot, Projection, ResponseKind } from "./projection.js";
+import type { Session } from "./session.js";
+import { Slot } from "./slot.js";
+import { TokenRegistry } from "./tokens.js";
+import { externalLogin, externalLogout, LOCK_STALE_CONDUCTOR_MS } from "./world-actions.js";
+
+export const ACCOUNT_IDS = { A: "account-a", B: "account-b" } as const;
+/** `becomeStale`: past Codex's 8-day `last_refresh` rule and past every access token's `exp`. */
+export const STALE_ADVANCE_MS = 9 * 24 * 60 * 60 * 1000;
+
+export interface StepPlan {
+  /** sendRefresh: this POST's answer will be lost (the model's next event for the process is loseResponse). */
+  loseResponse?: boolean;
+}
+
+export interface StepReport {
+  /** Why the implementation could not take the step (it was not where the model is), or null. */
+  problem: string | null;
+  /** Token requests the server decided during the step. */
+  records: RequestRecord[];
+}
+
+export class Conductor {
+  readonly slots: Slot[];
+  private readonly tokens = new TokenRegistry();
+  private readonly records: RequestRecord[] = [];
+  private readonly lossPlanned = new Set<number>();
+  private familyB: string | null = null;
+
+  private constructor(
+    readonly session: Session,
+    readonly implementation: AuthImplementation,
+    readonly home: string,
+    private readonly familyA: string,
+    processes: number,
+  ) {
+    const environment = { [TOKEN_URL_OVERRIDE_VARIABLE]: session.server.tokenUrl };
+    this.slots = PROCESS_NAMES.slice(0, processes).map(
+      (name) =>
+        new Slot(name, implementation, (sink) =>
+          holdPorts(
+            createRealPorts({
+              codexHome: home,
+              clock: session.clock,
+              token: { environment },
+              lock: { staleMs: LOCK_STALE_CONDUCTOR_MS, retriesMax: 0 },
+            }),
+            sink,
+          ),
+        ),
+    );
+  }
+
+  /** The model's initial state: auth.json holds account A's stale R0 and every process has loaded it. */
+  static async start(session: Session, implementation: AuthImplementation, processes: number) {
+    const conductor = await Conductor.prepare(session, implementation, processes);
+    for (const slot of conductor.slots) {
+      const problem = await slot.load();
+      if (problem !== null) return { ok: false as const, problem, conductor };
+    }
+    return { ok: true as const, conductor };
+  }
+
+  private static async prepare(session: Session, implementation: AuthImplementation, processes: number) {
+    let conductor: Conductor | undefined;
+    const home = await session.beginRun((record) => conductor?.records.push(record));
+    const family = session.server.createFamily({ accountId: ACCOUNT_IDS.A });
+    await writeFamilyAuthJson(authJsonPath(home), family, session.clock.nowMs());
+    session.clock.advance(STALE_ADVANCE_MS);
+    conductor = new Conductor(session, implementation, home, family.familyId, processes);
+    conductor.learnTokens();
+    return conductor;
+  }
+
+  /** Takes one model event on the implementation. */
+  async step(event: EventName, process: number, plan: StepPlan = {}): Promise<StepReport> {
+    const recordsBefore = this.records.length;
+    const problem = await this.perform(event, process, plan);
+    this.learnTokens();
+    return { problem, records: this.records.slice(recordsBefore) };
+  }
+
+  private async perform(event: EventName, process: number, plan: StepPlan): Promise<string | null> {
+    const slot = this.slots[process];
+    const locking = usesFileLock(this.implementation.variant);
+    const server = this.session.server;
+    switch (event) {
+      case "callAuth":
+      case "callRefresh":
+      case "callUnauthorized":
+        return this.need(slot).start(event);
+      case "sendRefresh":
+        if (plan.loseResponse) {
+          server.injectFault({ kind: "drop-after-rotate" });
+          this.lossPlanned.add(process);
+        }
+        return this.need(slot).release("sendRefresh");
+      case "serverError":
+        server.injectFault({ kind: "status-500" });
+        return this.need(slot).release("sendRefresh");
+      case "loseResponse":
+        return this.loseResponse(process);
+      case "receiveResponse":
+        this.lossPlanned.delete(process);
+        return this.need(slot).release("receiveResponse");
+      case "readDisk":
+      case "writeDisk":
+      case "acquireLock":
+      case "releaseLock":
+        return this.need(slot).release(event);
+      case "crash":
+        this.lossPlanned.delete(process);
+        this.need(slot).crash();
+        return null;
+      case "restart":
+        return this.need(slot).load();
+      case "becomeStale":
+        this.session.clock.advance(STALE_ADVANCE_MS);
+        return null;
+      case "expireLock":
+        if (process >= 0) return "a holder stalling past the stale time is not driven in one process (stall)";
+        return this.expireOrphanedLock();
+      case "login": {
+        const family = server.createFamily({ accountId: ACCOUNT_IDS.B });
+        this.familyB = family.familyId;
+        return externalLogin(this.home, family, this.session.clock.nowMs(), locking);
+      }
+      case "logout":
+        return externalLogout(this.home, locking);
+      case "flushDisk":
+        return "an in-place write's two halves (tornWrite) are one port call in the implementation";
+    }
+  }
+
+  private need(slot: Slot | undefined): Slot {
+    if (!slot) throw new RangeError("conductor: the model named a process this run does not have");
+    return slot;
+  }
+
+  /** The answer was lost in transit: the POST went out with the server told to drop it after rotating. */
+  private loseResponse(process: number): string | null {
+    const held = this.need(this.slots[process]).held;
+    if (!this.lossPlanned.has(process)) return "loseResponse was not planned at sendRefresh (StepPlan)";
+    this.lossPlanned.delete(process);
+    if (held?.kind !== "receiveResponse") return `expected a held answer, found ${held?.kind ?? "none"}`;
+    const response = held.response;
+    const network = response && !response.ok && response.failure.kind === "transient";
+    return network ? null : "the dropped connection did not reach the manager as a transient failure";
+  }
+
+  /** A dead holder's lock goes stale: its directory's mtime is set far in the past, as time would. */
+  private async expireOrphanedLock(): Promise<string | null> {
+    const past = new Date(Date.now() - 2 * LOCK_STALE_CONDUCTOR_MS);
+    try {
+      await utimes(authLockPath(this.home), past, past);
+      return null;
+    } catch (error) {
+      return `no lock to expire (${(error as NodeJS.ErrnoException).code})`;
+    }
+  }
+
+  private learnTokens(): void {
+    const server = this.session.server;
+    const a = server.family(this.familyA);
+    if (a) this.tokens.learn("A", a);
+    const b = this.familyB === null ? null : server.family(this.familyB);
+    if (b) this.tokens.learn("B", b);
+  }
+
+  /** Observes the real world and projects it (generations are mint orders, not yet ranked). */
+  async observe(): Promise<{ projection: Projection; problem: string | null }> {
+    const problems: string[] = [];
+    const snapshot = (value: Snapshot | null): ProjectedSnapshot | null => {
+      if (value === null) return null;
+      const token = this.tokens.lookup(value.tokens.refreshToken);
+      if (token === null) problems.push("a refresh token this run's server never issued is in use");
+      const accountId = value.tokens.accountId;
+      const account =
+        accountId === ACCOUNT_IDS.A ? "A" : accountId === ACCOUNT_IDS.B ? "B" : `? ${accountId}`;
+      const staleness = VARIANT_RULES[this.implementation.variant].staleness;
+      return {
+        account,
+        token: token ?? { family: "A", generation: -1 },
+        stale: isStale(value, staleness, this.session.clock.nowMs()),
+      };
+    };
+    const processes = this.slots.map((slot, index) => this.projectSlot(slot, index, snapshot, problems));
+    const read = await readAuthJson(authJsonPath(this.home));
+    const disk = read.ok
+      ? (snapshot(read.snapshot) ?? "absent")
+      : read.error.kind === "missing"
+        ? "absent"
+        : "unreadable";
+    const projection: Projection = {
+      processes,
+      disk,
+      families: { A: this.family(this.familyA), B: this.family(this.familyB) },
+      lockHeld: await this.lockHeld(),
+    };
+    return { projection, problem: problems[0] ?? null };
+  }
+
+  private projectSlot(
+    slot: Slot,
+    index: number,
+    snapshot: (value: Snapshot | null) => ProjectedSnapshot | null,
+    problems: string[],
+  ): ProjectedProcess {
+    const status = slot.status();
+    if (status.kind === "broken") problems.push(status.problem);
+    if (status.kind === "down" || slot.manager === null) return { at: "down", cache: null, poisoned: false };
+    const cached = slot.manager.cached();
+    const projected: ProjectedProcess = {
+      at: status.kind === "held" ? status.call.kind : "idle",
+      cache: snapshot(cached.snapshot),
+      poisoned: cached.poisoned,
+    };
+    if (status.kind !== "held") return projected;
+    const held = status.call;
+    if (held.kind === "sendRefresh" && held.refreshToken !== undefined) {
+      const token = this.tokens.lookup(held.refreshToken);
+      if (token === null) problems.push(`${slot.name} is about to POST a token the server never issued`);
+      projected.sends = token ?? { family: "A", generation: -1 };
+    }
+    if (held.kind === "receiveResponse") projected.response = this.responseKind(index, held.response);
+    if (held.kind === "writeDisk" && held.mode !== undefined) projected.writes = held.mode;
+    return projected;
+  }
+
+  /** A planned loss shows as the 200 the server sent until the model's loseResponse step happens. */
+  private responseKind(process: number, response: Parameters<typeof responseKindOf>[0]): ResponseKind {
+    return this.lossPlanned.has(process) ? "ok" : responseKindOf(response);
+  }
+
+  private family(familyId: string | null) {
+    const state = familyId === null ? null : this.session.server.family(familyId);
+    if (state === null) return { current: 0, previous: 0, revoked: false };
+    const previousToken = state.rotatedOut[state.rotatedOut.length - 1];
+    const previous =
+      this.session.serverOptions.graceWindow && previousToken !== undefined
+        ? (this.tokens.lookup(previousToken)?.generation ?? -1)
+        : 0;
+    return {
+      current: this.tokens.lookup(state.refreshToken)?.generation ?? -1,
+      previous,
+      revoked: state.revoked,
+    };
+  }
+
+  /** Held: the lock directory exists and is fresher than the stale time (as proper-lockfile judges it). */
+  private async lockHeld(): Promise<boolean> {
+    try {
+      const info = await stat(authLockPath(this.home));
+      return info.mtimeMs >= Date.now() - LOCK_STALE_CONDUCTOR_MS;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Every token request the server decided in this run. */
+  recorded(): readonly RequestRecord[] {
+    return this.records;
+  }
+
+  /** Drops every manager and removes the run's CODEX_HOME. */
+  async dispose(): Promise<void> {
+    for (const slot of this.slots) slot.crash();
+    await rm(this.home, { recursive: true, force: true });
+  }
+}
+
+function responseKindOf(response: import("../impl/ports/types.js").RefreshResult | undefined): ResponseKind {
+  if (response === undefined) return "transient";
+  if (response.ok) return "ok";
+  return response.failure.kind === "permanent" ? "permanent" : "transient";
+}

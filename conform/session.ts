@@ -1,0 +1,64 @@
+/**
+ * A conformance session: one loopback token server, one manual clock and one temp folder shared by many
+ * runs. Each run gets a fresh CODEX_HOME and fresh token families, so runs never see each other's tokens.
+ */
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ManualClock } from "../impl/ports/index.js";
+import type { ServerOptions } from "../model/config.js";
+import { startTokenServer } from "../server/index.js";
+import type { RequestRecord, TokenServer } from "../server/types.js";
+
+/** Every run starts at this instant; R0's fixture is written then, and time passes by hand. */
+export const CONFORM_EPOCH_MS = Date.UTC(2026, 0, 1);
+/** Runs per session before the session refuses more (each run creates one or two token families). */
+export const SESSION_RUNS_MAX = 200_000;
+const FAMILIES_PER_RUN_MAX = 2;
+const REQUESTS_PER_RUN_MAX = 64;
+
+export interface Session {
+  readonly server: TokenServer;
+  readonly clock: ManualClock;
+  readonly serverOptions: ServerOptions;
+  /** A new empty CODEX_HOME, and the clock set back to CONFORM_EPOCH_MS. */
+  beginRun(listener: (record: RequestRecord) => void): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function openSession(serverOptions: ServerOptions): Promise<Session> {
+  const clock = new ManualClock(CONFORM_EPOCH_MS);
+  const root = await mkdtemp(join(tmpdir(), "authrace-conform-"));
+  let listener: ((record: RequestRecord) => void) | null = null;
+  const server = await startTokenServer({
+    revokeFamilyOnReuse: serverOptions.revokeFamilyOnReuse,
+    graceWindow: serverOptions.graceWindow,
+    now: () => clock.nowMs(),
+    onRequest: (record) => listener?.(record),
+    limits: {
+      familiesMax: SESSION_RUNS_MAX * FAMILIES_PER_RUN_MAX,
+      recordedRequestsMax: SESSION_RUNS_MAX * REQUESTS_PER_RUN_MAX,
+    },
+  });
+  let runs = 0;
+  return {
+    server,
+    clock,
+    serverOptions,
+    async beginRun(onRecord) {
+      runs += 1;
+      if (runs > SESSION_RUNS_MAX)
+        throw new Error(`conformance session: SESSION_RUNS_MAX (${SESSION_RUNS_MAX}) runs`);
+      listener = onRecord;
+      clock.set(CONFORM_EPOCH_MS);
+      const home = join(root, `run-${runs}`);
+      await mkdir(home);
+      return home;
+    },
+    async close() {
+      listener = null;
+      await server.close();
+      await rm(root, { recursive: true, force: true });
+    },
+  };
+}
