@@ -4,12 +4,19 @@
  * held call (or is an outside action: time passing, a login, a crash and restart). Nothing runs in parallel,
  * so a run is a sequence of model events and replays exactly.
  */
-import { rm, stat, utimes } from "node:fs/promises";
+import { readFileSync, statSync } from "node:fs";
+import { rm, utimes } from "node:fs/promises";
 import { isStale } from "../impl/manager/staleness.js";
 import { VARIANT_RULES } from "../impl/manager/variants.js";
 import type { AuthImplementation } from "../impl/plugin/index.js";
 import { createRealPorts } from "../impl/ports/index.js";
-import { authJsonPath, authLockPath, readAuthJson, type Snapshot } from "../impl/storage/index.js";
+import {
+  authJsonPath,
+  authLockPath,
+  parseAuthJson,
+  type Snapshot,
+  type SnapshotResult,
+} from "../impl/storage/index.js";
 import { TOKEN_URL_OVERRIDE_VARIABLE } from "../impl/token/request.js";
 import { usesFileLock } from "../model/config.js";
 import { PROCESS_NAMES } from "../model/machine.js";
@@ -204,7 +211,7 @@ export class Conductor {
       };
     };
     const processes = this.slots.map((slot, index) => this.projectSlot(slot, index, snapshot, problems));
-    const read = await readAuthJson(authJsonPath(this.home));
+    const read = readAuthJsonNow(authJsonPath(this.home));
     const disk = read.ok
       ? (snapshot(read.snapshot) ?? "absent")
       : read.error.kind === "missing"
@@ -214,7 +221,7 @@ export class Conductor {
       processes,
       disk,
       families: { A: this.family(this.familyA), B: this.family(this.familyB) },
-      lockHeld: await this.lockHeld(),
+      lockHeld: this.lockHeld(),
     };
     return { projection, problem: problems[0] ?? null };
   }
@@ -267,9 +274,9 @@ export class Conductor {
   }
 
   /** Held: the lock directory exists and is fresher than the stale time (as proper-lockfile judges it). */
-  private async lockHeld(): Promise<boolean> {
+  private lockHeld(): boolean {
     try {
-      const info = await stat(authLockPath(this.home));
+      const info = statSync(authLockPath(this.home));
       return info.mtimeMs >= Date.now() - LOCK_STALE_CONDUCTOR_MS;
     } catch {
       return false;
@@ -292,4 +299,20 @@ function responseKindOf(response: import("../impl/ports/types.js").RefreshResult
   if (response === undefined) return "transient";
   if (response.ok) return "ok";
   return response.failure.kind === "permanent" ? "permanent" : "transient";
+}
+
+/**
+ * The harness's own read of auth.json (synchronous: observing is not a step, and nothing else runs meanwhile).
+ * Only "missing" needs telling apart; any other failure is unreadable.
+ */
+function readAuthJsonNow(file: string): SnapshotResult | { ok: false; error: { kind: "missing" } } {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") return { ok: false, error: { kind: "missing" } };
+    return parseAuthJson("", file);
+  }
+  return parseAuthJson(text, file);
 }

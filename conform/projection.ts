@@ -136,38 +136,37 @@ export function projectModel(state: ExplorerState, config: ModelConfig): Project
   };
 }
 
-/** Replaces every generation by its dense rank among the generations the projection shows. */
-export function ranked(projection: Projection): Projection {
-  const used = new Set<number>();
+/** The tokens a projection shows, for renaming in place. */
+function tokensOf(projection: Projection): ProjectedToken[] {
   const tokens: ProjectedToken[] = [];
-  const visitSnapshot = (snapshot: ProjectedSnapshot | null | string) => {
-    if (snapshot !== null && typeof snapshot === "object") tokens.push(snapshot.token);
-  };
   for (const process of projection.processes) {
-    visitSnapshot(process.cache);
+    if (process.cache) tokens.push(process.cache.token);
     if (process.sends) tokens.push(process.sends);
   }
-  visitSnapshot(projection.disk);
+  if (typeof projection.disk === "object") tokens.push(projection.disk.token);
+  return tokens;
+}
+
+/**
+ * Replaces every generation by its dense rank among the generations the projection shows. Renames in place
+ * (projections are built fresh for each comparison) and returns the same object.
+ */
+export function ranked(projection: Projection): Projection {
+  const tokens = tokensOf(projection);
+  const families = Object.values(projection.families);
+  const used = new Set<number>();
   for (const token of tokens) used.add(token.generation);
-  for (const family of Object.values(projection.families)) used.add(family.current).add(family.previous);
+  for (const family of families) used.add(family.current).add(family.previous);
   used.delete(0);
-  const rank = new Map(
-    [...used].sort((left, right) => left - right).map((generation, index) => [generation, index + 1]),
-  );
+  const sorted = [...used].sort((left, right) => left - right);
+  const rank = new Map(sorted.map((generation, index) => [generation, index + 1]));
   const rename = (generation: number) => (generation === 0 ? 0 : (rank.get(generation) ?? 0));
-  const copy = structuredClone(projection);
-  const copyTokens: ProjectedToken[] = [];
-  for (const process of copy.processes) {
-    if (process.cache) copyTokens.push(process.cache.token);
-    if (process.sends) copyTokens.push(process.sends);
-  }
-  if (typeof copy.disk === "object") copyTokens.push(copy.disk.token);
-  for (const token of copyTokens) token.generation = rename(token.generation);
-  for (const family of Object.values(copy.families)) {
+  for (const token of tokens) token.generation = rename(token.generation);
+  for (const family of families) {
     family.current = rename(family.current);
     family.previous = rename(family.previous);
   }
-  return copy;
+  return projection;
 }
 
 export interface Difference {
@@ -177,7 +176,7 @@ export interface Difference {
   implementation: unknown;
 }
 
-/** The first field where the two (ranked) projections differ, or null. */
+/** The first field where the two projections differ once ranked (both are ranked in place), or null. */
 export function firstDifference(model: Projection, implementation: Projection): Difference | null {
   const named = (projection: Projection) => ({
     ...projection,

@@ -35,7 +35,7 @@ export interface PathOutcome {
   divergence: Divergence | null;
   /** Steps taken on the implementation (the divergent one included). */
   stepsRun: number;
-  /** Transition keys (see transitionKey) the path took. */
+  /** Transition keys (see transitionKey) the path took and the implementation matched. */
   covered: string[];
   /** Every token request the real server decided, in order. */
   records: RequestRecord[];
@@ -121,7 +121,7 @@ export async function runPath(context: PathContext, path: readonly PathStep[]): 
         .find((candidate) => candidate.event === pathStep.event && candidate.process === pathStep.process);
       if (!modelStep)
         throw new Error(`path step ${number}: ${pathStep.event} of ${actor} is not enabled in the model`);
-      covered.push(transitionKey(stepper, state, modelStep));
+      const key = transitionKey(stepper, state, modelStep);
       const process = pathStep.process;
       if (process >= 0 && state.locations[process] === "idle") failing[process] = false;
       if (process >= 0 && modelStep.branch.fails) failing[process] = true;
@@ -137,6 +137,7 @@ export async function runPath(context: PathContext, path: readonly PathStep[]): 
       state = modelStep.next;
       const difference = await compareState(conductor, state, config);
       if (difference) return diverged(difference);
+      covered.push(key);
     }
     return outcome(null, path.length);
   } finally {

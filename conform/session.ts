@@ -2,6 +2,7 @@
  * A conformance session: one loopback token server, one manual clock and one temp folder shared by many
  * runs. Each run gets a fresh CODEX_HOME and fresh token families, so runs never see each other's tokens.
  */
+import { accessSync, constants } from "node:fs";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -26,9 +27,21 @@ export interface Session {
   close(): Promise<void>;
 }
 
+/** Where run folders go: $AUTHRACE_TMPDIR, else /dev/shm when writable (tmpfs: real files, cheap fsync), else the OS temp dir. */
+export function conformTempRoot(): string {
+  const chosen = process.env.AUTHRACE_TMPDIR;
+  if (chosen !== undefined && chosen !== "") return chosen;
+  try {
+    accessSync("/dev/shm", constants.W_OK);
+    return "/dev/shm";
+  } catch {
+    return tmpdir();
+  }
+}
+
 export async function openSession(serverOptions: ServerOptions): Promise<Session> {
   const clock = new ManualClock(CONFORM_EPOCH_MS);
-  const root = await mkdtemp(join(tmpdir(), "authrace-conform-"));
+  const root = await mkdtemp(join(conformTempRoot(), "authrace-conform-"));
   let listener: ((record: RequestRecord) => void) | null = null;
   const server = await startTokenServer({
     revokeFamilyOnReuse: serverOptions.revokeFamilyOnReuse,

@@ -5,14 +5,7 @@
  * phases and the verdict next to the expectation (or one JSON document), with every token redacted.
  * `authrace codex` runs the same runner (`runOnImplementation`) over several scenarios and versions.
  */
-import {
-  codexVersionOf,
-  type PrepareResult,
-  prepareCodexImplementation,
-} from "../../codex/implementation.js";
-import { describeBinary } from "../../codex/report.js";
-import { parseCodexVersion } from "../../codex/versions.js";
-import { isVariant, VARIANTS, type Variant } from "../../model/vocabulary.js";
+import { VARIANTS } from "../../model/vocabulary.js";
 import {
   type Agreement,
   formatJudgedRun,
@@ -20,8 +13,6 @@ import {
   type JudgedRun,
   judgeRun,
   type ProcessFactory,
-  REFERENCE_IMPLEMENTATION_PREFIX,
-  referenceImplementation,
   runScenario,
   SCENARIO_NAMES,
   SCENARIOS,
@@ -29,6 +20,15 @@ import {
   scenarioJson,
 } from "../../scenarios/index.js";
 import { type Command, parseCommandArgs, UsageError } from "../command.js";
+import {
+  type ImplementationChoice,
+  openImplementation,
+  parseImplementationSpec as parseSpec,
+  resolveImplementation,
+  type SpecKind,
+} from "../impl-spec.js";
+
+export { openCodex } from "../impl-spec.js";
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, differs: 3 } as const;
 
@@ -72,54 +72,18 @@ from the expectation.
 examples: authrace scenario stale-cache --variant legacy
           authrace scenario simultaneous --impl codex:0.117.0 --json`;
 
-/** What to run: the reference in one variant, or a Codex release. */
-export type ImplementationChoice = { variant: Variant } | { codexVersion: string };
+/**
+ * The --impl kinds a scenario takes. cmd: and module: would run through the same `openImplementation`
+ * (`authrace stress` takes them); adding them here is this list, the usage text, and the unknown-spec message
+ * the scenario tests pin.
+ */
+export const SCENARIO_SPEC_KINDS: readonly SpecKind[] = ["ref", "codex"];
 
 export type ScenarioArguments = { scenario: ScenarioName; json: boolean } & ImplementationChoice;
 
-/** `ref:guarded`, and the name reports print, `reference:guarded`. */
-const REFERENCE_PREFIXES = ["ref:", REFERENCE_IMPLEMENTATION_PREFIX];
-
-function variantOrUsage(variant: string, where: string): Variant {
-  if (!isVariant(variant)) {
-    throw new UsageError(`unknown variant '${variant}'${where} (known: ${VARIANTS.join(", ")})`);
-  }
-  return variant;
-}
-
-/** Pure: `ref:<variant>` or `codex:<version>`; anything else is a UsageError naming the spec. */
+/** Pure: `ref:<variant>` or `codex:<version>`; anything else is a UsageError naming the spec (cli/impl-spec.ts). */
 export function parseImplementationSpec(spec: string): ImplementationChoice {
-  const reference = REFERENCE_PREFIXES.find((prefix) => spec.startsWith(prefix));
-  if (reference !== undefined) {
-    return { variant: variantOrUsage(spec.slice(reference.length), ` in --impl '${spec}'`) };
-  }
-  const version = codexVersionOf(spec);
-  if (version === null) {
-    throw new UsageError(`unknown implementation '${spec}' (expected ref:<variant> or codex:<version>)`);
-  }
-  const parsed = parseCodexVersion(version);
-  if (!parsed.ok) throw new UsageError(`--impl '${spec}': ${parsed.problem}`);
-  return { codexVersion: parsed.version.text };
-}
-
-function implementationOf(values: { variant?: string; impl?: string }): ImplementationChoice {
-  if (values.impl === undefined) {
-    if (values.variant === undefined) {
-      throw new UsageError(
-        `--variant is required (${VARIANTS.join(", ")}), or --impl ref:<variant> | codex:<version>`,
-      );
-    }
-    return { variant: variantOrUsage(values.variant, "") };
-  }
-  const chosen = parseImplementationSpec(values.impl);
-  if (values.variant === undefined) return chosen;
-  if ("codexVersion" in chosen) {
-    throw new UsageError(`--variant and --impl '${values.impl}': a Codex release mirrors its own variant`);
-  }
-  if (chosen.variant !== values.variant) {
-    throw new UsageError(`--variant ${values.variant} and --impl '${values.impl}' disagree`);
-  }
-  return chosen;
+  return parseSpec(spec, SCENARIO_SPEC_KINDS);
 }
 
 /** Pure: argv to arguments; every mistake is a UsageError. */
@@ -140,7 +104,11 @@ export function parseScenarioArgs(argv: string[]): ScenarioArguments {
   if (!isScenarioName(name)) {
     throw new UsageError(`unknown scenario '${name}' (known: ${SCENARIO_NAMES.join(", ")})`);
   }
-  return { scenario: name, ...implementationOf(values), json: values.json === true };
+  return {
+    scenario: name,
+    ...resolveImplementation(values, SCENARIO_SPEC_KINDS),
+    json: values.json === true,
+  };
 }
 
 /** Runs the scenarios one after another on one implementation, judging each; `onRun` sees each as it ends. */
@@ -165,47 +133,21 @@ function print(judged: JudgedRun, json: boolean): void {
   else console.log(formatJudgedRun(judged, { log: true }));
 }
 
-/**
- * Fetches a Codex release (cached) as a `ProcessFactory`. Text mode says what was fetched and how processes
- * are kept on loopback; a release that cannot be had is reported on stderr either way.
- */
-export async function openCodex(commandName: string, version: string, json: boolean): Promise<PrepareResult> {
-  if (!json)
-    console.error(`authrace ${commandName}: fetching Codex ${version} (cached after the first time)...`);
-  const prepared = await prepareCodexImplementation(version);
-  if (!prepared.ok) {
-    const { kind, message } = prepared.failure;
-    console.error(`authrace ${commandName}: cannot use Codex ${version}: ${kind}: ${message}`);
-  } else if (!json) {
-    console.log(`${describeBinary(prepared.implementation.binary)}\n${prepared.implementation.network}\n`);
-  }
-  return prepared;
-}
-
-async function runOnCodex(scenario: ScenarioName, version: string, json: boolean): Promise<number> {
-  const prepared = await openCodex("scenario", version, json);
-  if (!prepared.ok) return EXIT.failed;
-  const { implementation } = prepared;
-  try {
-    const [judged] = await runOnImplementation([scenario], implementation, (run) => print(run, json));
-    return judged === undefined ? EXIT.failed : EXIT_FOR[judged.agreement];
-  } finally {
-    await implementation.close();
-  }
-}
-
 export const command: Command = {
   name: "scenario",
   summary: "run a real multi-process scenario (stale-cache, simultaneous) on one variant or Codex release",
   usage,
   async run(argv) {
     const args = parseScenarioArgs(argv);
-    if ("codexVersion" in args) return runOnCodex(args.scenario, args.codexVersion, args.json);
-    const [judged] = await runOnImplementation(
-      [args.scenario],
-      referenceImplementation(args.variant),
-      (run) => print(run, args.json),
-    );
-    return judged === undefined ? EXIT.failed : EXIT_FOR[judged.agreement];
+    const opened = await openImplementation(args, { commandName: "scenario", json: args.json });
+    if (opened === null) return EXIT.failed;
+    try {
+      const [judged] = await runOnImplementation([args.scenario], opened.factory, (run) =>
+        print(run, args.json),
+      );
+      return judged === undefined ? EXIT.failed : EXIT_FOR[judged.agreement];
+    } finally {
+      await opened.close();
+    }
   },
 };

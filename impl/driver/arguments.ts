@@ -1,41 +1,89 @@
 /** The driver's command line, parsed with node:util's parseArgs (strict: unknown options are errors). */
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { isMutantName, MUTANT_NAMES, MUTANTS, type MutantName } from "../../model/mutants.js";
 import { isVariant, VARIANTS, type Variant } from "../../model/vocabulary.js";
 
 export const DRIVER_USAGE = [
   "usage: node dist/impl/driver/main.js --variant <variant> [--home <dir>] [--name <label>]",
+  "       node dist/impl/driver/main.js --mutant <name> [--home <dir>] [--name <label>]",
+  "       node dist/impl/driver/main.js --module <path> [--home <dir>] [--name <label>]",
   "",
-  `  --variant <v>   one of ${VARIANTS.join(", ")}`,
-  "  --home <dir>    CODEX_HOME holding auth.json (default: $CODEX_HOME)",
-  "  --name <label>  names this process in replies and traces (default: <variant>-<pid>)",
+  `  --variant <v>    authrace's own auth manager in one of ${VARIANTS.join(", ")}`,
+  `  --mutant <m>     its manager with one rule broken (model/mutants.ts): ${MUTANT_NAMES.join(", ")};`,
+  "                   the variant is the mutant's base (--variant, if given, must name it)",
+  "  --module <path>  instead: the auth manager a module exports (impl/plugin/index.ts: variant, load)",
+  "  --home <dir>     CODEX_HOME holding auth.json (default: $CODEX_HOME)",
+  "  --name <label>   names this process in replies and traces (default: <variant>-<pid>)",
   "",
   "The token endpoint is $CODEX_REFRESH_TOKEN_URL_OVERRIDE (default https://auth.openai.com/oauth/token).",
   "Speaks JSON lines on stdin/stdout; see docs/driver-protocol.md.",
 ].join("\n");
 
+/**
+ * Which auth manager the driver holds: the reference in one variant (or a mutant of it: `mutant` null for the
+ * intact design), or a module's (loaded by main.ts).
+ */
+export type ManagerSource = { variant: Variant; mutant: MutantName | null } | { modulePath: string };
+
 export interface DriverArguments {
   home: string;
-  variant: Variant;
-  name: string;
+  source: ManagerSource;
+  /** The label given with --name; main.ts defaults it to `<variant>-<pid>` once the variant is known. */
+  name: string | null;
 }
 
 export type ArgumentsResult =
   | { ok: true; arguments: DriverArguments }
   | { ok: false; help: boolean; message: string };
 
+interface Values {
+  home?: string;
+  variant?: string;
+  mutant?: string;
+  module?: string;
+  name?: string;
+  help?: boolean;
+}
+
+/** `--mutant <m>` [with --variant <its base>]: the mutant's base and name; a usage message otherwise. */
+function mutantSource(mutant: string, variant: string | undefined): ManagerSource | string {
+  if (!isMutantName(mutant)) return `unknown mutant '${mutant}' (one of ${MUTANT_NAMES.join(", ")})`;
+  const { base } = MUTANTS[mutant];
+  if (variant !== undefined && variant !== base) {
+    return `mutant '${mutant}' is a mutant of '${base}', not of '${variant}'`;
+  }
+  return { variant: base, mutant };
+}
+
+/** --variant (and/or --mutant) or --module; a usage message otherwise. */
+function sourceOf(values: Values): ManagerSource | string {
+  if (values.module !== undefined) {
+    if (values.variant !== undefined || values.mutant !== undefined) {
+      return "--module excludes --variant and --mutant (a module names its own variant)";
+    }
+    return values.module === "" ? "--module needs a path" : { modulePath: resolve(values.module) };
+  }
+  if (values.mutant !== undefined) return mutantSource(values.mutant, values.variant);
+  if (values.variant === undefined) return "--variant is required (or --mutant <name>, or --module <path>)";
+  if (!isVariant(values.variant))
+    return `unknown variant '${values.variant}' (one of ${VARIANTS.join(", ")})`;
+  return { variant: values.variant, mutant: null };
+}
+
 export function parseDriverArguments(
   argv: readonly string[],
   environment: NodeJS.ProcessEnv,
-  pid: number,
 ): ArgumentsResult {
-  let values: { home?: string; variant?: string; name?: string; help?: boolean };
+  let values: Values;
   try {
     ({ values } = parseArgs({
       args: [...argv],
       options: {
         home: { type: "string" },
         variant: { type: "string" },
+        mutant: { type: "string" },
+        module: { type: "string" },
         name: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
@@ -46,15 +94,11 @@ export function parseDriverArguments(
     return { ok: false, help: false, message: (error as Error).message };
   }
   if (values.help) return { ok: false, help: true, message: DRIVER_USAGE };
-  if (values.variant === undefined) return { ok: false, help: false, message: "--variant is required" };
-  if (!isVariant(values.variant)) {
-    const message = `unknown variant '${values.variant}' (one of ${VARIANTS.join(", ")})`;
-    return { ok: false, help: false, message };
-  }
+  const source = sourceOf(values);
+  if (typeof source === "string") return { ok: false, help: false, message: source };
   const home = values.home ?? environment.CODEX_HOME;
   if (home === undefined || home === "") {
     return { ok: false, help: false, message: "no --home and no CODEX_HOME" };
   }
-  const name = values.name ?? `${values.variant}-${pid}`;
-  return { ok: true, arguments: { home: resolve(home), variant: values.variant, name } };
+  return { ok: true, arguments: { home: resolve(home), source, name: values.name ?? null } };
 }

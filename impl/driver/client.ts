@@ -37,15 +37,22 @@ export const DRIVER_EXIT_TIMEOUT_MS = 5_000;
 export const DRIVER_STDERR_CHARACTERS_KEPT = 16_384;
 
 export interface SpawnDriverOptions {
-  /** CODEX_HOME of the process. */
+  /** CODEX_HOME of the process: passed as `--home` and set as $CODEX_HOME. */
   home: string;
-  variant: Variant;
+  /**
+   * Passed as `--variant`. Left out for a program that knows its own implementation: the reference driver
+   * given `--module <path>` or `--mutant <name>` in `command`, or any `--impl cmd:<command>` program.
+   */
+  variant?: Variant;
   name: string;
   /** Sets CODEX_REFRESH_TOKEN_URL_OVERRIDE for the child. */
   tokenUrl?: string;
   /** Base environment of the child; default process.env. */
   environment?: NodeJS.ProcessEnv;
-  /** Program and leading arguments; default [node, defaultDriverScript()]. `--home/--variant/--name` follow. */
+  /**
+   * Program and leading arguments; default [node, defaultDriverScript()]. `--home <dir> [--variant <v>]
+   * --name <label>` follow.
+   */
   command?: readonly string[];
   replyTimeoutMs?: number;
   readyTimeoutMs?: number;
@@ -216,9 +223,13 @@ function parseLine(line: string): Record<string, unknown> | null {
 export async function spawnDriver(options: SpawnDriverOptions): Promise<SpawnDriverResult> {
   const [program, ...leading] = options.command ?? [process.execPath, defaultDriverScript()];
   if (program === undefined) throw new Error("spawnDriver: empty command");
-  const environment: NodeJS.ProcessEnv = { ...(options.environment ?? process.env) };
+  const environment: NodeJS.ProcessEnv = {
+    ...(options.environment ?? process.env),
+    CODEX_HOME: options.home,
+  };
   if (options.tokenUrl !== undefined) environment[TOKEN_URL_OVERRIDE_VARIABLE] = options.tokenUrl;
-  const args = [...leading, "--home", options.home, "--variant", options.variant, "--name", options.name];
+  const variant = options.variant === undefined ? [] : ["--variant", options.variant];
+  const args = [...leading, "--home", options.home, ...variant, "--name", options.name];
   const child = spawn(program, args, { env: environment, stdio: ["pipe", "pipe", "pipe"] });
   child.on("error", () => undefined); // spawn failures surface as a close without a ready line
   const driver = new JsonLineDriver(options.name, child, options);

@@ -42,6 +42,8 @@ export interface DriverReady {
   ready: true;
   name: string;
   variant: string;
+  /** The reference driver started with --mutant: the rule-broken manager it holds (variant is its base). */
+  mutant?: string;
   pid: number;
 }
 

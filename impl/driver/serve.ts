@@ -1,11 +1,10 @@
 /**
- * The driver's command loop: reads request lines, runs each on the one AuthManager, writes one reply line per
+ * The driver's command loop: reads request lines, runs each on the one auth manager, writes one reply line per
  * request. Commands run as they arrive (so two in-flight commands of one process can race, as two Codex
  * threads would); `exit` waits for the in-flight ones, replies, and ends the loop.
  */
 import { createInterface } from "node:readline";
-import type { AuthManager } from "../manager/auth-manager.js";
-import type { AuthResult, ManagerError, TraceEvent } from "../manager/types.js";
+import type { AuthResult, CachedAuth, CallOptions, ManagerError, TraceEvent } from "../manager/types.js";
 import type { Snapshot } from "../storage/index.js";
 import {
   badRequestReply,
@@ -20,8 +19,19 @@ import {
 /** Commands running at once in one driver; more are refused with a bad-request reply. */
 export const COMMANDS_IN_FLIGHT_MAX = 64;
 
+/**
+ * What the loop needs of a manager: authrace's AuthManager as it is, or a module's manager (impl/plugin) behind
+ * an adapter that drops the options, since the plugin interface takes none (its replies then have no trace).
+ */
+export interface ServedManager {
+  auth(options: CallOptions): Promise<AuthResult>;
+  refreshToken(options: CallOptions): Promise<AuthResult>;
+  unauthorized(options: CallOptions): Promise<AuthResult>;
+  cached(): CachedAuth;
+}
+
 export interface ServeOptions {
-  manager: AuthManager;
+  manager: ServedManager;
   input: NodeJS.ReadableStream;
   /** Writes one line (without its newline). */
   writeLine: (line: string) => void;
@@ -43,7 +53,7 @@ function driverError(error: ManagerError): DriverError {
 
 function replyFor(
   id: number,
-  manager: AuthManager,
+  manager: ServedManager,
   result: AuthResult,
   trace: DriverTraceEvent[],
 ): DriverReply {

@@ -7,6 +7,7 @@
  * harness can hold each call; a module that does I/O around them cannot be checked step by step.
  */
 import { pathToFileURL } from "node:url";
+import { MUTANTS, type MutantName } from "../../model/mutants.js";
 import { isVariant, VARIANTS, type Variant } from "../../model/vocabulary.js";
 import { AuthManager } from "../manager/auth-manager.js";
 import type { AuthResult, CachedAuth } from "../manager/types.js";
@@ -37,13 +38,18 @@ export interface AuthImplementation {
   load(options: LoadOptions): Promise<ManagerUnderTest>;
 }
 
-/** authrace's own AuthManager in one variant. */
-export function referenceAuthImplementation(variant: Variant): AuthImplementation {
+/** authrace's own AuthManager in one variant, or one of its mutants (broken on purpose, docs/mutation.md). */
+export function referenceAuthImplementation(variant: Variant, mutant?: MutantName): AuthImplementation {
   return {
-    name: `ref:${variant}`,
+    name: mutant === undefined ? `ref:${variant}` : `mutant:${mutant}`,
     variant,
-    load: ({ ports, name }) => AuthManager.load({ variant, ports, name }),
+    load: ({ ports, name }) => AuthManager.load({ variant, ports, name, ...(mutant ? { mutant } : {}) }),
   };
+}
+
+/** A mutant runs as its base variant's implementation with one rule broken. */
+export function mutantImplementation(mutant: MutantName): AuthImplementation {
+  return referenceAuthImplementation(MUTANTS[mutant].base, mutant);
 }
 
 export type ModuleLoad = { ok: true; implementation: AuthImplementation } | { ok: false; message: string };

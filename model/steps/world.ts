@@ -12,6 +12,7 @@ import {
   NO_SNAPSHOT,
   newestGeneration,
   RESPONSE_NONE,
+  RESPONSE_OK,
 } from "../data.js";
 import { adoptDisk, lockIsFree, processAt } from "./shared.js";
 
@@ -76,12 +77,30 @@ function hasFreshToken(data: ModelData): boolean {
   return newestGeneration(data) > data.staleBelow;
 }
 
+/** A refreshed token is between the server's 200 and its save. */
+function refreshInFlight(data: ModelData): boolean {
+  return data.processes.some(
+    (process) => process.response === RESPONSE_OK || process.pending.generation !== 0,
+  );
+}
+
+/**
+ * Staleness belongs to the token from the moment it is minted (its access token's `exp`), except in legacy,
+ * which judges only `last_refresh`, stamped when the token is saved. There, time passing between the 200 and
+ * the save would leave the model calling stale a token the implementation saves as fresh; and 8 days inside
+ * one refresh is no schedule worth exploring, so legacy's time waits for saves in flight.
+ */
+function timeMayPass(config: ModelConfig): (data: ModelData) => boolean {
+  if (config.variant !== "legacy") return hasFreshToken;
+  return (data) => hasFreshToken(data) && !refreshInFlight(data);
+}
+
 export function worldEvents(config: ModelConfig): EventBranches {
   const table: EventBranches = {
     becomeStale: [
       {
         label: "time passes: every token issued so far is now stale",
-        guard: hasFreshToken,
+        guard: timeMayPass(config),
         update: (data) => {
           data.staleBelow = newestGeneration(data);
           return undefined;

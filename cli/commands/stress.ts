@@ -1,0 +1,230 @@
+/**
+ * `authrace stress (--variant <v> | --impl <spec>) [--processes K] [--calls M] [--seed S] ...`: K real
+ * processes on one auth.json and one loopback token server with family revocation on, each making M random
+ * calls with random pauses (stress/, docs/stress.md). Prints the seed first, then the counts and the verdict
+ * of NoStaleRefreshSent next to the expectation (or one JSON object with --json).
+ */
+import { randomInt } from "node:crypto";
+import { SingleBar } from "cli-progress";
+import { VARIANTS } from "../../model/vocabulary.js";
+import {
+  defaultExpectation,
+  formatStressHeader,
+  formatStressReport,
+  isStaleSendExpectation,
+  judgeStress,
+  replayCommand,
+  runStress,
+  SETTING_BOUNDS,
+  STALE_SEND_EXPECTATIONS,
+  STRESS_DEFAULTS,
+  STRESS_LIMITS,
+  type StaleSendExpectation,
+  type StressAgreement,
+  type StressSettings,
+  stressJson,
+} from "../../stress/index.js";
+import { type Command, parseCommandArgs, UsageError } from "../command.js";
+import {
+  describeSpecKinds,
+  type ImplementationChoice,
+  openImplementation,
+  resolveImplementation,
+  SPEC_KINDS,
+} from "../impl-spec.js";
+import { EXIT } from "./scenario.js";
+
+const EXIT_FOR: Readonly<Record<StressAgreement, number>> = {
+  matches: EXIT.ok,
+  failed: EXIT.failed,
+  differs: EXIT.differs,
+};
+
+/** Runs with at least this many calls in all get a live progress bar (when stderr is a terminal). */
+const PROGRESS_CALLS_MIN = 200;
+
+const usage = `usage: authrace stress --variant <variant> [options]
+       authrace stress --impl <spec> [options]
+
+Starts K real processes (one auth manager each) on one temporary auth.json holding R0 of a family on the
+loopback token server, which mints JWT access tokens that live --token-ttl-seconds and revokes the whole
+family when a rotated-out refresh token comes back. Each process makes M calls, each drawn from the seed
+(auth 2 : refresh 1 : unauthorized 1) after a pause drawn from [0, --delay-max-ms]. auth() refreshes when its
+access token has expired (legacy: when last_refresh is 8 days old); refresh and unauthorized always do. After
+a revocation the run logs in again (a fresh family for the same account in auth.json) and goes on, so every
+stale send of the run is counted. Details: docs/stress.md.
+
+Prints the seed first (it replays every choice; the OS interleaving is not a choice and does not replay), then
+calls made, POSTs, rotations, stale sends, 401s by code, families revoked, failed calls by kind, elapsed.
+
+options:
+  --variant <v>               ${VARIANTS.join(" | ")}: the reference implementation, as --impl ref:<v>
+  --impl <spec>               ${describeSpecKinds(SPEC_KINDS)}
+                              cmd: is split on spaces (no shell) and gets --home <dir> --name <label>;
+                              module: runs a module's manager (impl/plugin) in the reference driver;
+                              mutant: runs a design with one rule broken, judged as its base design
+  --processes <K>             default ${STRESS_DEFAULTS.processes}, at most ${STRESS_LIMITS.processesMax}
+  --calls <M>                 per process; default ${STRESS_DEFAULTS.calls}, at most ${STRESS_LIMITS.callsMax}
+  --seed <S>                  0..${STRESS_LIMITS.seedMax}; default a random one (printed)
+  --delay-max-ms <D>          longest pause before a call; default ${STRESS_DEFAULTS.delayMaxMs}, at most ${STRESS_LIMITS.delayMaxMs}
+  --token-ttl-seconds <T>     access-token lifetime; default ${STRESS_DEFAULTS.tokenTtlSeconds}, at most ${STRESS_LIMITS.tokenTtlSecondsMax}
+  --server-delay-ms <X>       the server holds each answer X ms; default ${STRESS_DEFAULTS.serverDelayMs}, at most ${STRESS_LIMITS.serverDelayMsMax}
+  --expect-stale-sends <e>    ${STALE_SEND_EXPECTATIONS.join(" | ")}; default: none for locked (and its mutants)
+                              and for an implementation that mirrors no variant (cmd:), any for legacy,
+                              guarded, persist-locked (stale sends are expected; a run that finds none says so)
+  --json                      one JSON object on stdout instead of text
+
+exit status: 0 the run matches the expectation; 1 the run failed (a process did not start, died or did not
+answer, a limit was reached); 2 usage; 3 the run differs from the expectation.
+
+examples: authrace stress --variant locked --processes 8 --calls 200
+          authrace stress --variant guarded --seed 1 --expect-stale-sends some
+          authrace stress --impl 'cmd:node dist/impl/driver/main.js --variant locked' --calls 50
+          authrace stress --impl module:./my-manager.js --json
+          authrace stress --impl mutant:no-reread-after-lock --processes 4 --calls 20`;
+
+export interface StressArguments {
+  implementation: ImplementationChoice;
+  /** The --impl spec as given (or ref:<variant>), for the replay line. */
+  spec: string;
+  settings: Omit<StressSettings, "seed">;
+  /** null: draw one. */
+  seed: number | null;
+  expectation: StaleSendExpectation | null;
+  json: boolean;
+}
+
+const INTEGER = /^\d{1,10}$/;
+
+/** `--processes 8` within its bounds, or a UsageError naming the flag and the limit. */
+function integerOption(flag: string, text: string | undefined, key: keyof StressSettings): number | null {
+  if (text === undefined) return null;
+  const { min, max, limit } = SETTING_BOUNDS[key];
+  const value = INTEGER.test(text) ? Number(text) : Number.NaN;
+  if (!(value >= min && value <= max)) {
+    throw new UsageError(`${flag} must be an integer in [${min}, ${max}] (${limit}), got '${text}'`);
+  }
+  return value;
+}
+
+function expectationOf(text: string | undefined): StaleSendExpectation | null {
+  if (text === undefined) return null;
+  if (!isStaleSendExpectation(text)) {
+    throw new UsageError(
+      `--expect-stale-sends must be one of ${STALE_SEND_EXPECTATIONS.join(", ")}, got '${text}'`,
+    );
+  }
+  return text;
+}
+
+/** The flag of each setting; its value is parsed by `integerOption`, bounded by SETTING_BOUNDS. */
+const SETTING_FLAGS = {
+  processes: "processes",
+  calls: "calls",
+  delayMaxMs: "delay-max-ms",
+  tokenTtlSeconds: "token-ttl-seconds",
+  serverDelayMs: "server-delay-ms",
+} as const satisfies Record<keyof typeof STRESS_DEFAULTS, string>;
+
+function settingsOf(values: Readonly<Record<string, unknown>>): StressArguments["settings"] {
+  const settings = { ...STRESS_DEFAULTS };
+  for (const key of Object.keys(SETTING_FLAGS) as (keyof typeof SETTING_FLAGS)[]) {
+    const flag = SETTING_FLAGS[key];
+    const value = integerOption(`--${flag}`, values[flag] as string | undefined, key);
+    if (value !== null) settings[key] = value;
+  }
+  return settings;
+}
+
+/** Pure: argv to arguments; every mistake is a UsageError. */
+export function parseStressArgs(argv: string[]): StressArguments {
+  const { values } = parseCommandArgs({
+    args: argv,
+    options: {
+      variant: { type: "string" },
+      impl: { type: "string" },
+      processes: { type: "string" },
+      calls: { type: "string" },
+      seed: { type: "string" },
+      "delay-max-ms": { type: "string" },
+      "token-ttl-seconds": { type: "string" },
+      "server-delay-ms": { type: "string" },
+      "expect-stale-sends": { type: "string" },
+      json: { type: "boolean", default: false },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  const implementation = resolveImplementation(values, SPEC_KINDS);
+  return {
+    implementation,
+    spec: values.impl ?? `ref:${values.variant}`,
+    settings: settingsOf(values),
+    seed: integerOption("--seed", values.seed, "seed"),
+    expectation: expectationOf(values["expect-stale-sends"]),
+    json: values.json === true,
+  };
+}
+
+/** A spec as one shell word, for the replay line. */
+function shellWord(text: string): string {
+  return /^[\w:./@=+-]+$/.test(text) ? text : `'${text.replaceAll("'", `'\\''`)}'`;
+}
+
+/** A live bar on a terminal for runs long enough to want one; nothing otherwise (CI logs get the report). */
+function progressBar(total: number, json: boolean): { update(done: number): void; stop(): void } {
+  if (process.stderr.isTTY !== true || total < PROGRESS_CALLS_MIN) {
+    return { update: () => undefined, stop: () => undefined };
+  }
+  const bar = new SingleBar(
+    {
+      format: `stress | {bar} | {value}/{total} calls | {duration}s`,
+      stream: process.stderr,
+      hideCursor: true,
+      clearOnComplete: json,
+    },
+    undefined,
+  );
+  bar.start(total, 0);
+  return { update: (done) => bar.update(done), stop: () => bar.stop() };
+}
+
+async function run(argv: string[]): Promise<number> {
+  const args = parseStressArgs(argv);
+  const opened = await openImplementation(args.implementation, { commandName: "stress", json: args.json });
+  if (opened === null) return EXIT.failed;
+  const settings: StressSettings = {
+    ...args.settings,
+    seed: args.seed ?? randomInt(STRESS_LIMITS.seedMax + 1),
+  };
+  const { factory } = opened;
+  // The seed first, before anything can go wrong: it replays the run's choices.
+  if (args.json) console.error(`authrace stress: seed ${settings.seed}`);
+  else console.log(`${formatStressHeader(factory.name, settings)}\n`);
+  const bar = progressBar(settings.processes * settings.calls, args.json);
+  let result: Awaited<ReturnType<typeof runStress>>;
+  try {
+    result = await runStress(factory, settings, { onProgress: (done) => bar.update(done) });
+  } finally {
+    bar.stop();
+    await opened.close();
+  }
+  if (!result.ok) {
+    console.error(`authrace stress: ${factory.name} FAILED (seed ${settings.seed}): ${result.problem}`);
+    return EXIT.failed;
+  }
+  const { report } = result;
+  const judgement = judgeStress(report, args.expectation ?? defaultExpectation(factory.variant));
+  const replay = replayCommand(report, shellWord(args.spec));
+  if (args.json) console.log(JSON.stringify(stressJson(report, judgement, replay), null, 2));
+  else console.log(formatStressReport(report, judgement, replay));
+  return EXIT_FOR[judgement.agreement];
+}
+
+export const command: Command = {
+  name: "stress",
+  summary:
+    "K real processes x M random calls on one auth.json; counts stale sends (seeded, replayable choices)",
+  usage,
+  run,
+};

@@ -1,0 +1,104 @@
+/**
+ * The issue's acceptance runs (issue #4, section 5): 8 processes x 200 calls, `locked` with no stale send and
+ * `guarded` with some, at fixed seeds. About 10 s each on a 2-core machine, so they belong to `authrace verify`
+ * (or a bench), never to `npm test`, whose stress tests run a few processes for a few calls.
+ */
+import type { Variant } from "../model/vocabulary.js";
+import { alignColumns, referenceImplementation } from "../scenarios/index.js";
+import { judgeStress, type StaleSendExpectation, type StressAgreement } from "./expectation.js";
+import { callsPerSecond } from "./format.js";
+import { STRESS_DEFAULTS, type StressSettings } from "./limits.js";
+import { runStress } from "./run.js";
+
+export interface AcceptanceRun {
+  variant: Variant;
+  expectation: StaleSendExpectation;
+  settings: StressSettings;
+}
+
+/** Seed 1 for both: any seed finds guarded's races at this size; a fixed one makes the run's choices replay. */
+export const STRESS_ACCEPTANCE_RUNS: readonly AcceptanceRun[] = [
+  {
+    variant: "locked",
+    expectation: "none",
+    settings: { ...STRESS_DEFAULTS, processes: 8, calls: 200, seed: 1 },
+  },
+  {
+    variant: "guarded",
+    expectation: "some",
+    settings: { ...STRESS_DEFAULTS, processes: 8, calls: 200, seed: 1 },
+  },
+];
+
+export interface AcceptanceRow {
+  run: AcceptanceRun;
+  agreement: StressAgreement;
+  /** null when the run could not start. */
+  staleSends: number | null;
+  calls: number | null;
+  elapsedMs: number | null;
+  callsPerSecond: number | null;
+  /** The judgement's text, or why the run could not start. */
+  summary: string;
+}
+
+export async function runStressAcceptance(
+  runs: readonly AcceptanceRun[] = STRESS_ACCEPTANCE_RUNS,
+): Promise<AcceptanceRow[]> {
+  const rows: AcceptanceRow[] = [];
+  for (const run of runs) {
+    const result = await runStress(referenceImplementation(run.variant), run.settings);
+    if (!result.ok) {
+      const empty = { staleSends: null, calls: null, elapsedMs: null, callsPerSecond: null };
+      rows.push({ run, agreement: "failed", ...empty, summary: result.problem });
+      continue;
+    }
+    const { report } = result;
+    const judgement = judgeStress(report, run.expectation);
+    rows.push({
+      run,
+      agreement: judgement.agreement,
+      staleSends: report.staleSends,
+      calls: report.calls,
+      elapsedMs: report.elapsedMs,
+      callsPerSecond: Math.round(callsPerSecond(report)),
+      summary: judgement.summary,
+    });
+  }
+  return rows;
+}
+
+export function stressAcceptanceMatches(rows: readonly AcceptanceRow[]): boolean {
+  return rows.every((row) => row.agreement === "matches");
+}
+
+/** An aligned table, then the judgement of every row that does not match. */
+export function formatStressAcceptance(rows: readonly AcceptanceRow[]): string {
+  const header = [
+    "variant",
+    "processes x calls",
+    "seed",
+    "expected",
+    "stale sends",
+    "elapsed",
+    "calls/s",
+    "matches",
+  ];
+  const cells = rows.map((row) => {
+    const { settings } = row.run;
+    return [
+      row.run.variant,
+      `${settings.processes} x ${settings.calls}`,
+      String(settings.seed),
+      row.run.expectation,
+      row.staleSends === null ? "-" : String(row.staleSends),
+      row.elapsedMs === null ? "-" : `${(row.elapsedMs / 1_000).toFixed(1)} s`,
+      row.callsPerSecond === null ? "-" : String(row.callsPerSecond),
+      row.agreement === "matches" ? "yes" : "NO",
+    ];
+  });
+  const differences = rows
+    .filter((row) => row.agreement !== "matches")
+    .map((row) => `${row.run.variant}:\n${row.summary}`);
+  return [alignColumns([header, ...cells]), ...differences].join("\n\n");
+}

@@ -1,0 +1,54 @@
+/**
+ * Stress runs: real processes under random schedules (docs/stress.md). Import from here only.
+ *
+ *   const result = await runStress(referenceImplementation("guarded"), { ...STRESS_DEFAULTS, seed: 42 });
+ *   if (result.ok) console.log(judgeStress(result.report, defaultExpectation("guarded")).summary);
+ */
+
+export {
+  type AcceptanceRow,
+  type AcceptanceRun,
+  formatStressAcceptance,
+  runStressAcceptance,
+  STRESS_ACCEPTANCE_RUNS,
+  stressAcceptanceMatches,
+} from "./acceptance.js";
+export {
+  defaultExpectation,
+  isStaleSendExpectation,
+  judgeStress,
+  STALE_SEND_EXPECTATIONS,
+  STRESS_EXPECTATIONS,
+  type StaleSendExpectation,
+  type StressAgreement,
+  type StressJudgement,
+  type VariantExpectation,
+} from "./expectation.js";
+export {
+  callsPerSecond,
+  formatStressHeader,
+  formatStressReport,
+  replayCommand,
+  type StressJson,
+  stressJson,
+} from "./format.js";
+export {
+  checkStressSettings,
+  SETTING_BOUNDS,
+  STRESS_DEFAULTS,
+  STRESS_LIMITS,
+  type StressSettings,
+} from "./limits.js";
+export {
+  CALL_WEIGHTS,
+  type PlannedCall,
+  type PlanSettings,
+  planCalls,
+  STRESS_CALLS,
+  type StressCall,
+} from "./plan.js";
+export { Random, streamSeed } from "./random.js";
+export { holdsRevokedToken } from "./relogin.js";
+export type { StressReport } from "./report.js";
+export { runStress, type StressRunOptions, type StressRunResult } from "./run.js";
+export { processName } from "./world.js";

@@ -1,0 +1,90 @@
+/**
+ * The numbers of a finished stress run: the server's records (POSTs, rotations, stale sends, 401s by code,
+ * families revoked) next to what the processes answered (the tally). Pure: the run is over. Holds no token.
+ */
+import type { Variant } from "../model/vocabulary.js";
+import type { RequestRecord, ServerState } from "../server/index.js";
+import type { StressSettings } from "./limits.js";
+import type { StressCall } from "./plan.js";
+import { type CallTally, callsMade } from "./tally.js";
+
+export interface StressReport {
+  /** `reference:locked`, `cmd:...`, `module:/path`, `codex:0.117.0` */
+  implementation: string;
+  /** The variant the implementation mirrors; null when it mirrors none. */
+  variant: Variant | null;
+  settings: StressSettings;
+  /** Calls answered (a process that died stops early); planned: processes x calls. */
+  calls: number;
+  callsByKind: Record<StressCall, number>;
+  /** Token requests the server decided. */
+  posts: number;
+  rotations: number;
+  /** POSTs of a refresh token the server had already rotated out: invariant NoStaleRefreshSent. */
+  staleSends: number;
+  /** 401 answers by error code (refresh_token_reused, refresh_token_invalidated, ...). */
+  unauthorizedByCode: Record<string, number>;
+  familiesRevoked: number;
+  /** Logins after a revocation (a fresh family for the same account written to auth.json). */
+  relogins: number;
+  failedCalls: Record<string, number>;
+  /** auth() calls that logged a failed refresh and returned the cache anyway, by error kind. */
+  refreshErrors: Record<string, number>;
+  poisonedReturns: number;
+  /** From set-up to the last answer (teardown excluded). */
+  elapsedMs: number;
+  /** From the first call to the last answer: what calls/s is measured on. */
+  callsElapsedMs: number;
+  /** Why the run is not complete: a process died or did not answer, a limit was reached. Empty when complete. */
+  problems: string[];
+}
+
+export interface ReportInputs {
+  implementation: string;
+  variant: Variant | null;
+  settings: StressSettings;
+  records: readonly RequestRecord[];
+  state: ServerState;
+  tally: CallTally;
+  relogins: number;
+  elapsedMs: number;
+  callsElapsedMs: number;
+  problems: readonly string[];
+}
+
+function countBy<T>(items: readonly T[], key: (item: T) => string): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const item of items) counts[key(item)] = (counts[key(item)] ?? 0) + 1;
+  return counts;
+}
+
+export function buildStressReport(inputs: ReportInputs): StressReport {
+  const { records, tally } = inputs;
+  const unauthorized = records.filter((record) => record.status === 401);
+  return {
+    implementation: inputs.implementation,
+    variant: inputs.variant,
+    settings: inputs.settings,
+    calls: callsMade(tally),
+    callsByKind: { ...tally.calls },
+    posts: records.length,
+    rotations: records.filter((record) => record.verdict === "rotated").length,
+    staleSends: records.filter((record) => record.staleSend).length,
+    unauthorizedByCode: countBy(unauthorized, (record) => record.code ?? "none"),
+    familiesRevoked: inputs.state.families.filter((family) => family.revoked).length,
+    relogins: inputs.relogins,
+    failedCalls: { ...tally.failed },
+    refreshErrors: { ...tally.refreshErrors },
+    poisonedReturns: tally.poisonedReturns,
+    elapsedMs: inputs.elapsedMs,
+    callsElapsedMs: inputs.callsElapsedMs,
+    problems: [...inputs.problems, ...refusals(inputs.state)],
+  };
+}
+
+/** Token requests the server refused unrecorded: the counts would be short, so the run says so. */
+function refusals(state: ServerState): string[] {
+  if (state.refusedRequests === 0) return [];
+  const limit = `recordedRequestsMax ${state.limits.recordedRequestsMax}`;
+  return [`the token server refused ${state.refusedRequests} requests unrecorded (${limit})`];
+}

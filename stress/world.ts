@@ -1,0 +1,127 @@
+/**
+ * The surroundings of one stress run: a loopback token server that mints short-lived JWT access tokens and
+ * revokes a family on reuse, a throwaway CODEX_HOME whose auth.json holds R0 of a fresh family, and the
+ * processes started on it. `close()` stops all of it whatever happened: processes first (asked to exit, killed
+ * after the factory's exit timeout), then the server, then the directory.
+ *
+ * The fixture is a login 9 days old, its tokens minted then: stale for every variant at the first call (legacy
+ * by `last_refresh`, the others by the access token's `exp`), so the run opens with every process wanting to
+ * refresh R0 at once.
+ */
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { DriverProcess } from "../impl/driver/client.js";
+import { TOKEN_REFRESH_INTERVAL_MS } from "../impl/manager/index.js";
+import { authJsonPath } from "../impl/storage/index.js";
+import type { ProcessFactory } from "../scenarios/index.js";
+import { startTokenServer, type TokenServer, writeFamilyAuthJson } from "../server/index.js";
+import { STRESS_LIMITS, type StressSettings } from "./limits.js";
+
+const MS_PER_DAY = 24 * 60 * 60 * 1000;
+/** The fixture's login: one day past Codex's 8-day refresh interval (as the scenarios' fixture). */
+const LOGIN_AGE_MS = TOKEN_REFRESH_INTERVAL_MS + MS_PER_DAY;
+
+export interface StressWorld {
+  server: TokenServer;
+  /** The run's temporary directory; CODEX_HOME is `<root>/home/.codex`. */
+  root: string;
+  authFile: string;
+  processes: readonly DriverProcess[];
+  close(): Promise<void>;
+}
+
+export type OpenStressWorld = { ok: true; world: StressWorld } | { ok: false; problem: string };
+
+/** `P1`, `P2`, ...: names processes in replies, logs and the report. */
+export function processName(index: number): string {
+  return `P${index + 1}`;
+}
+
+function sleep(durationMs: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, durationMs));
+}
+
+/**
+ * Starts every process, at once unless the factory asks for a gap between starts (Codex 0.139 can crash when
+ * two initialise one fresh CODEX_HOME together). Resolves with the started ones and the first problem.
+ */
+async function startProcesses(
+  factory: ProcessFactory,
+  count: number,
+  request: { codexHome: string; tokenUrl: string },
+): Promise<{ processes: DriverProcess[]; problem: string | null }> {
+  const gapMs = factory.scenarioOptions?.startGapMs ?? 0;
+  const spawnOne = async (index: number) => {
+    const name = processName(index);
+    const started = await factory.spawn({ ...request, name });
+    return started.ok
+      ? { process: started.driver, problem: null }
+      : { process: null, problem: `${name} did not start (${started.error.kind}): ${started.error.message}` };
+  };
+  const indexes = Array.from({ length: count }, (_, index) => index);
+  let outcomes: Awaited<ReturnType<typeof spawnOne>>[];
+  if (gapMs === 0) outcomes = await Promise.all(indexes.map(spawnOne));
+  else {
+    outcomes = [];
+    for (const index of indexes) {
+      if (index > 0) await sleep(gapMs);
+      outcomes.push(await spawnOne(index));
+    }
+  }
+  const processes = outcomes.flatMap((outcome) => (outcome.process === null ? [] : [outcome.process]));
+  const problem = outcomes.find((outcome) => outcome.problem !== null)?.problem ?? null;
+  return { processes, problem };
+}
+
+/** Failing I/O (no temp directory, no port, a process that does not start) is a result; all is torn down. */
+export async function openStressWorld(
+  factory: ProcessFactory,
+  settings: StressSettings,
+  temporaryDirectory: string = tmpdir(),
+): Promise<OpenStressWorld> {
+  let root: string | null = null;
+  let server: TokenServer | null = null;
+  let processes: DriverProcess[] = [];
+  const close = async () => {
+    // exit() never rejects (it kills after the exit timeout); allSettled keeps that true for any factory.
+    await Promise.allSettled(processes.map((process) => process.exit()));
+    try {
+      await server?.close();
+    } finally {
+      if (root !== null) await rm(root, { recursive: true, force: true });
+    }
+  };
+  try {
+    root = await mkdtemp(join(temporaryDirectory, "authrace-stress-"));
+    // The server's clock runs 9 days behind while it mints the fixture's family, then on time.
+    let clockBehindMs = LOGIN_AGE_MS;
+    server = await startTokenServer({
+      now: () => Date.now() - clockBehindMs,
+      revokeFamilyOnReuse: true,
+      accessTokenStyle: "jwt",
+      accessTokenTtlSeconds: settings.tokenTtlSeconds,
+      responseDelayMs: settings.serverDelayMs,
+      limits: { familiesMax: STRESS_LIMITS.reloginsMax + 1 },
+    });
+    const codexHome = join(root, "home", ".codex");
+    await mkdir(codexHome, { recursive: true });
+    const authFile = authJsonPath(codexHome);
+    const family = server.createFamily();
+    clockBehindMs = 0;
+    await writeFamilyAuthJson(authFile, family, Date.now() - LOGIN_AGE_MS);
+    const started = await startProcesses(factory, settings.processes, {
+      codexHome,
+      tokenUrl: server.tokenUrl,
+    });
+    processes = started.processes;
+    if (started.problem !== null) {
+      await close();
+      return { ok: false, problem: started.problem };
+    }
+    return { ok: true, world: { server, root, authFile, processes, close } };
+  } catch (error) {
+    await close();
+    return { ok: false, problem: `cannot set up the run: ${error instanceof Error ? error.message : error}` };
+  }
+}

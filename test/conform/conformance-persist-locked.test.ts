@@ -1,0 +1,8 @@
+/**
+ * Model-based conformance, persist-locked: xstate/graph paths through the persist-locked machine (N = 2) run on the real
+ * implementation (real files, real HTTP to the loopback token server, real proper-lockfile locks), every port
+ * call held and released in the model's order; no divergence, and every reachable transition taken.
+ */
+import { describeConformance } from "./conformance.js";
+
+describeConformance("persist-locked");

@@ -1,0 +1,210 @@
+// Proves `authrace stress` as a user runs it (node dist/cli/main.js, real processes): the seed is printed first
+// and the run can be asserted with --expect-stale-sends (a locked run expected to find some exits 3); bad flags
+// are usage errors (exit 2) naming the flag and its limit; `--impl cmd:<command>` runs any driver program (here
+// the reference driver given as a command); `--impl module:<path>` runs a module exporting impl/plugin's
+// interface inside the reference driver; a module without `load` is a usage error naming the file;
+// `--impl mutant:<name>` runs a design with one rule broken, judged as its base: `no-reread-after-lock` (locked
+// without the re-read under the lock) sends stale tokens as soon as two processes refresh R0, and exits 3.
+import { execFile } from "node:child_process";
+import { describe, expect, test } from "vitest";
+import { UsageError } from "../../cli/command.js";
+import { parseStressArgs } from "../../cli/commands/stress.js";
+import { STRESS_DEFAULTS } from "../../stress/index.js";
+import { cliEntry, repositoryRoot } from "../support/paths.js";
+
+const CLI_TIMEOUT_MS = 60_000;
+const REFERENCE_MODULE = "test/stress/fixtures/reference-locked.mjs";
+
+interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function cli(args: string[]): Promise<CliResult> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [cliEntry, "stress", ...args],
+      { cwd: repositoryRoot, timeout: CLI_TIMEOUT_MS, killSignal: "SIGKILL" },
+      (error, stdout, stderr) => {
+        const code = error === null ? 0 : typeof error.code === "number" ? error.code : null;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+describe("parseStressArgs", () => {
+  test("defaults, and --variant as --impl ref:", () => {
+    expect(parseStressArgs(["--variant", "guarded"])).toEqual({
+      implementation: { variant: "guarded" },
+      spec: "ref:guarded",
+      settings: {
+        processes: STRESS_DEFAULTS.processes,
+        calls: STRESS_DEFAULTS.calls,
+        delayMaxMs: STRESS_DEFAULTS.delayMaxMs,
+        tokenTtlSeconds: STRESS_DEFAULTS.tokenTtlSeconds,
+        serverDelayMs: STRESS_DEFAULTS.serverDelayMs,
+      },
+      seed: null,
+      expectation: null,
+      json: false,
+    });
+    expect(parseStressArgs(["--impl", "ref:guarded"]).implementation).toEqual({ variant: "guarded" });
+  });
+
+  test("cmd: is split on spaces; module: is resolved to an absolute path; mutant: names a mutant", () => {
+    expect(parseStressArgs(["--impl", "mutant:save-in-place"]).implementation).toEqual({
+      mutant: "save-in-place",
+    });
+    expect(parseStressArgs(["--impl", "cmd:node  driver.js --variant locked"]).implementation).toEqual({
+      command: ["node", "driver.js", "--variant", "locked"],
+    });
+    expect(parseStressArgs(["--impl", "module:impl.mjs"]).implementation).toEqual({
+      modulePath: `${process.cwd()}/impl.mjs`,
+    });
+  });
+
+  test.each([
+    [
+      ["--variant", "locked", "--processes", "0"],
+      /--processes must be an integer in \[1, 16\] \(processesMax\), got '0'/,
+    ],
+    [["--variant", "locked", "--processes", "17"], /\(processesMax\), got '17'/],
+    [["--variant", "locked", "--calls", "2001"], /--calls must be an integer in \[1, 2000\] \(callsMax\)/],
+    [["--variant", "locked", "--calls", "ten"], /--calls must be an integer .* got 'ten'/],
+    [["--variant", "locked", "--seed=-1"], /--seed must be an integer in \[0, 4294967295\] \(seedMax\)/],
+    [["--variant", "locked", "--delay-max-ms", "5000"], /--delay-max-ms .* \(delayMaxMs\)/],
+    [["--variant", "locked", "--server-delay-ms", "1.5"], /--server-delay-ms .* \(serverDelayMsMax\)/],
+    [["--variant", "locked", "--token-ttl-seconds", "99999"], /\(tokenTtlSecondsMax\)/],
+    [
+      ["--variant", "locked", "--expect-stale-sends", "few"],
+      /--expect-stale-sends must be one of none, some, any/,
+    ],
+    [["--variant", "locked", "--bogus"], /Unknown option '--bogus'/],
+    [["--variant", "locked", "extra"], /Unexpected argument 'extra'/],
+    [
+      [],
+      /--variant is required .*, or --impl ref:<variant> \| codex:<version> \| cmd:<command> \| module:<path>/,
+    ],
+    [
+      ["--impl", "python:3"],
+      /unknown implementation 'python:3' \(expected ref:<variant>, codex:<version>, cmd:<command>, module:<path> or mutant:<name>\)/,
+    ],
+    [["--impl", "cmd:  "], /--impl 'cmd: {2}': no command after cmd:/],
+    [["--impl", "module:"], /--impl 'module:': no path after module:/],
+    [["--variant", "locked", "--impl", "cmd:x"], /a cmd: program is not told a variant/],
+    [["--variant", "locked", "--impl", "module:x.mjs"], /a module exports its own variant/],
+    [["--impl", "mutant:nope"], /unknown mutant 'nope' in --impl 'mutant:nope' \(known: no-account-check, /],
+    [["--variant", "locked", "--impl", "mutant:unlock-before-save"], /a mutant is judged as its base design/],
+  ])("%j is a usage error", (argv, message) => {
+    expect(() => parseStressArgs(argv)).toThrow(UsageError);
+    expect(() => parseStressArgs(argv)).toThrow(message);
+  });
+});
+
+test("the CLI exits 2 on a bad flag, naming it, with the usage", async () => {
+  const result = await cli(["--variant", "locked", "--processes", "99"]);
+  expect(result.code).toBe(2);
+  expect(result.stderr).toMatch(/--processes must be an integer in \[1, 16\] \(processesMax\)/);
+  expect(result.stderr).toMatch(/usage: authrace stress/);
+  expect(result.stdout).toBe("");
+});
+
+test("the seed comes first; a locked run asserted to find stale sends exits 3", async () => {
+  const result = await cli([
+    "--variant",
+    "locked",
+    "--processes",
+    "2",
+    "--calls",
+    "3",
+    "--seed",
+    "7",
+    "--expect-stale-sends",
+    "some",
+  ]);
+  expect(result.code).toBe(3);
+  const lines = result.stdout.split("\n");
+  expect(lines[0]).toBe("seed 7");
+  expect(result.stdout).toMatch(/^stale sends +0$/m);
+  expect(result.stdout).toMatch(/NoStaleRefreshSent holds: 0 stale sends/);
+  expect(result.stdout).toMatch(/DIFFERS from --expect-stale-sends some/);
+  expect(result.stdout).toMatch(
+    /replay: authrace stress --impl ref:locked --processes 2 --calls 3 --seed 7 /,
+  );
+});
+
+test("--impl cmd: runs the reference driver given as a command; judged by the invariant", async () => {
+  const spec = "cmd:node dist/impl/driver/main.js --variant locked";
+  const result = await cli(["--impl", spec, "--processes", "2", "--calls", "5", "--seed", "3", "--json"]);
+  expect(result.code, result.stderr).toBe(0);
+  expect(result.stderr).toBe("authrace stress: seed 3\n");
+  const json = JSON.parse(result.stdout);
+  expect(json).toMatchObject({
+    seed: 3,
+    implementation: spec,
+    variant: null,
+    calls: 10,
+    staleSends: 0,
+    expectation: "none",
+    agreement: "matches",
+    problems: [],
+  });
+  expect(json.posts).toBeGreaterThanOrEqual(1);
+  expect(json.replay).toContain(`--impl '${spec}'`);
+});
+
+test("--impl module: runs a module's manager in the reference driver; judged by its variant", async () => {
+  const result = await cli([
+    "--impl",
+    `module:${REFERENCE_MODULE}`,
+    "--processes",
+    "2",
+    "--calls",
+    "5",
+    "--json",
+  ]);
+  expect(result.code, result.stderr).toBe(0);
+  const json = JSON.parse(result.stdout);
+  expect(json).toMatchObject({
+    implementation: `module:${repositoryRoot}/${REFERENCE_MODULE}`,
+    variant: "locked",
+    calls: 10,
+    staleSends: 0,
+    expectation: "none",
+    agreement: "matches",
+  });
+});
+
+test("--impl module: without load() is a usage error naming the file", async () => {
+  const result = await cli(["--impl", "module:test/stress/fixtures/no-load.mjs"]);
+  expect(result.code).toBe(2);
+  expect(result.stderr).toMatch(/no-load\.mjs: export 'load\(\{ ports, name \}\)' is missing/);
+});
+
+test("--impl mutant: is judged as its base design; a killed mutant exits 3", async () => {
+  const args = [
+    "--impl",
+    "mutant:no-reread-after-lock",
+    "--processes",
+    "3",
+    "--calls",
+    "2",
+    "--delay-max-ms",
+    "0",
+  ];
+  const result = await cli([...args, "--json"]);
+  expect(result.code, result.stderr).toBe(3);
+  const json = JSON.parse(result.stdout);
+  expect(json).toMatchObject({
+    implementation: "mutant:no-reread-after-lock",
+    variant: "locked",
+    expectation: "none",
+    agreement: "differs",
+  });
+  // All three hold R0 when they refresh at once; the lock orders them, and the two that follow the first POST
+  // their cached R0 without re-reading.
+  expect(json.staleSends).toBeGreaterThanOrEqual(1);
+});
