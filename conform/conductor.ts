@@ -8,8 +8,6 @@ import { readFileSync, statSync } from "node:fs";
 import { rm, utimes } from "node:fs/promises";
 import { isStale } from "../impl/manager/staleness.js";
 import { VARIANT_RULES } from "../impl/manager/variants.js";
-import type { AuthImplementation } from "../impl/plugin/index.js";
-import { createRealPorts } from "../impl/ports/index.js";
 import {
   authJsonPath,
   authLockPath,
@@ -17,16 +15,15 @@ import {
   type Snapshot,
   type SnapshotResult,
 } from "../impl/storage/index.js";
-import { TOKEN_URL_OVERRIDE_VARIABLE } from "../impl/token/request.js";
 import { usesFileLock } from "../model/config.js";
 import { PROCESS_NAMES } from "../model/machine.js";
 import type { EventName } from "../model/vocabulary.js";
 import { writeFamilyAuthJson } from "../server/index.js";
 import type { RequestRecord } from "../server/types.js";
-import { holdPorts } from "./held-ports.js";
 import type { ProjectedProcess, ProjectedSnapshot, Projection, ResponseKind } from "./projection.js";
 import type { Session } from "./session.js";
-import { Slot } from "./slot.js";
+import type { ProcessSlot } from "./slot.js";
+import type { Subject } from "./subject.js";
 import { TokenRegistry } from "./tokens.js";
 import { externalLogin, externalLogout, LOCK_STALE_CONDUCTOR_MS } from "./world-actions.js";
 
@@ -47,7 +44,7 @@ export interface StepReport {
 }
 
 export class Conductor {
-  readonly slots: Slot[];
+  readonly slots: ProcessSlot[];
   private readonly tokens = new TokenRegistry();
   private readonly records: RequestRecord[] = [];
   private readonly lossPlanned = new Set<number>();
@@ -55,31 +52,18 @@ export class Conductor {
 
   private constructor(
     readonly session: Session,
-    readonly implementation: AuthImplementation,
+    readonly subject: Subject,
     readonly home: string,
     private readonly familyA: string,
     processes: number,
   ) {
-    const environment = { [TOKEN_URL_OVERRIDE_VARIABLE]: session.server.tokenUrl };
-    this.slots = PROCESS_NAMES.slice(0, processes).map(
-      (name) =>
-        new Slot(name, implementation, (sink) =>
-          holdPorts(
-            createRealPorts({
-              codexHome: home,
-              clock: session.clock,
-              token: { environment },
-              lock: { staleMs: LOCK_STALE_CONDUCTOR_MS, retriesMax: 0 },
-            }),
-            sink,
-          ),
-        ),
-    );
+    const request = { home, tokenUrl: session.server.tokenUrl, clock: session.clock };
+    this.slots = PROCESS_NAMES.slice(0, processes).map((name) => subject.slot({ name, ...request }));
   }
 
   /** The model's initial state: auth.json holds account A's stale R0 and every process has loaded it. */
-  static async start(session: Session, implementation: AuthImplementation, processes: number) {
-    const conductor = await Conductor.prepare(session, implementation, processes);
+  static async start(session: Session, subject: Subject, processes: number) {
+    const conductor = await Conductor.prepare(session, subject, processes);
     for (const slot of conductor.slots) {
       const problem = await slot.load();
       if (problem !== null) return { ok: false as const, problem, conductor };
@@ -87,13 +71,13 @@ export class Conductor {
     return { ok: true as const, conductor };
   }
 
-  private static async prepare(session: Session, implementation: AuthImplementation, processes: number) {
+  private static async prepare(session: Session, subject: Subject, processes: number) {
     let conductor: Conductor | undefined;
     const home = await session.beginRun((record) => conductor?.records.push(record));
     const family = session.server.createFamily({ accountId: ACCOUNT_IDS.A });
     await writeFamilyAuthJson(authJsonPath(home), family, session.clock.nowMs());
     session.clock.advance(STALE_ADVANCE_MS);
-    conductor = new Conductor(session, implementation, home, family.familyId, processes);
+    conductor = new Conductor(session, subject, home, family.familyId, processes);
     conductor.learnTokens();
     return conductor;
   }
@@ -108,7 +92,7 @@ export class Conductor {
 
   private async perform(event: EventName, process: number, plan: StepPlan): Promise<string | null> {
     const slot = this.slots[process];
-    const locking = usesFileLock(this.implementation.variant);
+    const locking = usesFileLock(this.subject.variant);
     const server = this.session.server;
     switch (event) {
       case "callAuth":
@@ -136,7 +120,7 @@ export class Conductor {
         return this.need(slot).release(event);
       case "crash":
         this.lossPlanned.delete(process);
-        this.need(slot).crash();
+        await this.need(slot).crash();
         return null;
       case "restart":
         return this.need(slot).load();
@@ -158,14 +142,15 @@ export class Conductor {
     }
   }
 
-  private need(slot: Slot | undefined): Slot {
+  private need(slot: ProcessSlot | undefined): ProcessSlot {
     if (!slot) throw new RangeError("conductor: the model named a process this run does not have");
     return slot;
   }
 
   /** The answer was lost in transit: the POST went out with the server told to drop it after rotating. */
   private loseResponse(process: number): string | null {
-    const held = this.need(this.slots[process]).held;
+    const status = this.need(this.slots[process]).status();
+    const held = status.kind === "held" ? status.call : null;
     if (!this.lossPlanned.has(process)) return "loseResponse was not planned at sendRefresh (StepPlan)";
     this.lossPlanned.delete(process);
     if (held?.kind !== "receiveResponse") return `expected a held answer, found ${held?.kind ?? "none"}`;
@@ -203,14 +188,17 @@ export class Conductor {
       const accountId = value.tokens.accountId;
       const account =
         accountId === ACCOUNT_IDS.A ? "A" : accountId === ACCOUNT_IDS.B ? "B" : `? ${accountId}`;
-      const staleness = VARIANT_RULES[this.implementation.variant].staleness;
+      const staleness = VARIANT_RULES[this.subject.variant].staleness;
       return {
         account,
         token: token ?? { family: "A", generation: -1 },
         stale: isStale(value, staleness, this.session.clock.nowMs()),
       };
     };
-    const processes = this.slots.map((slot, index) => this.projectSlot(slot, index, snapshot, problems));
+    const processes: ProjectedProcess[] = [];
+    for (const [index, slot] of this.slots.entries()) {
+      processes.push(await this.projectSlot(slot, index, snapshot, problems));
+    }
     const read = readAuthJsonNow(authJsonPath(this.home));
     const disk = read.ok
       ? (snapshot(read.snapshot) ?? "absent")
@@ -226,16 +214,16 @@ export class Conductor {
     return { projection, problem: problems[0] ?? null };
   }
 
-  private projectSlot(
-    slot: Slot,
+  private async projectSlot(
+    slot: ProcessSlot,
     index: number,
     snapshot: (value: Snapshot | null) => ProjectedSnapshot | null,
     problems: string[],
-  ): ProjectedProcess {
+  ): Promise<ProjectedProcess> {
     const status = slot.status();
     if (status.kind === "broken") problems.push(status.problem);
-    if (status.kind === "down" || slot.manager === null) return { at: "down", cache: null, poisoned: false };
-    const cached = slot.manager.cached();
+    const cached = status.kind === "down" ? null : await slot.cached();
+    if (cached === null) return { at: "down", cache: null, poisoned: false };
     const projected: ProjectedProcess = {
       at: status.kind === "held" ? status.call.kind : "idle",
       cache: snapshot(cached.snapshot),
@@ -290,7 +278,7 @@ export class Conductor {
 
   /** Drops every manager and removes the run's CODEX_HOME. */
   async dispose(): Promise<void> {
-    for (const slot of this.slots) slot.crash();
+    for (const slot of this.slots) await slot.crash();
     await rm(this.home, { recursive: true, force: true });
   }
 }

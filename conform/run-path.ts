@@ -3,7 +3,6 @@
  * and fails at the first step where the two disagree: the implementation could not take the step, a
  * projection differs, a call returned the wrong kind of outcome, or the server judged a POST differently.
  */
-import type { AuthImplementation } from "../impl/plugin/index.js";
 import type { ModelConfig } from "../model/config.js";
 import { initialData, type ModelData } from "../model/data.js";
 import type { EventName } from "../model/vocabulary.js";
@@ -14,6 +13,7 @@ import type { RequestRecord, Verdict } from "../server/types.js";
 import { Conductor, type StepReport } from "./conductor.js";
 import { type Difference, firstDifference, projectModel } from "./projection.js";
 import type { Session } from "./session.js";
+import type { Subject } from "./subject.js";
 
 /** One model event: which process (-1: the world) takes which event. */
 export interface PathStep {
@@ -87,17 +87,17 @@ function planFor(path: readonly PathStep[], index: number) {
 
 export interface PathContext {
   session: Session;
-  implementation: AuthImplementation;
+  subject: Subject;
   config: ModelConfig;
   /** Reused across paths of one configuration. */
   stepper?: Stepper;
 }
 
 export async function runPath(context: PathContext, path: readonly PathStep[]): Promise<PathOutcome> {
-  const { session, implementation, config } = context;
+  const { session, subject, config } = context;
   const stepper = context.stepper ?? makeStepper(config);
   const covered: string[] = [];
-  const started = await Conductor.start(session, implementation, config.processes);
+  const started = await Conductor.start(session, subject, config.processes);
   const { conductor } = started;
   const outcome = (divergence: Divergence | null, stepsRun: number): PathOutcome => ({
     divergence,

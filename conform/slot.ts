@@ -4,7 +4,7 @@
  * or with its call finished. A manager that neither holds nor finishes within SETTLE_TIMEOUT_MS does I/O
  * behind its ports or waits on a timer, and the run reports that instead of hanging.
  */
-import type { AuthResult } from "../impl/manager/types.js";
+import type { AuthResult, CachedAuth } from "../impl/manager/types.js";
 import type { AuthImplementation, ManagerUnderTest } from "../impl/plugin/index.js";
 import type { AuthPorts } from "../impl/ports/types.js";
 import type { CallEvent } from "../model/vocabulary.js";
@@ -33,7 +33,29 @@ const CALL_METHODS: Record<CallEvent, (manager: ManagerUnderTest) => Promise<Aut
   callUnauthorized: (manager) => manager.unauthorized(),
 };
 
-export class Slot {
+/**
+ * One process as the conductor drives it. Two kinds exist: a manager in this Node process behind held ports
+ * (InProcessSlot), and a program speaking the JSON-line driver protocol in held mode (see remote-slot.ts).
+ * Each action resolves once the process has stopped again, or with a one-line problem.
+ */
+export interface ProcessSlot {
+  readonly name: string;
+  /** The call in progress or last finished (null before the first call and after a crash). */
+  readonly call: CallRecord | null;
+  status(): SlotStatus;
+  /** Constructs the manager (the model's restart): its one read of auth.json is part of this step. */
+  load(): Promise<string | null>;
+  /** Starts a call and waits for its first held port call (or its end). */
+  start(event: CallEvent): Promise<string | null>;
+  /** Opens the held call of `kind`, which must be the one held. */
+  release(kind: HeldKind): Promise<string | null>;
+  /** The process dies: its manager, held call and call in progress are gone. */
+  crash(): Promise<void>;
+  /** No I/O: what the manager caches (null when down). */
+  cached(): Promise<CachedAuth | null>;
+}
+
+export class InProcessSlot implements ProcessSlot {
   manager: ManagerUnderTest | null = null;
   held: HeldCall | null = null;
   call: CallRecord | null = null;
@@ -55,7 +77,6 @@ export class Slot {
     return { kind: "idle" };
   }
 
-  /** Constructs a manager (the model's restart): its one read of auth.json is part of this step. */
   async load(): Promise<string | null> {
     const incarnation = this.reset();
     let loaded: ManagerUnderTest | null = null;
@@ -86,7 +107,6 @@ export class Slot {
     return loaded === null ? `${this.name}: load resolved nothing` : null;
   }
 
-  /** Starts a call and waits for its first held port call (or its end). */
   async start(event: CallEvent): Promise<string | null> {
     const manager = this.manager;
     if (manager === null) return `${this.name} is down`;
@@ -105,7 +125,6 @@ export class Slot {
     return (await stop) ? null : `${this.name}: ${event} neither held a port call nor returned`;
   }
 
-  /** Opens the held call of `kind`; `before` runs first (a fault queued on the server, ...). */
   async release(kind: HeldKind): Promise<string | null> {
     const held = this.held;
     if (held === null) return `${this.name} holds no port call, the model expects ${kind}`;
@@ -116,9 +135,13 @@ export class Slot {
     return (await stop) ? null : `${this.name}: after ${kind} it neither held a port call nor returned`;
   }
 
-  /** The process dies: its manager, held call and call in progress are dropped and never resumed. */
-  crash(): void {
+  /** The manager, its held call and its call in progress are dropped and never resumed. */
+  async crash(): Promise<void> {
     this.reset();
+  }
+
+  async cached(): Promise<CachedAuth | null> {
+    return this.manager === null ? null : this.manager.cached();
   }
 
   private reset(): number {

@@ -2,12 +2,12 @@
  * Conformance of one implementation to one model configuration: every generated path runs on the
  * implementation through the conductor; the report counts paths, steps, divergences and transition coverage.
  */
-import type { AuthImplementation } from "../impl/plugin/index.js";
 import { configName, type ModelConfig } from "../model/config.js";
 import { makeStepper } from "../proofs/step.js";
 import { definedTransitions, modelPaths, type PathOptions } from "./paths.js";
 import { type Divergence, type PathStep, runPath } from "./run-path.js";
 import { openSession } from "./session.js";
+import type { Subject } from "./subject.js";
 
 /** Divergences kept per configuration; the run stops at this many (one usually explains the rest). */
 export const DIVERGENCES_KEPT_MAX = 5;
@@ -50,7 +50,7 @@ export interface ConformOptions extends PathOptions {
 }
 
 export async function conformConfig(
-  implementation: AuthImplementation,
+  subject: Subject,
   config: ModelConfig,
   options: ConformOptions = {},
 ): Promise<ConformanceReport> {
@@ -74,7 +74,7 @@ export async function conformConfig(
       while (next < set.paths.length && found.length < DIVERGENCES_KEPT_MAX) {
         const index = next++;
         const path = set.paths[index] as PathStep[];
-        const outcome = await runPath({ session, implementation, config, stepper }, path);
+        const outcome = await runPath({ session, subject, config, stepper }, path);
         run += 1;
         steps += outcome.stepsRun;
         for (const key of outcome.covered) covered.add(key);
@@ -94,7 +94,7 @@ export async function conformConfig(
   const missing = set.reachable.filter((key) => !covered.has(key));
   return {
     config: configName(config),
-    implementation: implementation.name,
+    implementation: subject.name,
     states: set.states,
     paths: { generated: set.paths.length, run, ...set.counts },
     steps,

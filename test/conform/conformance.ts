@@ -2,6 +2,7 @@
 import { describe, expect, test } from "vitest";
 import { conformanceConfigs } from "../../conform/configs.js";
 import { formatConformanceReport } from "../../conform/report.js";
+import { inProcessSubject } from "../../conform/subject.js";
 import { conformConfig } from "../../conform/suite.js";
 import { referenceAuthImplementation } from "../../impl/plugin/index.js";
 import { configName } from "../../model/config.js";
@@ -15,7 +16,7 @@ export function describeConformance(variant: Variant): void {
       test(
         configName(config),
         async () => {
-          const report = await conformConfig(referenceAuthImplementation(variant), config);
+          const report = await conformConfig(inProcessSubject(referenceAuthImplementation(variant)), config);
           const summary = formatConformanceReport(report);
           expect(report.divergences.length, summary).toBe(0);
           expect(report.paths.run, summary).toBe(report.paths.generated);
