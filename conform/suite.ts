@@ -45,6 +45,8 @@ export const LANES_MAX = 16;
 
 export interface ConformOptions extends PathOptions {
   lanes?: number;
+  /** Stop once this many paths diverged (default DIVERGENCES_KEPT_MAX). */
+  divergencesMax?: number;
   /** Called after every path. */
   onPath?: (done: number, total: number) => void;
 }
@@ -62,6 +64,7 @@ export async function conformConfig(
   if (!Number.isInteger(lanes) || lanes < 1 || lanes > LANES_MAX) {
     throw new RangeError(`lanes: ${lanes} is not an integer in [1, ${LANES_MAX}] (LANES_MAX)`);
   }
+  const divergencesMax = options.divergencesMax ?? DIVERGENCES_KEPT_MAX;
   const covered = new Set<string>();
   const found: { index: number; path: PathStep[]; divergence: Divergence }[] = [];
   let steps = 0;
@@ -71,7 +74,7 @@ export async function conformConfig(
   const lane = async () => {
     const session = await openSession(config.server);
     try {
-      while (next < set.paths.length && found.length < DIVERGENCES_KEPT_MAX) {
+      while (next < set.paths.length && found.length < divergencesMax) {
         const index = next++;
         const path = set.paths[index] as PathStep[];
         const outcome = await runPath({ session, subject, config, stepper }, path);

@@ -9,7 +9,7 @@ import { PROCESS_NAMES } from "../model/machine.js";
 import type { EventName, InvariantName } from "../model/vocabulary.js";
 import type { Exploration, StepLabel, Violation } from "./explorer.js";
 import { canonicalKey, type ExplorerState } from "./state.js";
-import type { Step } from "./step.js";
+import { makeStepper, type Step } from "./step.js";
 
 export function processName(process: number): string {
   return process < 0 ? "world" : (PROCESS_NAMES[process] ?? `P${process}`);
@@ -98,4 +98,40 @@ export function traceOf(exploration: Exploration, violation: Violation): Trace {
 
 export function tracesOf(exploration: Exploration): Trace[] {
   return [...exploration.violations.values()].map((violation) => traceOf(exploration, violation));
+}
+
+/**
+ * The trace of a given path of (event, process) steps on the model, for paths that did not come from the
+ * explorer (a fast-check run, a minimised schedule). Throws when a step is not enabled.
+ */
+export function traceOfPath(
+  config: Exploration["config"],
+  path: readonly { event: EventName; process: number }[],
+  invariant: InvariantName,
+): Trace {
+  const stepper = makeStepper(config);
+  let concrete: ExplorerState = {
+    locations: Array.from({ length: config.processes }, () => "idle" as Location),
+    data: initialData(config.processes),
+  };
+  const steps: TraceStep[] = [];
+  for (const want of path) {
+    const step = stepper
+      .successors(concrete)
+      .find((candidate) => candidate.event === want.event && candidate.process === want.process);
+    if (!step) throw new Error(`trace of path: ${want.event} of ${processName(want.process)} is not enabled`);
+    steps.push({
+      number: steps.length + 1,
+      event: step.event,
+      actor: processName(step.process),
+      process: step.process,
+      label: step.branch.label,
+      fault: step.fault,
+      before: concrete,
+      after: step.next,
+      raw: step.raw,
+    });
+    concrete = step.next;
+  }
+  return { invariant, config, steps, stuckAt: null };
 }
