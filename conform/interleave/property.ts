@@ -32,6 +32,8 @@ export interface InterleavingOptions {
   commandsMax?: number;
   /** Default true; false checks conformance only (for designs known to send rotated-out tokens). */
   staleSendFails?: boolean;
+  /** Called after each run (shrinking runs included). */
+  onRun?: (runsDone: number) => void;
 }
 
 export interface InterleavingFailure extends WorldFailure {
@@ -67,6 +69,7 @@ export async function checkInterleavings(options: InterleavingOptions): Promise<
   const stepper = makeStepper(config);
   const session = await openSession(config.server);
   let world: InterleavingWorld | null = null;
+  let runsDone = 0;
   let lastFailing: { world: InterleavingWorld; commands: string; schedule: string } | null = null;
   const act = async (release: () => Promise<void>) => {
     await release();
@@ -96,6 +99,8 @@ export async function checkInterleavings(options: InterleavingOptions): Promise<
     } finally {
       world = null;
       await started.conductor.dispose();
+      runsDone += 1;
+      options.onRun?.(runsDone);
     }
   });
   const started = performance.now();

@@ -1,0 +1,150 @@
+/**
+ * `authrace interleave (--variant <v> | --impl <spec>) [options]`: fast-check interleavings on a real
+ * implementation. Random commands (calls, time passing, an external rotation, the configuration's faults)
+ * while fast-check's scheduler picks which process takes its next held port call; every step is checked
+ * against the model and no rotated-out token may reach the real server. A failure is minimised on the model,
+ * confirmed on the implementation and printed beside the model's shortest counterexample, with the seed,
+ * path and schedule that replay it.
+ */
+import { SingleBar } from "cli-progress";
+import { DRIVEN_FAULTS } from "../../conform/configs.js";
+import { minimiseFailure } from "../../conform/interleave/minimise.js";
+import { COMMANDS_PER_RUN_DEFAULT, checkInterleavings, RUNS_MAX } from "../../conform/interleave/property.js";
+import { formatInterleavingReport } from "../../conform/interleave/report.js";
+import { makeConfig, PROCESSES_MAX } from "../../model/config.js";
+import { VARIANTS } from "../../model/vocabulary.js";
+import { type Command, parseCommandArgs, UsageError } from "../command.js";
+import { openSubject, resolveSubjectChoice, SUBJECT_SPEC_FORMS } from "../subject-spec.js";
+
+export const INTERLEAVE_EXIT = { held: 0, failed: 1, usage: 2 } as const;
+const RUNS_DEFAULT = 1_000;
+const CALLERS_DEFAULT = 2;
+const COMMANDS_MAX = 50;
+
+const usage = `usage: authrace interleave (--variant <v> | --impl <spec>) [options]
+
+fast-check interleavings with real I/O: each run makes random commands (auth(), refreshToken(), a 401
+recovery, time passing, the configuration's faults, and with --external a whole refresh by another process)
+while fast-check's scheduler picks which process takes its next held port call. Every step is checked against
+the model; the property fails on a divergence or when a rotated-out refresh token reaches the real server.
+
+options:
+  --variant <v>       ${VARIANTS.join(" | ")} (the reference implementation; the model with --impl cmd:)
+  --impl <spec>       ${SUBJECT_SPEC_FORMS}
+  --faults a,b        driven faults: ${DRIVEN_FAULTS.join(", ")} (default none)
+  --callers N         processes making calls (default ${CALLERS_DEFAULT})
+  --external          add a process that refreshes start to end when a command says so
+  --grace             the server accepts the previous refresh token once (grace window)
+  --revoke            the server revokes the whole family on reuse
+  --runs N            property runs (default ${RUNS_DEFAULT}, at most ${RUNS_MAX})
+  --commands N        commands per run at most (default ${COMMANDS_PER_RUN_DEFAULT}, at most ${COMMANDS_MAX})
+  --seed S            fast-check seed (printed first; random when omitted)
+  --path P            with --seed and --replay-path: replay one reported counterexample
+  --replay-path R     fc.commands' replay path, printed with the counterexample
+  --json              one JSON object
+
+exit codes: 0 every run held, 1 the property failed (a stale send or a divergence), 2 usage`;
+
+function integer(name: string, text: string | undefined, fallback: number, max: number, min = 1): number {
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new UsageError(`--${name}: '${text}' is not an integer in [${min}, ${max}]`);
+  }
+  return value;
+}
+
+async function run(argv: string[]): Promise<number> {
+  const { values } = parseCommandArgs({
+    args: argv,
+    options: {
+      variant: { type: "string" },
+      impl: { type: "string" },
+      faults: { type: "string" },
+      callers: { type: "string" },
+      external: { type: "boolean", default: false },
+      grace: { type: "boolean", default: false },
+      revoke: { type: "boolean", default: false },
+      runs: { type: "string" },
+      commands: { type: "string" },
+      seed: { type: "string" },
+      path: { type: "string" },
+      "replay-path": { type: "string" },
+      json: { type: "boolean", default: false },
+    },
+  });
+  const choice = resolveSubjectChoice(values);
+  const opened = await openSubject(choice);
+  if (!opened.ok) {
+    console.error(`authrace interleave: ${opened.message}`);
+    return INTERLEAVE_EXIT.failed;
+  }
+  const { subject } = opened;
+  const faults = (values.faults ?? "").split(",").filter((fault) => fault !== "");
+  for (const fault of faults) {
+    if (!(DRIVEN_FAULTS as readonly string[]).includes(fault)) {
+      throw new UsageError(`--faults: '${fault}' is not driven here (driven: ${DRIVEN_FAULTS.join(", ")})`);
+    }
+  }
+  const callers = integer("callers", values.callers, CALLERS_DEFAULT, PROCESSES_MAX - 1);
+  const external = values.external === true;
+  let config: ReturnType<typeof makeConfig>;
+  try {
+    config = makeConfig({
+      variant: subject.variant,
+      processes: callers + (external ? 1 : 0),
+      faults,
+      server: { graceWindow: values.grace === true, revokeFamilyOnReuse: values.revoke === true },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  if (values.path !== undefined && values.seed === undefined) throw new UsageError("--path needs --seed");
+  const runs = integer("runs", values.runs, RUNS_DEFAULT, RUNS_MAX);
+  const seed =
+    values.seed === undefined
+      ? Math.floor(Math.random() * 2 ** 31)
+      : integer("seed", values.seed, 0, 2 ** 31 - 1, -(2 ** 31));
+  if (!values.json) console.log(`seed ${seed}`);
+  const bar =
+    process.stderr.isTTY && !values.json ? new SingleBar({ format: "interleave {bar} {value} runs" }) : null;
+  bar?.start(runs, 0);
+  const report = await checkInterleavings({
+    subject,
+    config,
+    external,
+    runs,
+    seed,
+    commandsMax: integer("commands", values.commands, COMMANDS_PER_RUN_DEFAULT, COMMANDS_MAX),
+    ...(values.path === undefined ? {} : { path: values.path }),
+    ...(values["replay-path"] === undefined ? {} : { replayPath: values["replay-path"] }),
+    onRun: (done) => bar?.update(Math.min(done, runs)),
+  });
+  bar?.stop();
+  const minimised =
+    report.failure?.kind === "staleSend" ? await minimiseFailure(subject, config, report.failure.log) : null;
+  if (values.json) {
+    console.log(
+      JSON.stringify({
+        ...report,
+        minimised: minimised && {
+          path: minimised.path,
+          confirmed: minimised.confirmed,
+          problem: minimised.problem,
+          shortest:
+            minimised.shortest?.steps.map((step) => ({ event: step.event, process: step.process })) ?? null,
+        },
+      }),
+    );
+  } else {
+    console.log(formatInterleavingReport(report, minimised));
+  }
+  return report.failure === null ? INTERLEAVE_EXIT.held : INTERLEAVE_EXIT.failed;
+}
+
+export const command: Command = {
+  name: "interleave",
+  summary: "fast-check interleavings of real managers, every step checked against the model",
+  usage,
+  run,
+};
