@@ -7,12 +7,17 @@
  * 3. The explorer against a breadth-first search stepping the XState machine with `transition()`: same
  *    states and transitions (a differential check), states/s of each, and the ratio (target: >= 10x).
  *
- * `--all` runs every theorem and a larger comparison (several minutes); the default stays near a minute.
+ * 4. The real implementation against the model (bench/conformance.ts): conformance paths/s, fast-check runs/s,
+ *    time to find guarded's race, the mutation table, and the 8 x 200 stress acceptance runs.
+ *
+ * `--all` runs every theorem and a larger comparison (several minutes). `--only <section>` runs one section:
+ * explorer (1-3), conformance, interleavings, mutants, stress. The default runs them all (about 3 minutes).
  */
 import { parseArgs } from "node:util";
 import { configName, type ModelConfig, makeConfig } from "../model/config.js";
 import { explore } from "../proofs/explorer.js";
 import { THEOREMS, type Theorem } from "../proofs/theorems.js";
+import { benchConformance, benchInterleavings, benchMutants, benchStress } from "./conformance.js";
 import { formatCount, formatSeconds, median, table, timed } from "./stats.js";
 import { xstateSearch } from "./xstate-bfs.js";
 
@@ -125,13 +130,21 @@ function warmUp(): void {
   explore(makeConfig({ variant: "guarded", processes: 2, faults: ["crash"] }));
 }
 
-function main(argv: string[]): number {
+const SECTIONS = ["explorer", "conformance", "interleavings", "mutants", "stress"] as const;
+
+async function main(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: { all: { type: "boolean", default: false } },
+    options: { all: { type: "boolean", default: false }, only: { type: "string" } },
     strict: true,
   });
   const all = values.all === true;
+  const only = values.only;
+  if (only !== undefined && !(SECTIONS as readonly string[]).includes(only)) {
+    console.error(`bench: --only must be one of ${SECTIONS.join(", ")}`);
+    return 2;
+  }
+  const wanted = (section: (typeof SECTIONS)[number]) => only === undefined || only === section;
   const comparisons: Comparison[] = [
     { config: makeConfig({ variant: "guarded", processes: 2, faults: ["crash"] }), repetitions: 3 },
     { config: makeConfig({ variant: "locked", processes: 3, faults: ["crash"] }), repetitions: all ? 3 : 1 },
@@ -142,11 +155,17 @@ function main(argv: string[]): number {
       repetitions: 1,
     });
   console.log(`authrace bench (Node ${process.versions.node}${all ? ", --all" : ""})\n`);
-  warmUp();
-  console.log(benchTheorems(all ? THEOREMS : defaultTheorems()));
-  console.log(`\n${benchSeed()}\n`);
-  console.log(benchComparison(comparisons));
+  if (wanted("explorer")) {
+    warmUp();
+    console.log(benchTheorems(all ? THEOREMS : defaultTheorems()));
+    console.log(`\n${benchSeed()}\n`);
+    console.log(benchComparison(comparisons));
+  }
+  if (wanted("conformance")) console.log(`\n${await benchConformance()}`);
+  if (wanted("interleavings")) console.log(`\n${await benchInterleavings()}`);
+  if (wanted("mutants")) console.log(`\n${await benchMutants()}`);
+  if (wanted("stress")) console.log(`\n${await benchStress()}`);
   return 0;
 }
 
-process.exitCode = main(process.argv.slice(2));
+process.exitCode = await main(process.argv.slice(2));

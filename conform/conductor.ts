@@ -49,6 +49,8 @@ export class Conductor {
   private readonly records: RequestRecord[] = [];
   private readonly lossPlanned = new Set<number>();
   private familyB: string | null = null;
+  private readonly staleness = new Map<string, boolean>();
+  private lastDisk: { text: string; read: DiskRead } | null = null;
 
   private constructor(
     readonly session: Session,
@@ -192,14 +194,14 @@ export class Conductor {
       return {
         account,
         token: token ?? { family: "A", generation: -1 },
-        stale: isStale(value, staleness, this.session.clock.nowMs()),
+        stale: this.isStaleNow(value, staleness),
       };
     };
     const processes: ProjectedProcess[] = [];
     for (const [index, slot] of this.slots.entries()) {
       processes.push(await this.projectSlot(slot, index, snapshot, problems));
     }
-    const read = readAuthJsonNow(authJsonPath(this.home));
+    const read = this.readDisk();
     const disk = read.ok
       ? (snapshot(read.snapshot) ?? "absent")
       : read.error.kind === "missing"
@@ -271,6 +273,28 @@ export class Conductor {
     }
   }
 
+  /** Staleness as the variant judges it now; memoised, as it decodes the access token's JWT. */
+  private isStaleNow(snapshot: Snapshot, rule: Parameters<typeof isStale>[1]): boolean {
+    const now = this.session.clock.nowMs();
+    const key = `${now}|${snapshot.lastRefresh}|${snapshot.tokens.accessToken}`;
+    let stale = this.staleness.get(key);
+    if (stale === undefined) {
+      stale = isStale(snapshot, rule, now);
+      this.staleness.set(key, stale);
+    }
+    return stale;
+  }
+
+  /** The harness's read of auth.json; unchanged bytes are not parsed again. */
+  private readDisk(): DiskRead {
+    const file = authJsonPath(this.home);
+    const text = readTextNow(file);
+    if (text !== null && text === this.lastDisk?.text) return this.lastDisk.read;
+    const read = text === null ? missing() : parseAuthJson(text, file);
+    if (text !== null) this.lastDisk = { text, read };
+    return read;
+  }
+
   /** Every token request the server decided in this run. */
   recorded(): readonly RequestRecord[] {
     return this.records;
@@ -289,18 +313,18 @@ function responseKindOf(response: import("../impl/ports/types.js").RefreshResult
   return response.failure.kind === "permanent" ? "permanent" : "transient";
 }
 
-/**
- * The harness's own read of auth.json (synchronous: observing is not a step, and nothing else runs meanwhile).
- * Only "missing" needs telling apart; any other failure is unreadable.
- */
-function readAuthJsonNow(file: string): SnapshotResult | { ok: false; error: { kind: "missing" } } {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") return { ok: false, error: { kind: "missing" } };
-    return parseAuthJson("", file);
-  }
-  return parseAuthJson(text, file);
+function missing(): { ok: false; error: { kind: "missing" } } {
+  return { ok: false, error: { kind: "missing" } };
 }
+
+/** The harness's own read (synchronous: observing is not a step, and nothing else runs meanwhile); null: absent. */
+function readTextNow(file: string): string | null {
+  try {
+    return readFileSync(file, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
+    return "";
+  }
+}
+
+type DiskRead = SnapshotResult | { ok: false; error: { kind: "missing" } };

@@ -41,9 +41,7 @@ export class Lockstep {
 
   /** The model's step for this event, or undefined when the model does not enable it now. */
   modelStep(want: PathStep): Step | undefined {
-    return this.stepper
-      .successors(this.state)
-      .find((candidate) => candidate.event === want.event && candidate.process === want.process);
+    return this.stepper.successor(this.state, want.event, want.process);
   }
 
   async take(want: PathStep, plan: StepPlan = {}): Promise<TakeResult> {

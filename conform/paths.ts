@@ -17,6 +17,16 @@ import { type PathStep, transitionKey } from "./run-path.js";
 /** States a configuration may have for path generation (xstate/graph keeps every state and path in memory). */
 export const PATH_STATES_MAX = 50_000;
 
+/** A configuration too big to generate paths for; the message names the limit. */
+export class PathLimitError extends Error {
+  override name = "PathLimitError";
+  constructor(config: ModelConfig) {
+    super(
+      `more than PATH_STATES_MAX (${PATH_STATES_MAX}) states at N = ${config.processes}: too big to generate paths`,
+    );
+  }
+}
+
 export interface PathSet {
   config: ModelConfig;
   paths: PathStep[][];
@@ -28,6 +38,8 @@ export interface PathSet {
 }
 
 export interface PathOptions {
+  /** Keep the shortest path to every state even when another path extends it (default: only maximal ones). */
+  everyState?: boolean;
   /** Also take up to this many of xstate/graph's simple paths (0: none; they grow fast). */
   simplePathsMax?: number;
 }
@@ -95,8 +107,7 @@ function reachableTransitions(config: ModelConfig, stepper: Stepper) {
   const queue: ExplorerState[] = [start];
   const firstTaken = new Map<string, { from: string; step: PathStep }>();
   for (let head = 0; head < queue.length; head++) {
-    if (queue.length > PATH_STATES_MAX)
-      throw new Error(`${config.processes} processes: more than PATH_STATES_MAX (${PATH_STATES_MAX}) states`);
+    if (queue.length > PATH_STATES_MAX) throw new PathLimitError(config);
     const state = queue[head] as ExplorerState;
     const from = explorerKey(state);
     for (const step of stepper.successors(state)) {
@@ -118,9 +129,7 @@ export function transitionsOf(config: ModelConfig, stepper: Stepper, path: reado
   let state = initial(config);
   const keys: string[] = [];
   for (const want of path) {
-    const step = stepper
-      .successors(state)
-      .find((candidate) => candidate.event === want.event && candidate.process === want.process);
+    const step = stepper.successor(state, want.event, want.process);
     if (!step) throw new Error(`path replay: ${want.event} of process ${want.process} is not enabled`);
     keys.push(transitionKey(stepper, state, step));
     state = step.next;
@@ -143,7 +152,7 @@ export function modelPaths(config: ModelConfig, options: PathOptions = {}): Path
   const pathTo = new Map(
     toEvery.map((path) => [stateKey(path.state.value, path.state.context), toPath(path.steps)]),
   );
-  const shortest = maximal([...pathTo.values()]);
+  const shortest = options.everyState ? [...pathTo.values()] : maximal([...pathTo.values()]);
   const covered = new Set(shortest.flatMap((path) => transitionsOf(config, stepper, path)));
   const extended: PathStep[][] = [];
   for (const [key, { from, step }] of firstTaken) {

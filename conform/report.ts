@@ -8,7 +8,7 @@ export function formatDivergence(path: readonly PathStep[], divergence: Divergen
   const lines = [
     `diverged at step ${divergence.step} (${divergence.actor}${divergence.event ? ` ${divergence.event}` : ""}): ${divergence.message}`,
   ];
-  const shown = path.slice(0, Math.max(divergence.step, 1));
+  const shown = path.slice(0, divergence.step);
   for (const [index, step] of shown.entries()) {
     const mark = index + 1 === divergence.step ? "   <- here" : "";
     lines.push(
@@ -23,7 +23,12 @@ function percent(part: number, whole: number): string {
   return whole === 0 ? "100%" : `${((100 * part) / whole).toFixed(1)}%`;
 }
 
-export function formatConformanceReport(report: ConformanceReport): string {
+export interface ReportFormat {
+  /** Divergences printed in full (default: all kept); the rest are counted in one line. */
+  divergencesShown?: number;
+}
+
+export function formatConformanceReport(report: ConformanceReport, format: ReportFormat = {}): string {
   const { coverage, paths } = report;
   const rate = report.executionMs > 0 ? (paths.run / report.executionMs) * 1000 : 0;
   const lines = [
@@ -33,7 +38,10 @@ export function formatConformanceReport(report: ConformanceReport): string {
     `  generation ${report.generationMs.toFixed(0)} ms, execution ${report.executionMs.toFixed(0)} ms (${rate.toFixed(0)} paths/s)`,
   ];
   if (coverage.missing.length > 0) lines.push(`  not covered: ${coverage.missing.join(", ")}`);
-  for (const { path, divergence } of report.divergences)
+  const shown = report.divergences.slice(0, format.divergencesShown ?? report.divergences.length);
+  for (const { path, divergence } of shown)
     lines.push(formatDivergence(path, divergence).replace(/^/gm, "  "));
+  const hidden = report.divergences.length - shown.length;
+  if (hidden > 0) lines.push(`  (${hidden} more divergence(s) not shown)`);
   return lines.join("\n");
 }

@@ -90,8 +90,10 @@ export async function conformConfig(
   };
   await Promise.all(Array.from({ length: Math.min(lanes, set.paths.length) }, lane));
   const executionMs = performance.now() - executionStarted;
+  // Lanes already running finish their paths, so a few more than asked may have diverged: keep the first.
   const divergences = found
     .sort((left, right) => left.index - right.index)
+    .slice(0, divergencesMax)
     .map(({ path, divergence }) => ({ path, divergence }));
   const reachable = new Set(set.reachable);
   const missing = set.reachable.filter((key) => !covered.has(key));

@@ -27,6 +27,7 @@ export interface Stepper {
   config: ModelConfig;
   table: TransitionTable;
   successors(state: ExplorerState): Step[];
+  successor(state: ExplorerState, event: EventName, process: number): Step | undefined;
 }
 
 export function makeStepper(config: ModelConfig): Stepper {
@@ -91,5 +92,28 @@ export function makeStepper(config: ModelConfig): Stepper {
     return steps;
   }
 
-  return { config, table, successors };
+  /** The one step of `event` by `process` (-1: the world), or undefined when not enabled; as successors() would. */
+  function successor(state: ExplorerState, event: EventName, process: number): Step | undefined {
+    current = state;
+    try {
+      if (process < 0) {
+        const branch = enabledBranch(table.world[event], state.data, -1);
+        return branch ? apply(state, event, -1, branch) : undefined;
+      }
+      const location = state.locations[process];
+      if (location === undefined) return undefined;
+      const own = table.locations[location][event];
+      if (own) {
+        const branch = enabledBranch(own, state.data, process);
+        if (branch) return apply(state, event, process, branch);
+      }
+      if (location === "down") return undefined;
+      const anywhere = enabledBranch(table.anywhere[event], state.data, process);
+      return anywhere ? apply(state, event, process, anywhere) : undefined;
+    } finally {
+      current = undefined;
+    }
+  }
+
+  return { config, table, successors, successor };
 }

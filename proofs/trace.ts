@@ -116,9 +116,7 @@ export function traceOfPath(
   };
   const steps: TraceStep[] = [];
   for (const want of path) {
-    const step = stepper
-      .successors(concrete)
-      .find((candidate) => candidate.event === want.event && candidate.process === want.process);
+    const step = stepper.successor(concrete, want.event, want.process);
     if (!step) throw new Error(`trace of path: ${want.event} of ${processName(want.process)} is not enabled`);
     steps.push({
       number: steps.length + 1,

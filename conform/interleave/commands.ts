@@ -80,9 +80,7 @@ function externalSteps(world: InterleavingWorld, process: number): EventName[] |
     const location = state.locations[process];
     if (location === "idle" && step > 0) return events;
     const event: EventName = location === "idle" ? "callRefresh" : (HELD_AT[location ?? "idle"] as EventName);
-    const next = stepper
-      .successors(state)
-      .find((candidate) => candidate.event === event && candidate.process === process);
+    const next = stepper.successor(state, event, process);
     if (!next) return null;
     events.push(event);
     state = next.next;

@@ -27,9 +27,7 @@ function staleSendPrefix(
 ): PathStep[] | null {
   let state = initialState(config);
   for (const [index, want] of path.entries()) {
-    const step = stepper
-      .successors(state)
-      .find((candidate) => candidate.event === want.event && candidate.process === want.process);
+    const step = stepper.successor(state, want.event, want.process);
     if (!step) return null;
     if (brokenBy(state, step).includes("NoStaleRefreshSent")) return path.slice(0, index + 1);
     state = step.next;

@@ -1,0 +1,291 @@
+/**
+ * `authrace conform (--variant <v> | --impl <spec>) [--faults a,b] [--tier test|verify] ...`: model-based
+ * conformance from the command line. Every xstate/graph path of each configuration runs on the
+ * implementation through held ports (conform/suite.ts); prints each configuration's report (paths, divergences,
+ * transition coverage) and one final line, or one JSON object. Exit 0 only when every configuration conforms
+ * and every reachable transition was taken.
+ */
+import { SingleBar } from "cli-progress";
+import {
+  CONFORMANCE_PROCESSES,
+  type ConformanceTier,
+  conformanceConfigs,
+  DRIVEN_FAULTS,
+  drivable,
+  UNDRIVEN_FAULTS,
+} from "../../conform/configs.js";
+import { PathLimitError } from "../../conform/paths.js";
+import { formatConformanceReport } from "../../conform/report.js";
+import type { PathStep } from "../../conform/run-path.js";
+import type { Subject } from "../../conform/subject.js";
+import { type ConformanceReport, conformConfig, LANES_DEFAULT, LANES_MAX } from "../../conform/suite.js";
+import {
+  configName,
+  type ModelConfig,
+  makeConfig,
+  PROCESSES_MAX,
+  PROCESSES_MIN,
+} from "../../model/config.js";
+import { VARIANTS } from "../../model/vocabulary.js";
+import { processName } from "../../proofs/trace.js";
+import { type Command, parseCommandArgs, UsageError } from "../command.js";
+import {
+  openSubject,
+  resolveSubjectChoice,
+  SUBJECT_SPEC_FORMS,
+  type SubjectChoice,
+} from "../subject-spec.js";
+
+export const CONFORM_EXIT = { conforms: 0, differs: 1, usage: 2 } as const;
+
+/** Simple paths per configuration at most (xstate/graph's simple paths grow combinatorially). */
+export const SIMPLE_PATHS_MAX = 10_000;
+
+/** Divergences printed per configuration in text (they usually share one cause); --json has every one kept. */
+const DIVERGENCES_SHOWN = 1;
+
+/** Configurations with at least this many paths get a live bar (when stderr is a terminal). */
+const PROGRESS_PATHS_MIN = 50;
+
+const usage = `usage: authrace conform --variant <variant> [options]
+       authrace conform --impl <spec> [options]
+
+Model-based conformance: xstate/graph generates paths through the model of one configuration (the shortest
+path to every state, plus a path through every transition those miss); each path runs on the implementation,
+N managers sharing one real auth.json, a real loopback token server and real locks, every port call held and
+released in the model's order. After each step the real world is compared with the model. Prints per
+configuration the paths run, transition coverage and the first divergence (its path, numbered; --json has
+every one kept), then one line.
+
+options:
+  --variant <v>        ${VARIANTS.join(" | ")}: the reference implementation
+                       (as --impl ref:<v>); next to --impl cmd: the model the program claims (required there)
+  --impl <spec>        ${SUBJECT_SPEC_FORMS}
+                       mutant: is checked against its base design's model (it must diverge);
+                       module: against the variant it exports; codex: is refused (its port calls cannot
+                       be held; use authrace scenario / stress)
+  --faults <a,b>       one configuration with these faults instead of the list:
+                       ${DRIVEN_FAULTS.join(", ")} or 'none'
+                       (${Object.keys(UNDRIVEN_FAULTS).join(" and ")} cannot be driven in one process)
+  --tier test|verify   the list of configurations: test (default: no faults, revoke on reuse, one per
+                       driven fault, and for locked login and the grace window) or verify (adds login for
+                       legacy, guarded and persist-locked: 9-12 k states each, minutes of path generation)
+  --processes <N>      processes per configuration, ${PROCESSES_MIN}..${PROCESSES_MAX} (default ${CONFORMANCE_PROCESSES})
+  --simple-paths <N>   also run up to N of xstate/graph's simple paths per configuration
+                       (default 0, at most ${SIMPLE_PATHS_MAX})
+  --lanes <K>          paths run K at a time, each lane with its own server and clock
+                       (default ${LANES_DEFAULT}, at most ${LANES_MAX})
+  --json               one JSON object on stdout instead of text
+
+exit status: 0 every configuration conforms and every reachable transition was taken; 1 a divergence,
+coverage below 100%, or the implementation could not be opened; 2 usage.
+
+examples: authrace conform --variant locked
+          authrace conform --variant locked --faults crash
+          authrace conform --impl mutant:save-in-place
+          authrace conform --impl 'cmd:node my-driver.js' --variant locked`;
+
+const INTEGER = /^\d{1,9}$/;
+
+function integerFlag(flag: string, text: string | undefined, min: number, max: number): number | undefined {
+  if (text === undefined) return undefined;
+  const value = INTEGER.test(text) ? Number(text) : Number.NaN;
+  if (!(value >= min && value <= max)) {
+    throw new UsageError(`${flag} must be an integer in [${min}, ${max}], got '${text}'`);
+  }
+  return value;
+}
+
+function tierOf(text: string | undefined): ConformanceTier {
+  if (text === undefined) return "test";
+  if (text !== "test" && text !== "verify") throw new UsageError(`--tier: '${text}' is not test or verify`);
+  return text;
+}
+
+/** `crash,login` -> ["crash", "login"]; `none` -> []. */
+function faultsOf(text: string | undefined): string[] | undefined {
+  if (text === undefined) return undefined;
+  const faults = text
+    .split(",")
+    .map((fault) => fault.trim())
+    .filter((fault) => fault !== "");
+  return faults.length === 1 && faults[0] === "none" ? [] : faults;
+}
+
+export interface ConformArguments {
+  choice: SubjectChoice;
+  faults: string[] | undefined;
+  tier: ConformanceTier;
+  processes: number | undefined;
+  simplePathsMax: number;
+  lanes: number;
+  json: boolean;
+}
+
+/** Pure: argv to arguments; every mistake is a UsageError. */
+export function parseConformArgs(argv: string[]): ConformArguments {
+  const { values } = parseCommandArgs({
+    args: argv,
+    options: {
+      variant: { type: "string" },
+      impl: { type: "string" },
+      faults: { type: "string" },
+      tier: { type: "string" },
+      processes: { type: "string" },
+      "simple-paths": { type: "string" },
+      lanes: { type: "string" },
+      json: { type: "boolean", default: false },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  if (values.faults !== undefined && values.tier !== undefined) {
+    throw new UsageError("--faults names one configuration, --tier a list of them: give one or the other");
+  }
+  return {
+    choice: resolveSubjectChoice(values),
+    faults: faultsOf(values.faults),
+    tier: tierOf(values.tier),
+    processes: integerFlag("--processes", values.processes, PROCESSES_MIN, PROCESSES_MAX),
+    simplePathsMax: integerFlag("--simple-paths", values["simple-paths"], 0, SIMPLE_PATHS_MAX) ?? 0,
+    lanes: integerFlag("--lanes", values.lanes, 1, LANES_MAX) ?? LANES_DEFAULT,
+    json: values.json === true,
+  };
+}
+
+/** The configurations to run for the subject's variant; an invalid or undrivable one is a UsageError. */
+export function selectConfigs(subject: Subject, args: ConformArguments): ModelConfig[] {
+  const variant = subject.variant;
+  const processes = args.processes ?? CONFORMANCE_PROCESSES;
+  let configs: ModelConfig[];
+  try {
+    configs =
+      args.faults === undefined
+        ? conformanceConfigs(variant, args.tier).map((config) => makeConfig({ ...config, processes }))
+        : [makeConfig({ variant, processes, faults: args.faults })];
+  } catch (error) {
+    if (error instanceof RangeError) throw new UsageError(`--faults/--processes: ${error.message}`);
+    throw error;
+  }
+  for (const config of configs) {
+    const reason = drivable(config);
+    if (reason !== null) throw new UsageError(`--faults: ${reason}`);
+  }
+  return configs;
+}
+
+/** Conforms, every path ran, and every reachable transition was taken. */
+export function fullyConforms(report: ConformanceReport): boolean {
+  return (
+    report.divergences.length === 0 &&
+    report.paths.run === report.paths.generated &&
+    report.coverage.covered === report.coverage.reachable
+  );
+}
+
+function summaryLine(subject: Subject, reports: readonly ConformanceReport[]): string {
+  const paths = reports.reduce((sum, report) => sum + report.paths.run, 0);
+  const steps = reports.reduce((sum, report) => sum + report.steps, 0);
+  const divergences = reports.reduce((sum, report) => sum + report.divergences.length, 0);
+  const partial = reports.filter((report) => report.coverage.covered < report.coverage.reachable).length;
+  const counts = `${reports.length} configuration(s), ${paths} paths, ${steps} steps`;
+  if (reports.every(fullyConforms)) {
+    return `${subject.name} conforms to the ${subject.variant} model: ${counts}, every reachable transition taken`;
+  }
+  return `${subject.name} DOES NOT CONFORM to the ${subject.variant} model: ${counts}; ${divergences} divergence(s), coverage below 100% in ${partial} configuration(s)`;
+}
+
+function jsonPath(path: readonly PathStep[]) {
+  return path.map((step) => ({
+    event: step.event,
+    process: step.process < 0 ? null : processName(step.process),
+  }));
+}
+
+function reportJson(report: ConformanceReport) {
+  return {
+    ...report,
+    conforms: fullyConforms(report),
+    divergences: report.divergences.map(({ path, divergence }) => ({ path: jsonPath(path), divergence })),
+    generationMs: Math.round(report.generationMs),
+    executionMs: Math.round(report.executionMs),
+  };
+}
+
+/** A live bar per configuration on a terminal; nothing otherwise (the report follows each configuration). */
+function progressBar(json: boolean) {
+  const live = process.stderr.isTTY === true;
+  let bar: SingleBar | null = null;
+  return {
+    onPath(name: string, done: number, total: number) {
+      if (!live || total < PROGRESS_PATHS_MIN) return;
+      if (bar === null) {
+        bar = new SingleBar(
+          {
+            format: `conform ${name} | {bar} | {value}/{total} paths | {duration}s`,
+            stream: process.stderr,
+            hideCursor: true,
+            clearOnComplete: json,
+          },
+          undefined,
+        );
+        bar.start(total, 0);
+      }
+      bar.update(done);
+    },
+    stop() {
+      bar?.stop();
+      bar = null;
+    },
+  };
+}
+
+async function run(argv: string[]): Promise<number> {
+  const args = parseConformArgs(argv);
+  const opened = await openSubject(args.choice);
+  if (!opened.ok) {
+    console.error(`authrace conform: cannot open the implementation: ${opened.message}`);
+    return CONFORM_EXIT.differs;
+  }
+  const { subject } = opened;
+  const configs = selectConfigs(subject, args);
+  const reports: ConformanceReport[] = [];
+  for (const config of configs) {
+    const bar = progressBar(args.json);
+    let report: ConformanceReport;
+    try {
+      report = await conformConfig(subject, config, {
+        lanes: args.lanes,
+        simplePathsMax: args.simplePathsMax,
+        onPath: (done, total) => bar.onPath(configName(config), done, total),
+      });
+    } catch (error) {
+      // A limit hit while generating paths (PATH_STATES_MAX) names itself; nothing ran.
+      if (!(error instanceof PathLimitError)) throw error;
+      console.error(`authrace conform: ${configName(config)}: ${error.message}`);
+      return CONFORM_EXIT.differs;
+    } finally {
+      bar.stop();
+    }
+    reports.push(report);
+    if (!args.json)
+      console.log(`${formatConformanceReport(report, { divergencesShown: DIVERGENCES_SHOWN })}\n`);
+  }
+  const ok = reports.every(fullyConforms);
+  if (args.json) {
+    const configurations = reports.map(reportJson);
+    console.log(
+      JSON.stringify({ implementation: subject.name, variant: subject.variant, ok, configurations }, null, 2),
+    );
+  } else {
+    console.log(summaryLine(subject, reports));
+  }
+  return ok ? CONFORM_EXIT.conforms : CONFORM_EXIT.differs;
+}
+
+export const command: Command = {
+  name: "conform",
+  summary: "run the model's paths on an implementation step by step; divergences and transition coverage",
+  usage,
+  run,
+};
