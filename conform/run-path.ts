@@ -64,6 +64,19 @@ export interface PathContext {
   config: ModelConfig;
   /** Reused across paths of one configuration. */
   stepper?: Stepper;
+  /**
+   * Called once the initial state matched (number 0, step null) and after every step the implementation
+   * matched, with the conductor to look at the real world (its slots, CODEX_HOME, server) before moving on.
+   */
+  onStep?: (seen: StepSeen) => void | Promise<void>;
+}
+
+export interface StepSeen {
+  number: number;
+  step: PathStep | null;
+  /** Token requests the server decided during the step. */
+  records: RequestRecord[];
+  conductor: Conductor;
 }
 
 export async function runPath(context: PathContext, path: readonly PathStep[]): Promise<PathOutcome> {
@@ -83,6 +96,7 @@ export async function runPath(context: PathContext, path: readonly PathStep[]): 
     const lockstep = new Lockstep(conductor, config, stepper);
     const initial = await lockstep.compare();
     if (initial) return outcome({ step: 0, event: null, actor: "initial state", ...initial }, 0);
+    await context.onStep?.({ number: 0, step: null, records: [], conductor });
     for (const [index, pathStep] of path.entries()) {
       const number = index + 1;
       const taken = await lockstep.take(pathStep, planFor(path, index));
@@ -97,6 +111,7 @@ export async function runPath(context: PathContext, path: readonly PathStep[]): 
         return outcome(difference ? { ...found, difference } : found, number);
       }
       covered.push(taken.key);
+      await context.onStep?.({ number, step: pathStep, records: taken.records, conductor });
     }
     return outcome(null, path.length);
   } finally {
