@@ -12,12 +12,15 @@ import { traceOf } from "../../proofs/trace.js";
 import { type Command, parseCommandArgs, UsageError } from "../command.js";
 import { makeProgress } from "../progress.js";
 import { formatMatrix } from "../verify-matrix.js";
+import { runRealChecks } from "../verify-real.js";
 import { runScenarios } from "../verify-scenarios.js";
 
 const usage = `usage: authrace verify [options]
 
 Explores every theorem exhaustively, checks each invariant, compares with proofs/theorems.json, writes
-counterexamples, and runs the real-process scenario matrix.
+counterexamples, kills the model mutants, and runs the real implementation against the model: the
+real-process scenario matrix, conformance of every variant, the fast-check interleaving checks, the
+implementation mutants and the 8 x 200 stress acceptance runs (a few minutes on 2 cores).
 
 options:
   --tier test|verify   only the small theorems (test) or all of them (verify, default)
@@ -26,6 +29,7 @@ options:
   --out DIR            where counterexamples go (default out/counterexamples)
   --update             rewrite proofs/theorems.json from this run (review the diff!)
   --no-scenarios       skip the real-process scenario matrix
+  --no-real            skip conformance, interleavings, implementation mutants and stress
   --states-max N       explorer state limit per theorem (default 5000000)`;
 
 export function slug(name: string): string {
@@ -83,6 +87,7 @@ async function run(argv: string[]): Promise<number> {
       out: { type: "string", default: join("out", "counterexamples") },
       update: { type: "boolean", default: false },
       "no-scenarios": { type: "boolean", default: false },
+      "no-real": { type: "boolean", default: false },
       "states-max": { type: "string" },
     },
     strict: true,
@@ -134,12 +139,14 @@ async function run(argv: string[]): Promise<number> {
       console.log(`MISMATCH ${row.theorem} ${row.invariant}: ${row.mismatches.join("; ")}`);
   }
   const scenariosOk = values["no-scenarios"] ? true : await runScenarios(values.json === true);
-  return mismatched.length === 0 && scenariosOk ? 0 : 1;
+  const realOk = await runRealChecks(values.json === true, !values["no-real"]);
+  return mismatched.length === 0 && scenariosOk && realOk ? 0 : 1;
 }
 
 export const command: Command = {
   name: "verify",
-  summary: "run every theorem and the scenario matrix; exit non-zero on any unexpected verdict",
+  summary:
+    "run every theorem, the scenario matrix and the real-implementation checks; exit non-zero on any surprise",
   usage,
   run,
 };

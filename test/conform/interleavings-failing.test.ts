@@ -6,32 +6,23 @@
  * replay the very same run.
  */
 import { describe, expect, test } from "vitest";
+import { INTERLEAVING_CHECKS } from "../../conform/interleave/checks.js";
 import { minimiseFailure } from "../../conform/interleave/minimise.js";
 import { checkInterleavings } from "../../conform/interleave/property.js";
 import { formatInterleavingReport } from "../../conform/interleave/report.js";
 import { inProcessSubject } from "../../conform/subject.js";
 import { referenceAuthImplementation } from "../../impl/plugin/index.js";
-import { type ConfigInput, makeConfig } from "../../model/config.js";
 
-/** Measured: found in 1-10 runs (the unlocked designs), tens of runs (locked with crashes). */
-const RUNS_BOUND = 1_000;
 const TIMEOUT_MS = 120_000;
-
-const FAILING: { input: ConfigInput; external: boolean }[] = [
-  { input: { variant: "legacy", processes: 2 }, external: false },
-  { input: { variant: "guarded", processes: 2 }, external: false },
-  { input: { variant: "persist-locked", processes: 2 }, external: false },
-  { input: { variant: "locked", processes: 3, faults: ["crash"] }, external: true },
-];
+const FAILING = INTERLEAVING_CHECKS.filter((check) => check.expect === "fails");
 
 describe("designs the proofs say fail are caught by fast-check", () => {
-  for (const { input, external } of FAILING) {
-    const config = makeConfig(input);
+  for (const { config, external, runs } of FAILING) {
     test(
       `${config.variant}${config.faults.length ? ` with ${config.faults.join("+")}` : ""}`,
       async () => {
         const subject = inProcessSubject(referenceAuthImplementation(config.variant));
-        const report = await checkInterleavings({ subject, config, external, runs: RUNS_BOUND });
+        const report = await checkInterleavings({ subject, config, external, runs });
         const failure = report.failure;
         expect(failure, `no failure in ${report.runs} runs (seed ${report.seed})`).not.toBeNull();
         if (failure === null) return;

@@ -5,30 +5,24 @@
  * No run diverges and none sends a rotated-out token. A failure prints its seed, path and schedule.
  */
 import { describe, expect, test } from "vitest";
+import { INTERLEAVING_CHECKS } from "../../conform/interleave/checks.js";
 import { checkInterleavings } from "../../conform/interleave/property.js";
 import { formatInterleavingReport } from "../../conform/interleave/report.js";
 import { inProcessSubject } from "../../conform/subject.js";
 import { referenceAuthImplementation } from "../../impl/plugin/index.js";
-import { type ConfigInput, makeConfig } from "../../model/config.js";
 
-const RUNS = 1_000;
 const TIMEOUT_MS = 180_000;
-
-const HOLDING: ConfigInput[] = [
-  { variant: "locked", processes: 3, faults: ["transient", "login", "logout"] },
-  { variant: "locked", processes: 3, faults: ["crash", "lostResponse"], server: { graceWindow: true } },
-];
+const HOLDING = INTERLEAVING_CHECKS.filter((check) => check.expect === "holds");
 
 describe("locked holds under fast-check interleavings (2 callers and an external rotator)", () => {
-  for (const input of HOLDING) {
-    const config = makeConfig(input);
+  for (const { config, external, runs } of HOLDING) {
     test(
-      `${RUNS} runs of ${config.faults.join("+")}${config.server.graceWindow ? " with a grace window" : ""}`,
+      `${runs} runs of ${config.faults.join("+")}${config.server.graceWindow ? " with a grace window" : ""}`,
       async () => {
         const subject = inProcessSubject(referenceAuthImplementation("locked"));
-        const report = await checkInterleavings({ subject, config, external: true, runs: RUNS });
+        const report = await checkInterleavings({ subject, config, external, runs });
         expect(report.failure, formatInterleavingReport(report)).toBeNull();
-        expect(report.runs).toBe(RUNS);
+        expect(report.runs).toBe(runs);
       },
       TIMEOUT_MS,
     );
