@@ -1,7 +1,8 @@
 /**
  * Figures for the real implementation against the model (issue #4), printed, never asserted:
  * - conformance: model paths run on ref:<variant> per second, N = 2 (target: at least 200 paths/s), for the
- *   shortest path to every state and for the maximal paths the test suite runs, 1 and 4 lanes;
+ *   shortest path to every state and for the maximal paths the test suite runs; 1 and 4 lanes in one thread,
+ *   and 2 lanes in each of 2 worker threads;
  * - fast-check: interleaving runs per second (locked, 2 callers and an external rotator);
  * - time to find guarded's race with fast-check: median over seeds;
  * - the mutation table: each implementation mutant's kill by conformance and by fast-check;
@@ -9,6 +10,7 @@
  */
 import { checkInterleavings } from "../conform/interleave/property.js";
 import { killMutant } from "../conform/mutants.js";
+import { conformInWorkers } from "../conform/parallel.js";
 import { inProcessSubject } from "../conform/subject.js";
 import { conformConfig } from "../conform/suite.js";
 import { referenceAuthImplementation } from "../impl/plugin/index.js";
@@ -38,7 +40,7 @@ export async function benchConformance(): Promise<string> {
         rows.push([
           report.config,
           mode,
-          String(lanes),
+          `${lanes} x ${workers}`,
           String(report.paths.run),
           (report.steps / report.paths.run).toFixed(1),
           report.divergences.length === 0 ? "conforms" : `${report.divergences.length} divergences`,

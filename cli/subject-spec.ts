@@ -12,14 +12,10 @@
  *
  * `codex:` is refused: the Codex binary does its own I/O, so its port calls cannot be held one by one.
  */
-import { remoteSubject } from "../conform/remote-subject.js";
-import { inProcessSubject, type Subject } from "../conform/subject.js";
-import {
-  loadModuleImplementation,
-  mutantImplementation,
-  referenceAuthImplementation,
-} from "../impl/plugin/index.js";
-import { MUTANTS, type MutantName } from "../model/mutants.js";
+
+import type { Subject } from "../conform/subject.js";
+import { openSubjectChoice, type SubjectChoice } from "../conform/subject-choice.js";
+import { MUTANTS } from "../model/mutants.js";
 import { isVariant, VARIANTS, type Variant } from "../model/vocabulary.js";
 import { UsageError } from "./command.js";
 import { describeSpecKinds, parseImplementationSpec, type SpecKind } from "./impl-spec.js";
@@ -34,12 +30,8 @@ export const CODEX_REFUSED =
   "the Codex binary does its own I/O, so its port calls cannot be held one by one; " +
   "it is checked on real processes by `authrace scenario` and `authrace stress`";
 
-/** What to drive step by step. */
-export type SubjectChoice =
-  | { variant: Variant }
-  | { mutant: MutantName }
-  | { modulePath: string }
-  | { command: readonly string[]; variant: Variant };
+/** What to drive step by step (plain data: conform/subject-choice.ts). */
+export type { SubjectChoice } from "../conform/subject-choice.js";
 
 function variantOf(text: string): Variant {
   if (!isVariant(text))
@@ -99,18 +91,8 @@ export type OpenedSubject = { ok: true; subject: Subject } | { ok: false; messag
  * naming its file; a cmd: program that cannot be set up is an operating error (`ok: false`).
  */
 export async function openSubject(choice: SubjectChoice): Promise<OpenedSubject> {
-  if ("command" in choice) {
-    try {
-      return { ok: true, subject: remoteSubject(choice.command, choice.variant) };
-    } catch (error) {
-      return { ok: false, message: (error as Error).message };
-    }
-  }
-  if ("mutant" in choice) return { ok: true, subject: inProcessSubject(mutantImplementation(choice.mutant)) };
-  if ("modulePath" in choice) {
-    const loaded = await loadModuleImplementation(choice.modulePath);
-    if (!loaded.ok) throw new UsageError(`--impl module: ${loaded.message}`);
-    return { ok: true, subject: inProcessSubject(loaded.implementation) };
-  }
-  return { ok: true, subject: inProcessSubject(referenceAuthImplementation(choice.variant)) };
+  const opened = await openSubjectChoice(choice);
+  if (opened.ok) return opened;
+  if (opened.kind === "module") throw new UsageError(`--impl module: ${opened.message}`);
+  return { ok: false, message: opened.message };
 }

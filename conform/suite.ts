@@ -4,7 +4,7 @@
  */
 import { configName, type ModelConfig } from "../model/config.js";
 import { makeStepper } from "../proofs/step.js";
-import { definedTransitions, modelPaths, type PathOptions } from "./paths.js";
+import { definedTransitions, modelPaths, type PathOptions, type PathSet } from "./paths.js";
 import { type Divergence, type PathStep, runPath } from "./run-path.js";
 import { openSession } from "./session.js";
 import type { Subject } from "./subject.js";
@@ -51,6 +51,94 @@ export interface ConformOptions extends PathOptions {
   onPath?: (done: number, total: number) => void;
 }
 
+/** What running a list of paths found. */
+export interface PathRunTally {
+  run: number;
+  steps: number;
+  covered: string[];
+  found: { index: number; path: PathStep[]; divergence: Divergence }[];
+}
+
+export interface RunPathsOptions {
+  lanes?: number;
+  divergencesMax?: number;
+  onPath?: (done: number) => void;
+}
+
+/** Runs the given paths (with their indices in the full list) in lanes; stops early at `divergencesMax`. */
+export async function runPaths(
+  subject: Subject,
+  config: ModelConfig,
+  paths: readonly { index: number; path: PathStep[] }[],
+  options: RunPathsOptions = {},
+): Promise<PathRunTally> {
+  const lanes = options.lanes ?? LANES_DEFAULT;
+  if (!Number.isInteger(lanes) || lanes < 1 || lanes > LANES_MAX) {
+    throw new RangeError(`lanes: ${lanes} is not an integer in [1, ${LANES_MAX}] (LANES_MAX)`);
+  }
+  const divergencesMax = options.divergencesMax ?? DIVERGENCES_KEPT_MAX;
+  const stepper = makeStepper(config);
+  const covered = new Set<string>();
+  const tally: PathRunTally = { run: 0, steps: 0, covered: [], found: [] };
+  let next = 0;
+  const lane = async () => {
+    const session = await openSession(config.server);
+    try {
+      while (next < paths.length && tally.found.length < divergencesMax) {
+        const { index, path } = paths[next++] as { index: number; path: PathStep[] };
+        const outcome = await runPath({ session, subject, config, stepper }, path);
+        tally.run += 1;
+        tally.steps += outcome.stepsRun;
+        for (const key of outcome.covered) covered.add(key);
+        if (outcome.divergence) tally.found.push({ index, path, divergence: outcome.divergence });
+        options.onPath?.(tally.run);
+      }
+    } finally {
+      await session.close();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(lanes, paths.length) }, lane));
+  tally.covered = [...covered];
+  return tally;
+}
+
+/** The report of a configuration from its path set and the tallies of whoever ran the paths. */
+export function reportOf(
+  subjectName: string,
+  set: PathSet,
+  tallies: readonly PathRunTally[],
+  timing: { generationMs: number; executionMs: number },
+  divergencesMax = DIVERGENCES_KEPT_MAX,
+): ConformanceReport {
+  const covered = new Set(tallies.flatMap((tally) => tally.covered));
+  // Lanes already running finish their paths, so a few more than asked may have diverged: keep the first.
+  const divergences = tallies
+    .flatMap((tally) => tally.found)
+    .sort((left, right) => left.index - right.index)
+    .slice(0, divergencesMax)
+    .map(({ path, divergence }) => ({ path, divergence }));
+  const reachable = new Set(set.reachable);
+  return {
+    config: configName(set.config),
+    implementation: subjectName,
+    states: set.states,
+    paths: {
+      generated: set.paths.length,
+      run: tallies.reduce((sum, tally) => sum + tally.run, 0),
+      ...set.counts,
+    },
+    steps: tallies.reduce((sum, tally) => sum + tally.steps, 0),
+    divergences,
+    coverage: {
+      defined: definedTransitions(set.config).length,
+      reachable: reachable.size,
+      covered: [...covered].filter((key) => reachable.has(key)).length,
+      missing: set.reachable.filter((key) => !covered.has(key)),
+    },
+    ...timing,
+  };
+}
+
 export async function conformConfig(
   subject: Subject,
   config: ModelConfig,
@@ -59,58 +147,17 @@ export async function conformConfig(
   const generationStarted = performance.now();
   const set = modelPaths(config, options);
   const generationMs = performance.now() - generationStarted;
-  const stepper = makeStepper(config);
-  const lanes = options.lanes ?? LANES_DEFAULT;
-  if (!Number.isInteger(lanes) || lanes < 1 || lanes > LANES_MAX) {
-    throw new RangeError(`lanes: ${lanes} is not an integer in [1, ${LANES_MAX}] (LANES_MAX)`);
-  }
-  const divergencesMax = options.divergencesMax ?? DIVERGENCES_KEPT_MAX;
-  const covered = new Set<string>();
-  const found: { index: number; path: PathStep[]; divergence: Divergence }[] = [];
-  let steps = 0;
-  let run = 0;
-  let next = 0;
   const executionStarted = performance.now();
-  const lane = async () => {
-    const session = await openSession(config.server);
-    try {
-      while (next < set.paths.length && found.length < divergencesMax) {
-        const index = next++;
-        const path = set.paths[index] as PathStep[];
-        const outcome = await runPath({ session, subject, config, stepper }, path);
-        run += 1;
-        steps += outcome.stepsRun;
-        for (const key of outcome.covered) covered.add(key);
-        if (outcome.divergence) found.push({ index, path, divergence: outcome.divergence });
-        options.onPath?.(run, set.paths.length);
-      }
-    } finally {
-      await session.close();
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(lanes, set.paths.length) }, lane));
-  const executionMs = performance.now() - executionStarted;
-  // Lanes already running finish their paths, so a few more than asked may have diverged: keep the first.
-  const divergences = found
-    .sort((left, right) => left.index - right.index)
-    .slice(0, divergencesMax)
-    .map(({ path, divergence }) => ({ path, divergence }));
-  const reachable = new Set(set.reachable);
-  const missing = set.reachable.filter((key) => !covered.has(key));
-  return {
-    config: configName(config),
-    implementation: subject.name,
-    states: set.states,
-    paths: { generated: set.paths.length, run, ...set.counts },
-    steps,
-    divergences,
-    coverage: {
-      defined: definedTransitions(config).length,
-      reachable: reachable.size,
-      covered: [...covered].filter((key) => reachable.has(key)).length,
-      missing,
+  const tally = await runPaths(
+    subject,
+    config,
+    set.paths.map((path, index) => ({ index, path })),
+    {
+      ...(options.lanes === undefined ? {} : { lanes: options.lanes }),
+      ...(options.divergencesMax === undefined ? {} : { divergencesMax: options.divergencesMax }),
+      onPath: (done) => options.onPath?.(done, set.paths.length),
     },
-    generationMs,
-    executionMs,
-  };
+  );
+  const executionMs = performance.now() - executionStarted;
+  return reportOf(subject.name, set, [tally], { generationMs, executionMs }, options.divergencesMax);
 }

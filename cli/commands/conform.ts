@@ -14,6 +14,7 @@ import {
   drivable,
   UNDRIVEN_FAULTS,
 } from "../../conform/configs.js";
+import { conformInWorkers, WORKERS_MAX } from "../../conform/parallel.js";
 import { PathLimitError } from "../../conform/paths.js";
 import { formatConformanceReport } from "../../conform/report.js";
 import type { PathStep } from "../../conform/run-path.js";
@@ -75,6 +76,8 @@ options:
                        (default 0, at most ${SIMPLE_PATHS_MAX})
   --lanes <K>          paths run K at a time, each lane with its own server and clock
                        (default ${LANES_DEFAULT}, at most ${LANES_MAX})
+  --workers <W>        worker threads sharing the paths, each with its own lanes (default 1; one thread
+                       keeps one core busy, so W = cores runs fastest), at most ${WORKERS_MAX}
   --json               one JSON object on stdout instead of text
 
 exit status: 0 every configuration conforms and every reachable transition was taken; 1 a divergence,
@@ -119,6 +122,7 @@ export interface ConformArguments {
   processes: number | undefined;
   simplePathsMax: number;
   lanes: number;
+  workers: number;
   json: boolean;
 }
 
@@ -134,6 +138,7 @@ export function parseConformArgs(argv: string[]): ConformArguments {
       processes: { type: "string" },
       "simple-paths": { type: "string" },
       lanes: { type: "string" },
+      workers: { type: "string" },
       json: { type: "boolean", default: false },
     },
     strict: true,
@@ -149,6 +154,7 @@ export function parseConformArgs(argv: string[]): ConformArguments {
     processes: integerFlag("--processes", values.processes, PROCESSES_MIN, PROCESSES_MAX),
     simplePathsMax: integerFlag("--simple-paths", values["simple-paths"], 0, SIMPLE_PATHS_MAX) ?? 0,
     lanes: integerFlag("--lanes", values.lanes, 1, LANES_MAX) ?? LANES_DEFAULT,
+    workers: integerFlag("--workers", values.workers, 1, WORKERS_MAX) ?? 1,
     json: values.json === true,
   };
 }
@@ -254,11 +260,15 @@ async function run(argv: string[]): Promise<number> {
     const bar = progressBar(args.json);
     let report: ConformanceReport;
     try {
-      report = await conformConfig(subject, config, {
+      const options = {
         lanes: args.lanes,
         simplePathsMax: args.simplePathsMax,
-        onPath: (done, total) => bar.onPath(configName(config), done, total),
-      });
+        onPath: (done: number, total: number) => bar.onPath(configName(config), done, total),
+      };
+      report =
+        args.workers > 1
+          ? await conformInWorkers(args.choice, subject.name, config, { ...options, workers: args.workers })
+          : await conformConfig(subject, config, options);
     } catch (error) {
       // A limit hit while generating paths (PATH_STATES_MAX) names itself; nothing ran.
       if (!(error instanceof PathLimitError)) throw error;

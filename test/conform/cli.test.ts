@@ -57,6 +57,7 @@ beforeAll(async () => {
     "--filter",
     "locked/N2/crash",
     "--no-scenarios",
+    "--no-real",
     "--out",
     directory,
   ]);
