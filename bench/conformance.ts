@@ -33,8 +33,15 @@ export async function benchConformance(): Promise<string> {
       ["every state", true],
       ["maximal", false],
     ] as const) {
-      for (const lanes of [1, 4]) {
-        const report = await conformConfig(subject, config, { everyState, lanes });
+      for (const [lanes, workers] of [
+        [1, 1],
+        [4, 1],
+        [2, 2],
+      ] as const) {
+        const report =
+          workers === 1
+            ? await conformConfig(subject, config, { everyState, lanes })
+            : await conformInWorkers({ variant }, subject.name, config, { everyState, lanes, workers });
         const seconds = report.executionMs / 1000;
         const pathsPerSecond = report.paths.run / seconds;
         rows.push([
