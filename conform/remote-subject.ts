@@ -1,10 +1,19 @@
 /**
- * cmd: subjects: a program speaking the JSON-line driver protocol in held mode, one OS process per model
- * process. (Being written: until then it refuses clearly.)
+ * cmd: subjects: a program speaking the JSON-line driver protocol in held mode (docs/driver-protocol.md), one OS
+ * process per model process (RemoteSlot). The program is judged as `variant`: a cmd: program names no variant of
+ * its own on the command line, so whoever runs it says which model it must follow.
  */
 import type { Variant } from "../model/vocabulary.js";
+import { RemoteSlot } from "./remote-slot.js";
 import type { Subject } from "./subject.js";
 
+/** `command` is the program and its leading arguments; `--home`, `--name` and held mode's flags follow. */
 export function remoteSubject(command: readonly string[], variant: Variant): Subject {
-  throw new Error(`cmd:${command.join(" ")} as ${variant}: held mode is not available yet`);
+  if (command.length === 0) throw new RangeError("remoteSubject: empty command");
+  const words = [...command];
+  return {
+    name: `cmd:${words.join(" ")}`,
+    variant,
+    slot: (request) => new RemoteSlot(words, request),
+  };
 }

@@ -3,11 +3,17 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { isMutantName, MUTANT_NAMES, MUTANTS, type MutantName } from "../../model/mutants.js";
 import { isVariant, VARIANTS, type Variant } from "../../model/vocabulary.js";
+import { type FileLockOptions, LOCK_RETRIES_MAX, LOCK_STALE_MS } from "../ports/file-lock.js";
+
+/** proper-lockfile raises a smaller stale time to 2000 ms silently; here it is refused instead. */
+export const LOCK_STALE_MINIMUM_MS = 2_000;
+/** A day: longer would make a crashed holder's lock outlive any run. */
+export const LOCK_STALE_MAXIMUM_MS = 86_400_000;
 
 export const DRIVER_USAGE = [
-  "usage: node dist/impl/driver/main.js --variant <variant> [--home <dir>] [--name <label>]",
-  "       node dist/impl/driver/main.js --mutant <name> [--home <dir>] [--name <label>]",
-  "       node dist/impl/driver/main.js --module <path> [--home <dir>] [--name <label>]",
+  "usage: node dist/impl/driver/main.js --variant <variant> [--home <dir>] [--name <label>] [options]",
+  "       node dist/impl/driver/main.js --mutant <name> [--home <dir>] [--name <label>] [options]",
+  "       node dist/impl/driver/main.js --module <path> [--home <dir>] [--name <label>] [options]",
   "",
   `  --variant <v>    authrace's own auth manager in one of ${VARIANTS.join(", ")}`,
   `  --mutant <m>     its manager with one rule broken (model/mutants.ts): ${MUTANT_NAMES.join(", ")};`,
@@ -15,6 +21,9 @@ export const DRIVER_USAGE = [
   "  --module <path>  instead: the auth manager a module exports (impl/plugin/index.ts: variant, load)",
   "  --home <dir>     CODEX_HOME holding auth.json (default: $CODEX_HOME)",
   "  --name <label>   names this process in replies and traces (default: <variant>-<pid>)",
+  "  --held           held mode: announce every port call and wait for `release`; time from `clock` lines",
+  `  --lock-stale-ms <ms>  the file lock's stale time (default ${LOCK_STALE_MS}; ${LOCK_STALE_MINIMUM_MS}..${LOCK_STALE_MAXIMUM_MS})`,
+  `  --lock-retries <n>    attempts after the first before a busy lock fails (default ${LOCK_RETRIES_MAX}; 0..${LOCK_RETRIES_MAX})`,
   "",
   "The token endpoint is $CODEX_REFRESH_TOKEN_URL_OVERRIDE (default https://auth.openai.com/oauth/token).",
   "Speaks JSON lines on stdin/stdout; see docs/driver-protocol.md.",
@@ -31,6 +40,10 @@ export interface DriverArguments {
   source: ManagerSource;
   /** The label given with --name; main.ts defaults it to `<variant>-<pid>` once the variant is known. */
   name: string | null;
+  /** --held: every port call waits for the harness (docs/driver-protocol.md, held mode). */
+  held: boolean;
+  /** --lock-stale-ms and --lock-retries, where given. */
+  lock: FileLockOptions;
 }
 
 export type ArgumentsResult =
@@ -43,6 +56,9 @@ interface Values {
   mutant?: string;
   module?: string;
   name?: string;
+  held?: boolean;
+  "lock-stale-ms"?: string;
+  "lock-retries"?: string;
   help?: boolean;
 }
 
@@ -71,6 +87,31 @@ function sourceOf(values: Values): ManagerSource | string {
   return { variant: values.variant, mutant: null };
 }
 
+/** A decimal integer in [minimum, maximum], or a message naming the option. */
+function integerOption(option: string, text: string, minimum: number, maximum: number): number | string {
+  const value = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (Number.isSafeInteger(value) && value >= minimum && value <= maximum) return value;
+  return `${option} '${text}' is not an integer in [${minimum}, ${maximum}]`;
+}
+
+/** --lock-stale-ms and --lock-retries; a usage message otherwise. */
+function lockOptions(values: Values): FileLockOptions | string {
+  const lock: FileLockOptions = {};
+  const stale = values["lock-stale-ms"];
+  if (stale !== undefined) {
+    const staleMs = integerOption("--lock-stale-ms", stale, LOCK_STALE_MINIMUM_MS, LOCK_STALE_MAXIMUM_MS);
+    if (typeof staleMs === "string") return staleMs;
+    lock.staleMs = staleMs;
+  }
+  const retries = values["lock-retries"];
+  if (retries !== undefined) {
+    const retriesMax = integerOption("--lock-retries", retries, 0, LOCK_RETRIES_MAX);
+    if (typeof retriesMax === "string") return retriesMax;
+    lock.retriesMax = retriesMax;
+  }
+  return lock;
+}
+
 export function parseDriverArguments(
   argv: readonly string[],
   environment: NodeJS.ProcessEnv,
@@ -85,6 +126,9 @@ export function parseDriverArguments(
         mutant: { type: "string" },
         module: { type: "string" },
         name: { type: "string" },
+        held: { type: "boolean" },
+        "lock-stale-ms": { type: "string" },
+        "lock-retries": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
       strict: true,
@@ -96,9 +140,12 @@ export function parseDriverArguments(
   if (values.help) return { ok: false, help: true, message: DRIVER_USAGE };
   const source = sourceOf(values);
   if (typeof source === "string") return { ok: false, help: false, message: source };
+  const lock = lockOptions(values);
+  if (typeof lock === "string") return { ok: false, help: false, message: lock };
   const home = values.home ?? environment.CODEX_HOME;
   if (home === undefined || home === "") {
     return { ok: false, help: false, message: "no --home and no CODEX_HOME" };
   }
-  return { ok: true, arguments: { home: resolve(home), source, name: values.name ?? null } };
+  const held = values.held === true;
+  return { ok: true, arguments: { home: resolve(home), source, name: values.name ?? null, held, lock } };
 }

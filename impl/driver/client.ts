@@ -1,7 +1,9 @@
 /**
  * The client side of the driver protocol: spawn a program that speaks it (authrace's driver by default),
  * send commands, await replies by id with a timeout. Transport failures (timeout, the process died) come
- * back as replies with ok:false and a `driver-*` error kind, so callers handle one shape.
+ * back as replies with ok:false and a `driver-*` error kind, so callers handle one shape. Held mode's event lines
+ * and control lines (docs/driver-protocol.md) pass through `onMessage`, `release` and `setClock`; the
+ * conformance harness's RemoteSlot (conform/remote-slot.ts) drives them.
  */
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { dirname, join } from "node:path";
@@ -9,7 +11,7 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import type { Variant } from "../../model/vocabulary.js";
 import { TOKEN_URL_OVERRIDE_VARIABLE } from "../token/request.js";
-import type { DriverCommand, DriverReady, DriverReply } from "./protocol.js";
+import type { DriverCommand, DriverReady, DriverReply, HeldControl } from "./protocol.js";
 
 /** Something that holds one auth manager and answers the driver commands: this driver, a Codex binary, ... */
 export interface DriverProcess {
@@ -54,6 +56,13 @@ export interface SpawnDriverOptions {
    * --name <label>` follow.
    */
   command?: readonly string[];
+  /** Appended after `--name <label>` (held mode's `--held --lock-stale-ms ... --lock-retries ...`). */
+  extraArguments?: readonly string[];
+  /**
+   * Spawn the program as the leader of its own process group and kill the whole group: a `cmd:` wrapper script
+   * that runs the real program as its child then dies with it (a crash must leave nothing running).
+   */
+  processGroup?: boolean;
   replyTimeoutMs?: number;
   readyTimeoutMs?: number;
   exitTimeoutMs?: number;
@@ -72,6 +81,9 @@ export function defaultDriverScript(): string {
 
 type Pending = { resolve: (reply: DriverReply) => void; timer: NodeJS.Timeout };
 
+/** A stdout JSON object that is not a reply to a request: the ready line, a held event, a refusal (id null). */
+export type DriverMessage = Record<string, unknown>;
+
 function transportFailure(id: number, kind: string, message: string): DriverReply {
   return { id, ok: false, error: { kind, message }, auth: null, trace: [] };
 }
@@ -83,6 +95,7 @@ export class JsonLineDriver implements DriverProcess {
   private exitStatus: DriverExit | null = null;
   private readonly exited: Promise<DriverExit>;
   private readonly ready: Promise<DriverReady | null>;
+  private messageListener: ((message: DriverMessage) => void) | null = null;
 
   constructor(
     readonly name: string,
@@ -90,6 +103,10 @@ export class JsonLineDriver implements DriverProcess {
     private readonly options: SpawnDriverOptions,
   ) {
     child.stdin.on("error", () => undefined); // EPIPE after the child died: reported through `exited`
+    // A spawn failure (no such program) is followed by close; its reason goes where diagnostics are read.
+    child.on("error", (error) => {
+      this.stderrTail = `${this.stderrTail}spawning ${options.name} failed: ${error.message}\n`;
+    });
     child.stderr.setEncoding("utf8");
     child.stderr.on("data", (chunk: string) => {
       this.stderrTail = (this.stderrTail + chunk).slice(-DRIVER_STDERR_CHARACTERS_KEPT);
@@ -106,6 +123,31 @@ export class JsonLineDriver implements DriverProcess {
 
   get pid(): number | undefined {
     return this.child.pid;
+  }
+
+  /** How the process ended, or null while it runs. */
+  get exitedWith(): DriverExit | null {
+    return this.exitStatus;
+  }
+
+  /** Resolves when the process has ended (its stdio closed). */
+  waitExit(): Promise<DriverExit> {
+    return this.exited;
+  }
+
+  /** Receives every stdout JSON object that is not a reply to a request (one listener; the last one set). */
+  onMessage(listener: (message: DriverMessage) => void): void {
+    this.messageListener = listener;
+  }
+
+  /** Held mode: lets the port call announced with `seq` proceed. No reply; the next event or reply follows. */
+  release(seq: number): void {
+    this.control({ cmd: "release", seq });
+  }
+
+  /** Held mode: sets the process's clock. No reply. */
+  setClock(nowMs: number): void {
+    this.control({ cmd: "clock", nowMs });
   }
 
   /** The last characters the process wrote to stderr (its log; redacted by the driver). */
@@ -129,7 +171,7 @@ export class JsonLineDriver implements DriverProcess {
   async exit(): Promise<DriverExit> {
     if (this.exitStatus === null) void this.send("exit");
     const timeoutMs = this.options.exitTimeoutMs ?? DRIVER_EXIT_TIMEOUT_MS;
-    const timer = setTimeout(() => this.child.kill("SIGKILL"), timeoutMs);
+    const timer = setTimeout(() => this.signalKill(), timeoutMs);
     try {
       return await this.exited;
     } finally {
@@ -138,8 +180,21 @@ export class JsonLineDriver implements DriverProcess {
   }
 
   async kill(): Promise<DriverExit> {
-    if (this.exitStatus === null) this.child.kill("SIGKILL");
+    if (this.exitStatus === null) this.signalKill();
     return this.exited;
+  }
+
+  private signalKill(): void {
+    const pid = this.child.pid;
+    if (this.options.processGroup !== true || pid === undefined) {
+      this.child.kill("SIGKILL");
+      return;
+    }
+    try {
+      process.kill(-pid, "SIGKILL");
+    } catch {
+      this.child.kill("SIGKILL"); // the group is gone already (ESRCH): the leader is, too, or about to be
+    }
   }
 
   /** Resolves with the ready line, or null when the process ended or timed out first. */
@@ -166,7 +221,8 @@ export class JsonLineDriver implements DriverProcess {
       const message = parseLine(line);
       if (message === null) return;
       if (message.ready === true) resolveReady(message as unknown as DriverReady);
-      else if (typeof message.id === "number") this.settle(message.id, message as unknown as DriverReply);
+      if (typeof message.id === "number") this.settle(message.id, message as unknown as DriverReply);
+      else this.messageListener?.(message);
     });
     lines.on("close", () => resolveReady(null));
     return ready;
@@ -194,6 +250,10 @@ export class JsonLineDriver implements DriverProcess {
     });
   }
 
+  private control(message: HeldControl): void {
+    if (this.exitStatus === null) this.child.stdin.write(`${JSON.stringify(message)}\n`);
+  }
+
   private settle(id: number, reply: DriverReply): void {
     const pending = this.pending.get(id);
     if (pending === undefined) return;
@@ -219,8 +279,8 @@ function parseLine(line: string): Record<string, unknown> | null {
   }
 }
 
-/** Spawns a driver and waits for its ready line. */
-export async function spawnDriver(options: SpawnDriverOptions): Promise<SpawnDriverResult> {
+/** Spawns a driver without waiting for its ready line (held mode announces its first read before it). */
+export function startDriver(options: SpawnDriverOptions): JsonLineDriver {
   const [program, ...leading] = options.command ?? [process.execPath, defaultDriverScript()];
   if (program === undefined) throw new Error("spawnDriver: empty command");
   const environment: NodeJS.ProcessEnv = {
@@ -229,10 +289,16 @@ export async function spawnDriver(options: SpawnDriverOptions): Promise<SpawnDri
   };
   if (options.tokenUrl !== undefined) environment[TOKEN_URL_OVERRIDE_VARIABLE] = options.tokenUrl;
   const variant = options.variant === undefined ? [] : ["--variant", options.variant];
-  const args = [...leading, "--home", options.home, ...variant, "--name", options.name];
-  const child = spawn(program, args, { env: environment, stdio: ["pipe", "pipe", "pipe"] });
-  child.on("error", () => undefined); // spawn failures surface as a close without a ready line
-  const driver = new JsonLineDriver(options.name, child, options);
+  const extra = options.extraArguments ?? [];
+  const args = [...leading, "--home", options.home, ...variant, "--name", options.name, ...extra];
+  const detached = options.processGroup === true;
+  const child = spawn(program, args, { env: environment, stdio: ["pipe", "pipe", "pipe"], detached });
+  return new JsonLineDriver(options.name, child, options);
+}
+
+/** Spawns a driver and waits for its ready line. */
+export async function spawnDriver(options: SpawnDriverOptions): Promise<SpawnDriverResult> {
+  const driver = startDriver(options);
   const ready = await driver.waitReady();
   if (ready !== null) return { ok: true, driver };
   await driver.kill();

@@ -4,12 +4,14 @@ export {
   DRIVER_READY_TIMEOUT_MS,
   DRIVER_REPLY_TIMEOUT_MS,
   type DriverExit,
+  type DriverMessage,
   type DriverProcess,
   defaultDriverScript,
   JsonLineDriver,
   type SpawnDriverOptions,
   type SpawnDriverResult,
   spawnDriver,
+  startDriver,
 } from "./client.js";
 export {
   DRIVER_COMMANDS,
@@ -20,5 +22,11 @@ export {
   type DriverReply,
   type DriverRequest,
   type DriverTraceEvent,
+  type HeldControl,
+  type HeldEvent,
+  type HeldResponse,
+  heldResponse,
+  parseHeldControl,
+  parseHeldEvent,
   REQUEST_LINE_BYTES_MAX,
 } from "./protocol.js";

@@ -4,13 +4,16 @@
  * proper-lockfile, undici to $CODEX_REFRESH_TOKEN_URL_OVERRIDE), answering JSON-line commands on stdin.
  * The manager is authrace's AuthManager in --variant (or a mutant of it, --mutant), or the one a module exports
  * (--module <path>, the interface of impl/plugin/index.ts). Prints one ready line after loading auth.json; bad arguments and a
- * module that cannot be loaded exit 2. Protocol: docs/driver-protocol.md.
+ * module that cannot be loaded exit 2. With --held every port call waits for the harness (held.ts), which
+ * also sets the clock. Protocol: docs/driver-protocol.md.
  */
 import type { Variant } from "../../model/vocabulary.js";
 import { AuthManager } from "../manager/auth-manager.js";
 import { loadModuleImplementation, type ManagerUnderTest } from "../plugin/index.js";
 import { createRealPorts } from "../ports/real.js";
-import { DRIVER_USAGE, type ManagerSource, parseDriverArguments } from "./arguments.js";
+import type { AuthPorts } from "../ports/types.js";
+import { DRIVER_USAGE, type DriverArguments, type ManagerSource, parseDriverArguments } from "./arguments.js";
+import { HeldMode } from "./held.js";
 import type { DriverReady } from "./protocol.js";
 import { type ServedManager, serve } from "./serve.js";
 
@@ -38,8 +41,7 @@ type Loaded =
  * Loads the manager (reading auth.json once). A module that cannot be imported, exports the wrong shape, or
  * whose load() throws is an error naming its file.
  */
-async function loadManager(source: ManagerSource, home: string, label: string | null): Promise<Loaded> {
-  const ports = createRealPorts({ codexHome: home });
+async function loadManager(source: ManagerSource, ports: AuthPorts, label: string | null): Promise<Loaded> {
   if ("variant" in source) {
     const { variant, mutant } = source;
     const name = label ?? `${variant}-${process.pid}`;
@@ -59,6 +61,65 @@ async function loadManager(source: ManagerSource, home: string, label: string | 
   }
 }
 
+function readyLine(parsed: DriverArguments, loaded: { variant: Variant; name: string }): string {
+  const { source } = parsed;
+  const mutant = "mutant" in source && source.mutant !== null ? { mutant: source.mutant } : {};
+  const held = parsed.held ? { held: true as const } : {};
+  const { name, variant } = loaded;
+  return JSON.stringify({
+    ready: true,
+    name,
+    variant,
+    ...mutant,
+    ...held,
+    pid: process.pid,
+  } satisfies DriverReady);
+}
+
+function logTo(name: string): (line: string) => void {
+  return (line) => process.stderr.write(`[${name}] ${line}\n`);
+}
+
+function loadFailed(message: string): number {
+  process.stderr.write(`authrace driver: --module ${message}\n`);
+  return USAGE_EXIT_CODE;
+}
+
+/** Loads, prints the ready line, then serves commands until `exit` or the end of stdin. */
+async function runFree(parsed: DriverArguments): Promise<number> {
+  const ports = createRealPorts({ codexHome: parsed.home, lock: parsed.lock });
+  const loaded = await loadManager(parsed.source, ports, parsed.name);
+  if (!loaded.ok) return loadFailed(loaded.message);
+  writeLine(readyLine(parsed, loaded));
+  const { manager } = loaded;
+  return serve({ manager: () => manager, input: process.stdin, writeLine, log: logTo(loaded.name) });
+}
+
+/**
+ * Held mode: the command loop runs from the start, because the construction read of auth.json is held and only
+ * a `release` line lets loading finish. The end of stdin before that ends the process.
+ */
+async function runHeld(parsed: DriverArguments): Promise<number> {
+  const held = new HeldMode(writeLine);
+  const ports = held.hold(createRealPorts({ codexHome: parsed.home, lock: parsed.lock, clock: held.clock }));
+  let manager: ServedManager | null = null;
+  let name = parsed.name ?? `driver-${process.pid}`;
+  const serving = serve({
+    manager: () => manager,
+    held,
+    input: process.stdin,
+    writeLine,
+    log: (line) => logTo(name)(line),
+  });
+  const loading = loadManager(parsed.source, ports, parsed.name);
+  const first = await Promise.race([loading, serving.then((code) => ({ ended: code }))]);
+  if ("ended" in first) return first.ended;
+  if (!first.ok) return loadFailed(first.message);
+  ({ manager, name } = first);
+  writeLine(readyLine(parsed, first));
+  return serving;
+}
+
 async function main(): Promise<number> {
   const parsed = parseDriverArguments(process.argv.slice(2), process.env);
   if (!parsed.ok) {
@@ -69,23 +130,7 @@ async function main(): Promise<number> {
     process.stderr.write(`authrace driver: ${parsed.message}\n\n${DRIVER_USAGE}\n`);
     return USAGE_EXIT_CODE;
   }
-  const { home, source, name: label } = parsed.arguments;
-  const loaded = await loadManager(source, home, label);
-  if (!loaded.ok) {
-    process.stderr.write(`authrace driver: --module ${loaded.message}\n`);
-    return USAGE_EXIT_CODE;
-  }
-  const { manager, variant, name } = loaded;
-  const mutant = "mutant" in source && source.mutant !== null ? { mutant: source.mutant } : {};
-  writeLine(
-    JSON.stringify({ ready: true, name, variant, ...mutant, pid: process.pid } satisfies DriverReady),
-  );
-  return serve({
-    manager,
-    input: process.stdin,
-    writeLine,
-    log: (line) => process.stderr.write(`[${name}] ${line}\n`),
-  });
+  return parsed.arguments.held ? runHeld(parsed.arguments) : runFree(parsed.arguments);
 }
 
 const exitCode = await main();

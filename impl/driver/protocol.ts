@@ -1,7 +1,10 @@
 /**
  * The driver's JSON-line protocol (docs/driver-protocol.md): one request per stdin line, one reply per stdout line,
- * matched by id. Shared by the driver program and its client.
+ * matched by id. Shared by the driver program and its client. Held mode (`--held`) adds events announcing each
+ * port call before it happens and control lines (`release`, `clock`) that carry no id and get no reply.
  */
+import { HELD_KINDS, type HeldKind } from "../ports/held.js";
+import type { PermanentReason, RefreshResult, TransientCause, WriteMode } from "../ports/types.js";
 
 export const DRIVER_COMMANDS = ["auth", "refresh", "unauthorized", "cached", "exit"] as const;
 export type DriverCommand = (typeof DRIVER_COMMANDS)[number];
@@ -20,6 +23,8 @@ export interface DriverAuth {
   refreshToken: string;
   accountId: string | null;
   poisoned: boolean;
+  /** Held mode only: the snapshot's `last_refresh` (RFC 3339, or null), so the harness can judge staleness. */
+  lastRefresh?: string | null;
 }
 
 export interface DriverTraceEvent {
@@ -44,6 +49,8 @@ export interface DriverReady {
   variant: string;
   /** The reference driver started with --mutant: the rule-broken manager it holds (variant is its base). */
   mutant?: string;
+  /** Started with --held: every port call is announced and waits for `release`. */
+  held?: true;
   pid: number;
 }
 
@@ -82,4 +89,115 @@ export function parseRequest(line: string): RequestParse {
 
 export function badRequestReply(id: number | null, message: string): DriverReply {
   return { id, ok: false, error: { kind: "bad-request", message }, auth: null, trace: [] };
+}
+
+/** receiveResponse in a held event: what the token endpoint answered, without the tokens. */
+export type HeldResponse =
+  | { kind: "ok"; status: number }
+  | { kind: "permanent"; status: number; code: string | null; reason: PermanentReason }
+  | { kind: "transient"; status: number | null; cause: TransientCause };
+
+/** `{"held":{...}}`: a port call about to happen, waiting for `{"cmd":"release","seq":n}`. */
+export interface HeldEvent {
+  /** 1, 2, ... per process; the construction read of auth.json is 1. */
+  seq: number;
+  kind: HeldKind;
+  /** writeDisk */
+  mode?: WriteMode;
+  /** sendRefresh: whole (this is the data channel). */
+  refreshToken?: string;
+  /** receiveResponse */
+  response?: HeldResponse;
+}
+
+export type HeldControl = { cmd: "release"; seq: number } | { cmd: "clock"; nowMs: number };
+
+export function heldResponse(result: RefreshResult): HeldResponse {
+  if (result.ok) return { kind: "ok", status: result.status };
+  const { failure } = result;
+  if (failure.kind === "permanent") {
+    return { kind: "permanent", status: failure.status, code: failure.code, reason: failure.reason };
+  }
+  return { kind: "transient", status: failure.status, cause: failure.cause };
+}
+
+const PERMANENT_REASONS: readonly PermanentReason[] = ["expired", "exhausted", "revoked", "other"];
+const TRANSIENT_CAUSES: readonly TransientCause[] = ["network", "timeout", "decode", "status"];
+const WRITE_MODES: readonly WriteMode[] = ["in-place", "atomic"];
+
+function isOneOf<T extends string>(list: readonly T[], value: unknown): value is T {
+  return typeof value === "string" && (list as readonly string[]).includes(value);
+}
+
+function isStatus(value: unknown): value is number {
+  return typeof value === "number" && Number.isInteger(value) && value >= 100 && value <= 599;
+}
+
+function parseHeldResponse(value: unknown): HeldResponse | null {
+  if (typeof value !== "object" || value === null) return null;
+  const { kind, status, code, reason, cause } = value as Record<string, unknown>;
+  if (kind === "ok") return isStatus(status) ? { kind, status } : null;
+  if (kind === "permanent") {
+    const codeOk = code === null || typeof code === "string";
+    return isStatus(status) && codeOk && isOneOf(PERMANENT_REASONS, reason)
+      ? { kind, status, code: code as string | null, reason }
+      : null;
+  }
+  if (kind === "transient") {
+    return (status === null || isStatus(status)) && isOneOf(TRANSIENT_CAUSES, cause)
+      ? { kind, status, cause }
+      : null;
+  }
+  return null;
+}
+
+/** The `held` member of an event line, checked field by field; a string says what is wrong. */
+export function parseHeldEvent(value: unknown): HeldEvent | string {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return "held is not an object";
+  const { seq, kind, mode, refreshToken, response } = value as Record<string, unknown>;
+  if (typeof seq !== "number" || !Number.isSafeInteger(seq) || seq < 1)
+    return "held.seq is not a positive integer";
+  if (!isOneOf(HELD_KINDS, kind)) return `held.kind must be one of ${HELD_KINDS.join(", ")}`;
+  if (kind === "writeDisk") {
+    return isOneOf(WRITE_MODES, mode) ? { seq, kind, mode } : "held writeDisk without a valid mode";
+  }
+  if (kind === "sendRefresh") {
+    return typeof refreshToken === "string" && refreshToken !== ""
+      ? { seq, kind, refreshToken }
+      : "held sendRefresh without its refreshToken";
+  }
+  if (kind === "receiveResponse") {
+    const parsed = parseHeldResponse(response);
+    return parsed === null
+      ? "held receiveResponse without a valid response"
+      : { seq, kind, response: parsed };
+  }
+  return { seq, kind };
+}
+
+/**
+ * A held-mode control line (`release`, `clock`), or null when the line is not one (then it is a request).
+ * A malformed control line is a string saying what is wrong.
+ */
+export function parseHeldControl(line: string): HeldControl | string | null {
+  if (Buffer.byteLength(line) > REQUEST_LINE_BYTES_MAX) return null;
+  let json: unknown;
+  try {
+    json = JSON.parse(line);
+  } catch {
+    return null;
+  }
+  if (typeof json !== "object" || json === null || Array.isArray(json)) return null;
+  const { cmd, seq, nowMs } = json as Record<string, unknown>;
+  if (cmd === "release") {
+    return typeof seq === "number" && Number.isSafeInteger(seq)
+      ? { cmd, seq }
+      : "release: seq must be an integer";
+  }
+  if (cmd === "clock") {
+    return typeof nowMs === "number" && Number.isSafeInteger(nowMs) && nowMs >= 0
+      ? { cmd, nowMs }
+      : "clock: nowMs must be a non-negative integer (epoch milliseconds)";
+  }
+  return null;
 }

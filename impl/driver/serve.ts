@@ -2,10 +2,15 @@
  * The driver's command loop: reads request lines, runs each on the one auth manager, writes one reply line per
  * request. Commands run as they arrive (so two in-flight commands of one process can race, as two Codex
  * threads would); `exit` waits for the in-flight ones, replies, and ends the loop.
+ *
+ * Held mode: control lines (`release`, `clock`) go to HeldMode as they arrive, even while the manager is still
+ * loading (its construction read is held, so the loop runs before the ready line); `exit` and the end of stdin
+ * end the loop at once, since a held call moves only when released and nobody will release it any more.
  */
 import { createInterface } from "node:readline";
 import type { AuthResult, CachedAuth, CallOptions, ManagerError, TraceEvent } from "../manager/types.js";
 import type { Snapshot } from "../storage/index.js";
+import type { HeldMode } from "./held.js";
 import {
   badRequestReply,
   type DriverAuth,
@@ -13,6 +18,7 @@ import {
   type DriverReply,
   type DriverRequest,
   type DriverTraceEvent,
+  parseHeldControl,
   parseRequest,
 } from "./protocol.js";
 
@@ -31,7 +37,10 @@ export interface ServedManager {
 }
 
 export interface ServeOptions {
-  manager: ServedManager;
+  /** The manager once loaded; null while it loads (held mode only: requests then get bad-request). */
+  manager: () => ServedManager | null;
+  /** Held mode: control lines, and `lastRefresh` in every `auth`. */
+  held?: HeldMode;
   input: NodeJS.ReadableStream;
   /** Writes one line (without its newline). */
   writeLine: (line: string) => void;
@@ -39,10 +48,12 @@ export interface ServeOptions {
   log: (line: string) => void;
 }
 
-function driverAuth(snapshot: Snapshot | null, poisoned: boolean): DriverAuth | null {
+function driverAuth(snapshot: Snapshot | null, poisoned: boolean, held: boolean): DriverAuth | null {
   if (snapshot === null) return null;
   const { accessToken, refreshToken, accountId } = snapshot.tokens;
-  return { accessToken, refreshToken, accountId, poisoned };
+  const auth: DriverAuth = { accessToken, refreshToken, accountId, poisoned };
+  if (held) auth.lastRefresh = snapshot.lastRefresh;
+  return auth;
 }
 
 function driverError(error: ManagerError): DriverError {
@@ -56,6 +67,7 @@ function replyFor(
   manager: ServedManager,
   result: AuthResult,
   trace: DriverTraceEvent[],
+  held: boolean,
 ): DriverReply {
   if (!result.ok) {
     const cached = manager.cached();
@@ -63,17 +75,21 @@ function replyFor(
       id,
       ok: false,
       error: driverError(result.error),
-      auth: driverAuth(cached.snapshot, cached.poisoned),
+      auth: driverAuth(cached.snapshot, cached.poisoned, held),
       trace,
     };
   }
-  const auth = driverAuth(result.snapshot, result.poisoned);
+  const auth = driverAuth(result.snapshot, result.poisoned, held);
   if (result.refreshError === undefined) return { id, ok: true, auth, trace };
   return { id, ok: true, auth, trace, refreshError: driverError(result.refreshError) };
 }
 
-async function runCommand(request: DriverRequest, options: ServeOptions): Promise<DriverReply> {
-  const { manager } = options;
+async function runCommand(
+  request: DriverRequest,
+  manager: ServedManager,
+  options: ServeOptions,
+): Promise<DriverReply> {
+  const held = options.held !== undefined;
   const trace: DriverTraceEvent[] = [];
   const callOptions = {
     trace: (event: TraceEvent) =>
@@ -94,22 +110,35 @@ async function runCommand(request: DriverRequest, options: ServeOptions): Promis
       break;
     case "cached": {
       const cached = manager.cached();
-      return { id: request.id, ok: true, auth: driverAuth(cached.snapshot, cached.poisoned), trace };
+      return { id: request.id, ok: true, auth: driverAuth(cached.snapshot, cached.poisoned, held), trace };
     }
     case "exit":
       throw new Error("exit is handled by the loop");
   }
   if (!result.ok) options.log(`${request.cmd} failed: ${result.error.kind}: ${result.error.message}`);
   else if (result.refreshError) options.log(`Failed to refresh token: ${result.refreshError.message}`);
-  return replyFor(request.id, manager, result, trace);
+  return replyFor(request.id, manager, result, trace, held);
 }
 
-/** Resolves with the exit code once `exit` was answered or stdin ended and every command replied. */
+/** True when the line was a held-mode control line (applied, or refused with a bad-request reply). */
+function controlled(line: string, options: ServeOptions): boolean {
+  if (options.held === undefined) return false;
+  const control = parseHeldControl(line);
+  if (control === null) return false;
+  const refusal = typeof control === "string" ? control : options.held.apply(control);
+  if (refusal !== null) options.writeLine(JSON.stringify(badRequestReply(null, refusal)));
+  return true;
+}
+
+/**
+ * Resolves with the exit code once `exit` was answered or stdin ended and every command replied (held mode:
+ * without waiting for commands in flight).
+ */
 export async function serve(options: ServeOptions): Promise<number> {
   const inFlight = new Set<Promise<void>>();
   const lines = createInterface({ input: options.input, crlfDelay: Number.POSITIVE_INFINITY });
   for await (const line of lines) {
-    if (line.trim() === "") continue;
+    if (line.trim() === "" || controlled(line, options)) continue;
     const parsed = parseRequest(line);
     if (!parsed.ok) {
       options.writeLine(JSON.stringify(badRequestReply(parsed.id, parsed.message)));
@@ -117,7 +146,7 @@ export async function serve(options: ServeOptions): Promise<number> {
     }
     const { request } = parsed;
     if (request.cmd === "exit") {
-      await Promise.all(inFlight);
+      if (options.held === undefined) await Promise.all(inFlight);
       options.writeLine(
         JSON.stringify({ id: request.id, ok: true, auth: null, trace: [] } satisfies DriverReply),
       );
@@ -129,10 +158,18 @@ export async function serve(options: ServeOptions): Promise<number> {
       options.writeLine(JSON.stringify(badRequestReply(request.id, message)));
       continue;
     }
-    const task = runCommand(request, options).then((reply) => options.writeLine(JSON.stringify(reply)));
+    const manager = options.manager();
+    if (manager === null) {
+      const message = "the manager is still loading (wait for the ready line)";
+      options.writeLine(JSON.stringify(badRequestReply(request.id, message)));
+      continue;
+    }
+    const task = runCommand(request, manager, options).then((reply) =>
+      options.writeLine(JSON.stringify(reply)),
+    );
     inFlight.add(task);
     void task.finally(() => inFlight.delete(task));
   }
-  await Promise.all(inFlight);
+  if (options.held === undefined) await Promise.all(inFlight);
   return 0;
 }

@@ -1,0 +1,56 @@
+/**
+ * The driver's held mode (`--held`, docs/driver-protocol.md): every port call of the one manager is announced
+ * on stdout as a `{"held":{...}}` event and waits for `{"cmd":"release","seq":n}`; time is a ManualClock the
+ * harness sets with `{"cmd":"clock","nowMs":...}`. The holding itself is impl/ports/held.ts, the one the
+ * conformance conductor uses in process, so a manager behind this driver is held at exactly the same points.
+ */
+import { type HeldCall, type HoldSink, holdPorts } from "../ports/held.js";
+import { ManualClock } from "../ports/system-clock.js";
+import type { AuthPorts } from "../ports/types.js";
+import { type HeldControl, type HeldEvent, heldResponse } from "./protocol.js";
+
+/**
+ * Until the first `clock` line the clock reads 0 (1970): a harness that forgets to set it sees every snapshot
+ * as wildly stale at once, never a plausible but wrong time.
+ */
+export const HELD_CLOCK_INITIAL_MS = 0;
+
+function heldEvent(seq: number, call: HeldCall): HeldEvent {
+  const event: HeldEvent = { seq, kind: call.kind };
+  if (call.mode !== undefined) event.mode = call.mode;
+  if (call.refreshToken !== undefined) event.refreshToken = call.refreshToken;
+  if (call.response !== undefined) event.response = heldResponse(call.response);
+  return event;
+}
+
+export class HeldMode {
+  readonly clock = new ManualClock(HELD_CLOCK_INITIAL_MS);
+  private seq = 0;
+  /** Held calls by seq. One per command in flight at most, so bounded by COMMANDS_IN_FLIGHT_MAX (+1 at load). */
+  private readonly waiting = new Map<number, () => void>();
+
+  constructor(private readonly writeLine: (line: string) => void) {}
+
+  /** The real ports, each call announced and held. */
+  hold(real: AuthPorts): AuthPorts {
+    const sink: HoldSink = (call) => {
+      this.seq += 1;
+      this.waiting.set(this.seq, call.open);
+      this.writeLine(JSON.stringify({ held: heldEvent(this.seq, call) }));
+    };
+    return holdPorts(real, sink);
+  }
+
+  /** Applies a control line; a string says why it was refused. */
+  apply(control: HeldControl): string | null {
+    if (control.cmd === "clock") {
+      this.clock.set(control.nowMs);
+      return null;
+    }
+    const open = this.waiting.get(control.seq);
+    if (open === undefined) return `release: seq ${control.seq} is not held`;
+    this.waiting.delete(control.seq);
+    open();
+    return null;
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * Ports that hold every call until someone releases it; the real I/O happens on release. This is the sans-IO
+ * habit applied from outside: the implementation's code is unchanged and has no test-only branch, its ports
+ * simply answer when the scheduler says so. Two schedulers use it: the conformance conductor for managers in
+ * its own process (conform/slot.ts), and the driver program in held mode (impl/driver/held.ts), which
+ * announces each held call on stdout and opens it when the harness sends `release`.
+ *
+ * A refresh is held twice: once before the POST leaves (`sendRefresh`: on release the real request reaches
+ * the real server, which decides and rotates), once before its answer is handed back (`receiveResponse`).
+ */
+import type { IoEvent } from "../../model/vocabulary.js";
+import type { Snapshot } from "../storage/index.js";
+import type { AuthPorts, RefreshResult, WriteMode } from "./types.js";
+
+/** The port calls a scheduler can hold: the model's I/O events, except the model-only `flushDisk`. */
+export type HeldKind = Exclude<IoEvent, "flushDisk">;
+
+export const HELD_KINDS = [
+  "readDisk",
+  "writeDisk",
+  "acquireLock",
+  "releaseLock",
+  "sendRefresh",
+  "receiveResponse",
+] as const satisfies readonly HeldKind[];
+
+export interface HeldCall {
+  kind: HeldKind;
+  /** writeDisk: how the implementation asked to write. */
+  mode?: WriteMode;
+  /** writeDisk: what it asked to write (in-process holders only; the driver protocol does not carry it). */
+  snapshot?: Snapshot;
+  /** sendRefresh: the refresh token about to be POSTed. */
+  refreshToken?: string;
+  /**
+   * receiveResponse: the real answer, held. A call held in another process arrives as the protocol's summary
+   * (docs/driver-protocol.md, held mode): an `ok` answer then has empty `tokens`.
+   */
+  response?: RefreshResult;
+  /** Lets the port call proceed (its real I/O runs now). */
+  open(): void;
+}
+
+/** Where held calls are announced; a conductor keeps at most one per manager (one call runs at a time). */
+export type HoldSink = (call: HeldCall) => void;
+
+function hold(sink: HoldSink, call: Omit<HeldCall, "open">): Promise<void> {
+  return new Promise<void>((resolve) => sink({ ...call, open: resolve }));
+}
+
+export function holdPorts(real: AuthPorts, sink: HoldSink): AuthPorts {
+  return {
+    clock: real.clock,
+    disk: {
+      file: real.disk.file,
+      async read() {
+        await hold(sink, { kind: "readDisk" });
+        return real.disk.read();
+      },
+      async write(snapshot: Snapshot, mode: WriteMode) {
+        await hold(sink, { kind: "writeDisk", mode, snapshot });
+        return real.disk.write(snapshot, mode);
+      },
+    },
+    lock: {
+      async acquire() {
+        await hold(sink, { kind: "acquireLock" });
+        return real.lock.acquire();
+      },
+      async release() {
+        await hold(sink, { kind: "releaseLock" });
+        return real.lock.release();
+      },
+    },
+    tokenEndpoint: {
+      async refresh(refreshToken: string) {
+        await hold(sink, { kind: "sendRefresh", refreshToken });
+        const response = await real.tokenEndpoint.refresh(refreshToken);
+        await hold(sink, { kind: "receiveResponse", response });
+        return response;
+      },
+    },
+  };
+}
