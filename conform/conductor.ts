@@ -225,6 +225,9 @@ export class Conductor {
     const status = slot.status();
     if (status.kind === "broken") problems.push(status.problem);
     const cached = status.kind === "down" ? null : await slot.cached();
+    // Asking a remote process can break it; its problem, not a "down", is what to report.
+    const after = slot.status();
+    if (after.kind === "broken" && status.kind !== "broken") problems.push(after.problem);
     if (cached === null) return { at: "down", cache: null, poisoned: false };
     const projected: ProjectedProcess = {
       at: status.kind === "held" ? status.call.kind : "idle",

@@ -9,8 +9,8 @@
  * skipped, with the reason, and counted in the suite's name.
  */
 import { describe, expect, test } from "vitest";
-import { parseTrace, replayExit, replayTrace } from "../../cli/commands/replay.js";
 import { drivable } from "../../conform/configs.js";
+import { parseTrace, replayExit, replayTrace } from "../../conform/replay/index.js";
 import { formatDivergence } from "../../conform/report.js";
 import { isRealStaleSend } from "../../conform/run-path.js";
 import { inProcessSubject } from "../../conform/subject.js";
