@@ -65,8 +65,9 @@ export interface PathContext {
   /** Reused across paths of one configuration. */
   stepper?: Stepper;
   /**
-   * Called once the initial state matched (number 0, step null) and after every step the implementation
-   * matched, with the conductor to look at the real world (its slots, CODEX_HOME, server) before moving on.
+   * Called after the initial comparison (number 0, step null) and after every step, the divergent one
+   * included (then `diverged` is set and it is the last call), with the conductor to look at the real world
+   * (its slots, CODEX_HOME, server) before moving on.
    */
   onStep?: (seen: StepSeen) => void | Promise<void>;
 }
@@ -77,6 +78,8 @@ export interface StepSeen {
   /** Token requests the server decided during the step. */
   records: RequestRecord[];
   conductor: Conductor;
+  /** The implementation did not follow the model at this step (the last call); the world is as it left it. */
+  diverged: boolean;
 }
 
 export async function runPath(context: PathContext, path: readonly PathStep[]): Promise<PathOutcome> {
@@ -95,10 +98,14 @@ export async function runPath(context: PathContext, path: readonly PathStep[]): 
     if (!started.ok) return outcome({ step: 0, event: null, actor: "setup", message: started.problem }, 0);
     const lockstep = new Lockstep(conductor, config, stepper);
     const initial = await lockstep.compare();
-    if (initial) return outcome({ step: 0, event: null, actor: "initial state", ...initial }, 0);
-    await context.onStep?.({ number: 0, step: null, records: [], conductor });
+    if (initial) {
+      await context.onStep?.({ number: 0, step: null, records: [], conductor, diverged: true });
+      return outcome({ step: 0, event: null, actor: "initial state", ...initial }, 0);
+    }
+    await context.onStep?.({ number: 0, step: null, records: [], conductor, diverged: false });
     for (const [index, pathStep] of path.entries()) {
       const number = index + 1;
+      const recordsBefore = conductor.recorded().length;
       const taken = await lockstep.take(pathStep, planFor(path, index));
       if (taken.kind === "not-enabled") {
         throw new Error(
@@ -108,10 +115,12 @@ export async function runPath(context: PathContext, path: readonly PathStep[]): 
       if (taken.kind === "diverged") {
         const { message, difference } = taken;
         const found = { step: number, event: pathStep.event, actor: processName(pathStep.process), message };
+        const records = conductor.recorded().slice(recordsBefore);
+        await context.onStep?.({ number, step: pathStep, records, conductor, diverged: true });
         return outcome(difference ? { ...found, difference } : found, number);
       }
       covered.push(taken.key);
-      await context.onStep?.({ number, step: pathStep, records: taken.records, conductor });
+      await context.onStep?.({ number, step: pathStep, records: taken.records, conductor, diverged: false });
     }
     return outcome(null, path.length);
   } finally {
