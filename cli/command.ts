@@ -30,3 +30,23 @@ export function parseCommandArgs<T extends ParseArgsConfig>(config: T): ReturnTy
     throw error;
   }
 }
+
+const DECIMAL_INTEGER = /^-?\d{1,15}$/;
+
+/**
+ * An integer flag in [min, max], or undefined when absent; anything else is a UsageError naming the flag.
+ * `flag` is written as typed, e.g. `--runs`.
+ */
+export function integerFlag(
+  flag: string,
+  text: string | undefined,
+  min: number,
+  max: number,
+): number | undefined {
+  if (text === undefined) return undefined;
+  const value = DECIMAL_INTEGER.test(text) ? Number(text) : Number.NaN;
+  if (!(value >= min && value <= max)) {
+    throw new UsageError(`${flag} must be an integer in [${min}, ${max}], got '${text}'`);
+  }
+  return value;
+}

@@ -5,12 +5,11 @@
  * optional simple paths. Transitions are the machine's branches per region (see `transitionKey`).
  */
 import { createTestModel } from "xstate/graph";
-import type { Location } from "../model/branch.js";
 import type { ModelConfig } from "../model/config.js";
-import { initialData, type ModelData } from "../model/data.js";
+import { initialData } from "../model/data.js";
 import { allEvents, createAuthMachine, PROCESS_NAMES } from "../model/machine.js";
 import type { EventName } from "../model/vocabulary.js";
-import { type ExplorerState, orderedKey } from "../proofs/state.js";
+import { type ExplorerState, orderedKey, snapshotKey } from "../proofs/state.js";
 import { makeStepper, type Stepper } from "../proofs/step.js";
 import { type PathStep, transitionKey } from "./run-path.js";
 
@@ -47,17 +46,6 @@ export interface PathOptions {
 interface Snapshotish {
   value: unknown;
   context: unknown;
-}
-
-/** One key for a machine snapshot and an explorer state alike: the explorer's compact key, no symmetry. */
-function stateKey(value: unknown, context: unknown): string {
-  const regions = value as Record<string, Location>;
-  const locations = PROCESS_NAMES.filter((name) => name in regions).map((name) => regions[name] as Location);
-  return orderedKey({ locations, data: context as ModelData });
-}
-
-function explorerKey(state: ExplorerState): string {
-  return orderedKey(state);
 }
 
 interface GraphEvent {
@@ -103,18 +91,18 @@ function initial(config: ModelConfig): ExplorerState {
 /** Every reachable state's first way to take each transition: (state key, step) per transition key. */
 function reachableTransitions(config: ModelConfig, stepper: Stepper) {
   const start = initial(config);
-  const seen = new Set<string>([explorerKey(start)]);
+  const seen = new Set<string>([orderedKey(start)]);
   const queue: ExplorerState[] = [start];
   const firstTaken = new Map<string, { from: string; step: PathStep }>();
   for (let head = 0; head < queue.length; head++) {
     if (queue.length > PATH_STATES_MAX) throw new PathLimitError(config);
     const state = queue[head] as ExplorerState;
-    const from = explorerKey(state);
+    const from = orderedKey(state);
     for (const step of stepper.successors(state)) {
       const key = transitionKey(stepper, state, step);
       if (!firstTaken.has(key))
         firstTaken.set(key, { from, step: { event: step.event, process: step.process } });
-      const next = explorerKey(step.next);
+      const next = orderedKey(step.next);
       if (!seen.has(next)) {
         seen.add(next);
         queue.push(step.next);
@@ -142,16 +130,13 @@ export function modelPaths(config: ModelConfig, options: PathOptions = {}): Path
   const { firstTaken, states } = reachableTransitions(config, stepper);
   const model = createTestModel(createAuthMachine(config), {
     events: allEvents(config),
-    serializeState: (snapshot) =>
-      stateKey((snapshot as Snapshotish).value, (snapshot as Snapshotish).context),
+    serializeState: (snapshot) => snapshotKey(snapshot as Snapshotish),
   });
   const toEvery = model.getShortestPaths({ allowDuplicatePaths: true });
   if (toEvery.length !== states) {
     throw new Error(`xstate/graph reached ${toEvery.length} states, the stepper ${states} (model bug)`);
   }
-  const pathTo = new Map(
-    toEvery.map((path) => [stateKey(path.state.value, path.state.context), toPath(path.steps)]),
-  );
+  const pathTo = new Map(toEvery.map((path) => [snapshotKey(path.state as Snapshotish), toPath(path.steps)]));
   const shortest = options.everyState ? [...pathTo.values()] : maximal([...pathTo.values()]);
   const covered = new Set(shortest.flatMap((path) => transitionsOf(config, stepper, path)));
   const extended: PathStep[][] = [];

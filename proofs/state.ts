@@ -7,6 +7,7 @@
  */
 import { LOCATIONS, type Location } from "../model/branch.js";
 import { cloneData, type ModelData, type ProcessData } from "../model/data.js";
+import { PROCESS_NAMES } from "../model/machine.js";
 
 export interface ExplorerState {
   locations: Location[];
@@ -113,4 +114,14 @@ export function permute(state: ExplorerState, order: number[]): ExplorerState {
   const data = cloneData(state.data);
   data.processes = order.map((index) => state.data.processes[index] as ProcessData);
   return { locations: order.map((index) => state.locations[index] as Location), data };
+}
+
+/**
+ * The key of an XState machine snapshot (model/machine.ts), equal to `orderedKey` of the explorer state it
+ * stands for: the regions' values in process order, and the context as the data.
+ */
+export function snapshotKey(snapshot: { value: unknown; context: unknown }): string {
+  const regions = snapshot.value as Record<string, Location>;
+  const locations = PROCESS_NAMES.filter((name) => name in regions).map((name) => regions[name] as Location);
+  return orderedKey({ locations, data: snapshot.context as ModelData });
 }

@@ -66,24 +66,32 @@ function replayOne(
   return match;
 }
 
-export function traceOf(exploration: Exploration, violation: Violation): Trace {
-  let concrete: ExplorerState = {
-    locations: Array.from({ length: exploration.config.processes }, () => "idle" as Location),
-    data: initialData(exploration.config.processes),
+function traceStep(number: number, before: ExplorerState, step: Step): TraceStep {
+  return {
+    number,
+    event: step.event,
+    actor: processName(step.process),
+    process: step.process,
+    label: step.branch.label,
+    fault: step.fault,
+    before,
+    after: step.next,
+    raw: step.raw,
   };
+}
+
+function initialConcrete(processes: number): ExplorerState {
+  return {
+    locations: Array.from({ length: processes }, () => "idle" as Location),
+    data: initialData(processes),
+  };
+}
+
+export function traceOf(exploration: Exploration, violation: Violation): Trace {
+  let concrete = initialConcrete(exploration.config.processes);
   const steps: TraceStep[] = [];
   const record = (step: Step) => {
-    steps.push({
-      number: steps.length + 1,
-      event: step.event,
-      actor: processName(step.process),
-      process: step.process,
-      label: step.branch.label,
-      fault: step.fault,
-      before: concrete,
-      after: step.next,
-      raw: step.raw,
-    });
+    steps.push(traceStep(steps.length + 1, concrete, step));
     concrete = step.next;
   };
   for (const id of pathTo(exploration, violation.stateIndex)) {
@@ -110,25 +118,12 @@ export function traceOfPath(
   invariant: InvariantName,
 ): Trace {
   const stepper = makeStepper(config);
-  let concrete: ExplorerState = {
-    locations: Array.from({ length: config.processes }, () => "idle" as Location),
-    data: initialData(config.processes),
-  };
+  let concrete = initialConcrete(config.processes);
   const steps: TraceStep[] = [];
   for (const want of path) {
     const step = stepper.successor(concrete, want.event, want.process);
     if (!step) throw new Error(`trace of path: ${want.event} of ${processName(want.process)} is not enabled`);
-    steps.push({
-      number: steps.length + 1,
-      event: step.event,
-      actor: processName(step.process),
-      process: step.process,
-      label: step.branch.label,
-      fault: step.fault,
-      before: concrete,
-      after: step.next,
-      raw: step.raw,
-    });
+    steps.push(traceStep(steps.length + 1, concrete, step));
     concrete = step.next;
   }
   return { invariant, config, steps, stuckAt: null };

@@ -29,7 +29,7 @@ import {
 } from "../../model/config.js";
 import { VARIANTS } from "../../model/vocabulary.js";
 import { processName } from "../../proofs/trace.js";
-import { type Command, parseCommandArgs, UsageError } from "../command.js";
+import { type Command, integerFlag, parseCommandArgs, UsageError } from "../command.js";
 import {
   openSubject,
   resolveSubjectChoice,
@@ -87,17 +87,6 @@ examples: authrace conform --variant locked
           authrace conform --variant locked --faults crash
           authrace conform --impl mutant:save-in-place
           authrace conform --impl 'cmd:node my-driver.js' --variant locked`;
-
-const INTEGER = /^\d{1,9}$/;
-
-function integerFlag(flag: string, text: string | undefined, min: number, max: number): number | undefined {
-  if (text === undefined) return undefined;
-  const value = INTEGER.test(text) ? Number(text) : Number.NaN;
-  if (!(value >= min && value <= max)) {
-    throw new UsageError(`${flag} must be an integer in [${min}, ${max}], got '${text}'`);
-  }
-  return value;
-}
 
 function tierOf(text: string | undefined): ConformanceTier {
   if (text === undefined) return "test";

@@ -13,7 +13,7 @@ import { COMMANDS_PER_RUN_DEFAULT, checkInterleavings, RUNS_MAX } from "../../co
 import { formatInterleavingReport } from "../../conform/interleave/report.js";
 import { makeConfig, PROCESSES_MAX } from "../../model/config.js";
 import { VARIANTS } from "../../model/vocabulary.js";
-import { type Command, parseCommandArgs, UsageError } from "../command.js";
+import { type Command, integerFlag, parseCommandArgs, UsageError } from "../command.js";
 import { openSubject, resolveSubjectChoice, SUBJECT_SPEC_FORMS } from "../subject-spec.js";
 
 export const INTERLEAVE_EXIT = { held: 0, failed: 1, usage: 2 } as const;
@@ -44,15 +44,6 @@ options:
   --json              one JSON object
 
 exit codes: 0 every run held, 1 the property failed (a stale send or a divergence), 2 usage`;
-
-function integer(name: string, text: string | undefined, fallback: number, max: number, min = 1): number {
-  if (text === undefined) return fallback;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new UsageError(`--${name}: '${text}' is not an integer in [${min}, ${max}]`);
-  }
-  return value;
-}
 
 async function run(argv: string[]): Promise<number> {
   const { values } = parseCommandArgs({
@@ -86,7 +77,7 @@ async function run(argv: string[]): Promise<number> {
       throw new UsageError(`--faults: '${fault}' is not driven here (driven: ${DRIVEN_FAULTS.join(", ")})`);
     }
   }
-  const callers = integer("callers", values.callers, CALLERS_DEFAULT, PROCESSES_MAX - 1);
+  const callers = integerFlag("--callers", values.callers, 1, PROCESSES_MAX - 1) ?? CALLERS_DEFAULT;
   const external = values.external === true;
   let config: ReturnType<typeof makeConfig>;
   try {
@@ -100,11 +91,9 @@ async function run(argv: string[]): Promise<number> {
     throw new UsageError((error as Error).message);
   }
   if (values.path !== undefined && values.seed === undefined) throw new UsageError("--path needs --seed");
-  const runs = integer("runs", values.runs, RUNS_DEFAULT, RUNS_MAX);
+  const runs = integerFlag("--runs", values.runs, 1, RUNS_MAX) ?? RUNS_DEFAULT;
   const seed =
-    values.seed === undefined
-      ? Math.floor(Math.random() * 2 ** 31)
-      : integer("seed", values.seed, 0, 2 ** 31 - 1, -(2 ** 31));
+    integerFlag("--seed", values.seed, -(2 ** 31), 2 ** 31 - 1) ?? Math.floor(Math.random() * 2 ** 31);
   if (!values.json) console.log(`seed ${seed}`);
   const bar =
     process.stderr.isTTY && !values.json ? new SingleBar({ format: "interleave {bar} {value} runs" }) : null;
@@ -115,7 +104,7 @@ async function run(argv: string[]): Promise<number> {
     external,
     runs,
     seed,
-    commandsMax: integer("commands", values.commands, COMMANDS_PER_RUN_DEFAULT, COMMANDS_MAX),
+    commandsMax: integerFlag("--commands", values.commands, 1, COMMANDS_MAX) ?? COMMANDS_PER_RUN_DEFAULT,
     ...(values.path === undefined ? {} : { path: values.path }),
     ...(values["replay-path"] === undefined ? {} : { replayPath: values["replay-path"] }),
     onRun: (done) => bar?.update(Math.min(done, runs)),

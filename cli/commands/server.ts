@@ -9,7 +9,7 @@ import {
   type TokenServerOptions,
   writeFamilyAuthJson,
 } from "../../server/index.js";
-import { type Command, parseCommandArgs, UsageError } from "../command.js";
+import { type Command, integerFlag, parseCommandArgs, UsageError } from "../command.js";
 
 const usage = `usage: authrace server [options]
 
@@ -47,13 +47,6 @@ interface Fixture {
 export interface ServerCommandOptions {
   server: TokenServerOptions;
   fixture: Fixture | null;
-}
-
-function integerFlag(name: string, text: string | undefined, max: number): number | undefined {
-  if (text === undefined) return undefined;
-  const value = Number(text);
-  if (!/^\d+$/.test(text) || value > max) throw new UsageError(`--${name} must be an integer in [0, ${max}]`);
-  return value;
 }
 
 function faultFlag(text: string): FaultSpec {
@@ -114,11 +107,12 @@ export function parseServerArgs(argv: string[]): ServerCommandOptions {
     accessTokenStyle: flags["opaque-access-tokens"] === true ? "opaque" : "jwt",
     faults: (flags.fault ?? []).map(faultFlag),
   };
-  const port = integerFlag("port", flags.port, PORT_MAX);
-  const delay = integerFlag("delay-ms", flags["delay-ms"], DEFAULT_LIMITS.responseDelayMaxMs);
+  const port = integerFlag("--port", flags.port, 0, PORT_MAX);
+  const delay = integerFlag("--delay-ms", flags["delay-ms"], 0, DEFAULT_LIMITS.responseDelayMaxMs);
   const ttl = integerFlag(
-    "access-token-ttl-seconds",
+    "--access-token-ttl-seconds",
     flags["access-token-ttl-seconds"],
+    0,
     Number.MAX_SAFE_INTEGER,
   );
   if (port !== undefined) server.port = port;

@@ -7,7 +7,6 @@
  * cmd: without --variant are usage errors. `conform --variant locked --faults crash` conforms with full
  * coverage (exit 0); `conform --impl mutant:save-in-place` diverges and shows the path (exit 1).
  */
-import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -19,30 +18,14 @@ import { traceJson } from "../../proofs/render.js";
 import { runTheorem } from "../../proofs/run.js";
 import { findTheorem } from "../../proofs/theorems.js";
 import { traceOf } from "../../proofs/trace.js";
-import { cliEntry, repositoryRoot } from "../support/paths.js";
+import { type CliResult, runCli } from "../support/cli.js";
 
 const CLI_TIMEOUT_MS = 60_000;
 /** A token shown whole: `rt_` and more than the four characters redact() keeps. */
 const WHOLE_TOKEN = /rt_[\w-]{5,}/;
 
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 function cli(args: string[]): Promise<CliResult> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [cliEntry, ...args],
-      { cwd: repositoryRoot, timeout: CLI_TIMEOUT_MS, killSignal: "SIGKILL", maxBuffer: 16 * 1024 * 1024 },
-      (error, stdout, stderr) => {
-        const code = error === null ? 0 : typeof error.code === "number" ? error.code : null;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
+  return runCli(args, CLI_TIMEOUT_MS);
 }
 
 let directory = "";

@@ -3,24 +3,13 @@
  * stale send and prints the seed, path and replay path, and those three replay the very same run; locked
  * holds (exit 0); an undriven fault is a usage error (exit 2) naming the driven ones.
  */
-import { execFile } from "node:child_process";
 import { describe, expect, test } from "vitest";
-import { cliEntry, repositoryRoot } from "../support/paths.js";
+import { type CliResult, runCli } from "../support/cli.js";
 
 const CLI_TIMEOUT_MS = 60_000;
 
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [cliEntry, "interleave", ...args],
-      { cwd: repositoryRoot, timeout: CLI_TIMEOUT_MS, killSignal: "SIGKILL" },
-      (error, stdout, stderr) => {
-        const code = error === null ? 0 : typeof error.code === "number" ? error.code : null;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
+function cli(args: string[]): Promise<CliResult> {
+  return runCli(["interleave", ...args], CLI_TIMEOUT_MS);
 }
 
 function runOf(stdout: string): string {

@@ -6,12 +6,10 @@
 
 import { describe, expect, it } from "vitest";
 import { getAdjacencyMap } from "xstate/graph";
-import type { Location } from "../../model/branch.js";
 import { type ConfigInput, makeConfig } from "../../model/config.js";
-import type { ModelData } from "../../model/data.js";
-import { allEvents, createAuthMachine, PROCESS_NAMES } from "../../model/machine.js";
+import { allEvents, createAuthMachine } from "../../model/machine.js";
 import { explore } from "../../proofs/explorer.js";
-import { orderedKey } from "../../proofs/state.js";
+import { snapshotKey } from "../../proofs/state.js";
 
 const CONFIGS: ConfigInput[] = [
   { variant: "legacy", faults: ["tornWrite"], calls: ["callAuth"], overlap: false },
@@ -26,15 +24,9 @@ describe("explorer vs xstate/graph", () => {
     const config = makeConfig({ processes: 2, ...input });
     it(`${input.variant} ${JSON.stringify(input.faults ?? [])}: same reachable states`, () => {
       const machine = createAuthMachine(config);
-      const names = PROCESS_NAMES.slice(0, config.processes);
-      const serialize = (snapshot: { value: unknown; context: unknown }) =>
-        orderedKey({
-          locations: names.map((name) => (snapshot.value as Record<string, Location>)[name] as Location),
-          data: snapshot.context as ModelData,
-        });
       const adjacency = getAdjacencyMap(machine as never, {
         events: allEvents(config) as never,
-        serializeState: serialize as never,
+        serializeState: snapshotKey as never,
       });
       const viaXState = new Set(Object.keys(adjacency));
       const viaExplorer = new Set(explore(config, { symmetry: false, progress: false }).keys);

@@ -8,14 +8,12 @@
  */
 import { describe, expect, it } from "vitest";
 import { getAdjacencyMap } from "xstate/graph";
-import type { Location } from "../../model/branch.js";
 import { type ConfigInput, configName, makeConfig } from "../../model/config.js";
-import type { ModelData } from "../../model/data.js";
-import { allEvents, createAuthMachine, PROCESS_NAMES } from "../../model/machine.js";
+import { allEvents, createAuthMachine } from "../../model/machine.js";
 import { MUTANT_NAMES, MUTANTS } from "../../model/mutants.js";
 import { explore } from "../../proofs/explorer.js";
 import { loadMutantPins, MUTANT_KILLS, runMutantKill } from "../../proofs/mutants.js";
-import { orderedKey } from "../../proofs/state.js";
+import { snapshotKey } from "../../proofs/state.js";
 import { traceOf } from "../../proofs/trace.js";
 
 const pinned = loadMutantPins();
@@ -111,15 +109,9 @@ describe("the XState machine gets mutants from the same table", () => {
     const config = makeConfig({ processes: 2, ...input });
     it(`${configName(config)}: same reachable states as the explorer`, () => {
       const machine = createAuthMachine(config);
-      const names = PROCESS_NAMES.slice(0, config.processes);
-      const serialize = (snapshot: { value: unknown; context: unknown }) =>
-        orderedKey({
-          locations: names.map((name) => (snapshot.value as Record<string, Location>)[name] as Location),
-          data: snapshot.context as ModelData,
-        });
       const adjacency = getAdjacencyMap(machine as never, {
         events: allEvents(config) as never,
-        serializeState: serialize as never,
+        serializeState: snapshotKey as never,
       });
       const viaXState = new Set(Object.keys(adjacency));
       const viaExplorer = new Set(explore(config, { symmetry: false, progress: false }).keys);

@@ -5,34 +5,17 @@
  * processes{A,B:{cachedBefore,cachedAfter,returned}}, staleSends} with every token redacted; a run that matches its expectation exits 0; unknown scenarios and
  * variants, a missing --variant and stray arguments are usage errors (exit 2) that name the known values.
  */
-import { execFile } from "node:child_process";
 import { describe, expect, test } from "vitest";
 import { UsageError } from "../../cli/command.js";
 import { parseScenarioArgs } from "../../cli/commands/scenario.js";
 import { REFRESH_ERROR_CODES } from "../../model/vocabulary.js";
-import { cliEntry, repositoryRoot } from "../support/paths.js";
+import { type CliResult, runCli } from "../support/cli.js";
 
 const CLI_TIMEOUT_MS = 30_000;
 const REDACTED = /^rt_[\w-]{4}\.\.\.$/;
 
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 function cli(args: string[]): Promise<CliResult> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [cliEntry, ...args],
-      { cwd: repositoryRoot, timeout: CLI_TIMEOUT_MS, killSignal: "SIGKILL" },
-      (error, stdout, stderr) => {
-        const code = error === null ? 0 : typeof error.code === "number" ? error.code : null;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
+  return runCli(args, CLI_TIMEOUT_MS);
 }
 
 describe("scenario --json", () => {

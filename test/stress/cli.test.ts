@@ -5,34 +5,18 @@
 // interface inside the reference driver; a module without `load` is a usage error naming the file;
 // `--impl mutant:<name>` runs a design with one rule broken, judged as its base: `no-reread-after-lock` (locked
 // without the re-read under the lock) sends stale tokens as soon as two processes refresh R0, and exits 3.
-import { execFile } from "node:child_process";
 import { describe, expect, test } from "vitest";
 import { UsageError } from "../../cli/command.js";
 import { parseStressArgs } from "../../cli/commands/stress.js";
 import { STRESS_DEFAULTS } from "../../stress/index.js";
-import { cliEntry, repositoryRoot } from "../support/paths.js";
+import { type CliResult, runCli } from "../support/cli.js";
+import { repositoryRoot } from "../support/paths.js";
 
 const CLI_TIMEOUT_MS = 60_000;
 const REFERENCE_MODULE = "test/stress/fixtures/reference-locked.mjs";
 
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 function cli(args: string[]): Promise<CliResult> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [cliEntry, "stress", ...args],
-      { cwd: repositoryRoot, timeout: CLI_TIMEOUT_MS, killSignal: "SIGKILL" },
-      (error, stdout, stderr) => {
-        const code = error === null ? 0 : typeof error.code === "number" ? error.code : null;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
+  return runCli(["stress", ...args], CLI_TIMEOUT_MS);
 }
 
 describe("parseStressArgs", () => {
