@@ -5,7 +5,7 @@
  * and by fast-check; and the 8 x 200 stress acceptance runs on real OS processes. Each section prints one
  * table; the whole is true only when every row matches.
  */
-import { conformanceConfigs } from "../conform/configs.js";
+import { conformanceConfigs, SIMPLE_PATHS_CHECKED } from "../conform/configs.js";
 import { INTERLEAVING_CHECKS } from "../conform/interleave/checks.js";
 import { checkInterleavings } from "../conform/interleave/property.js";
 import { killMutant } from "../conform/mutants.js";
@@ -52,7 +52,7 @@ async function conformance(): Promise<Section> {
   for (const variant of VARIANTS) {
     const subject = inProcessSubject(referenceAuthImplementation(variant));
     for (const config of conformanceConfigs(variant, "test")) {
-      const report = await conformConfig(subject, config);
+      const report = await conformConfig(subject, config, { simplePathsMax: SIMPLE_PATHS_CHECKED });
       const { coverage } = report;
       const ok = report.divergences.length === 0 && coverage.missing.length === 0;
       const first = report.divergences[0]?.divergence;

@@ -23,6 +23,8 @@ export const UNDRIVEN_FAULTS: Record<Exclude<Fault, (typeof DRIVEN_FAULTS)[numbe
 };
 
 export const CONFORMANCE_PROCESSES = 2;
+/** Bounded simple paths run per configuration in the test suite and in verify, beside the shortest paths. */
+export const SIMPLE_PATHS_CHECKED = 20;
 
 export type ConformanceTier = "test" | "verify";
 

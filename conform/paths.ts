@@ -11,6 +11,7 @@ import { allEvents, createAuthMachine, PROCESS_NAMES } from "../model/machine.js
 import type { EventName } from "../model/vocabulary.js";
 import { type ExplorerState, orderedKey, snapshotKey } from "../proofs/state.js";
 import { makeStepper, type Stepper } from "../proofs/step.js";
+import { Random } from "../stress/random.js";
 import { type PathStep, transitionKey } from "./run-path.js";
 
 /** States a configuration may have for path generation (xstate/graph keeps every state and path in memory). */
@@ -37,9 +38,17 @@ export interface PathSet {
 }
 
 export interface PathOptions {
+  /**
+   * Keep only a covering subset of the shortest and extended paths: greedily the path taking the most
+   * transitions not yet taken, until every reachable transition is (for slow subjects such as cmd: programs).
+   */
+  coveringOnly?: boolean;
   /** Keep the shortest path to every state even when another path extends it (default: only maximal ones). */
   everyState?: boolean;
-  /** Also take up to this many of xstate/graph's simple paths (0: none; they grow fast). */
+  /**
+   * Also take up to this many bounded simple paths (0: none): seeded random walks over xstate/graph's
+   * adjacency map, no state twice, at most SIMPLE_PATH_STEPS_MAX steps, each ending with every process idle.
+   */
   simplePathsMax?: number;
 }
 
@@ -147,21 +156,98 @@ export function modelPaths(config: ModelConfig, options: PathOptions = {}): Path
     extended.push([...prefix, step]);
     covered.add(key);
   }
+  const kept = options.coveringOnly
+    ? covering(config, stepper, [...shortest, ...extended], firstTaken.keys())
+    : [...shortest, ...extended];
   const simplePathsMax = options.simplePathsMax ?? 0;
   const simple =
     simplePathsMax > 0
-      ? model
-          .getSimplePaths()
-          .slice(0, simplePathsMax)
-          .map((path) => toPath(path.steps))
+      ? boundedSimplePaths(
+          model.getAdjacencyMap() as unknown as Adjacency,
+          orderedKey(initial(config)),
+          simplePathsMax,
+        )
       : [];
   return {
     config,
-    paths: [...shortest, ...extended, ...simple],
+    paths: [...kept, ...simple],
     states,
     reachable: [...firstTaken.keys()].sort(),
     counts: { shortest: shortest.length, extended: extended.length, simple: simple.length },
   };
+}
+
+/** Greedy set cover: repeatedly the path taking the most transitions not yet taken. */
+function covering(
+  config: ModelConfig,
+  stepper: Stepper,
+  paths: readonly PathStep[][],
+  reachable: Iterable<string>,
+): PathStep[][] {
+  const keyed = paths.map((path) => ({ path, keys: new Set(transitionsOf(config, stepper, path)) }));
+  const missing = new Set(reachable);
+  const chosen: PathStep[][] = [];
+  const gain = (keys: Set<string>) => [...keys].filter((key) => missing.has(key)).length;
+  while (missing.size > 0 && keyed.length > 0) {
+    const best = keyed.reduce((left, right) => (gain(right.keys) > gain(left.keys) ? right : left));
+    if (gain(best.keys) === 0) break;
+    chosen.push(best.path);
+    for (const key of best.keys) missing.delete(key);
+  }
+  return chosen;
+}
+
+/** Steps a bounded simple path may take. */
+export const SIMPLE_PATH_STEPS_MAX = 40;
+/** Walks tried per simple path wanted, before giving up on finding more. */
+const SIMPLE_PATH_WALKS_PER_PATH = 50;
+/** The walks' seed: the same configuration always gets the same simple paths. */
+const SIMPLE_PATH_SEED = 15357;
+
+interface Adjacency {
+  [key: string]: { state: unknown; transitions: { [event: string]: { event: GraphEvent; state: unknown } } };
+}
+
+function quiescentKey(adjacency: Adjacency, key: string): boolean {
+  const value = (adjacency[key]?.state as Snapshotish | undefined)?.value as
+    | Record<string, string>
+    | undefined;
+  return value !== undefined && Object.values(value).every((location) => location === "idle");
+}
+
+/** One seeded random walk that never revisits a state; the path if it gets every process idle again in time. */
+function simpleWalk(adjacency: Adjacency, start: string, random: Random): PathStep[] | null {
+  const onPath = new Set<string>([start]);
+  const steps: PathStep[] = [];
+  let key = start;
+  while (steps.length < SIMPLE_PATH_STEPS_MAX) {
+    const moves = Object.values(adjacency[key]?.transitions ?? {})
+      .map(({ event, state }) => ({ step: toPathStep(event), next: snapshotKey(state as Snapshotish) }))
+      .filter((move) => move.step !== null && !onPath.has(move.next));
+    const move = moves[random.below(Math.max(moves.length, 1))];
+    if (!move?.step) return null;
+    steps.push(move.step);
+    onPath.add(move.next);
+    key = move.next;
+    // Stop at the first return to quiescence after the first call ended, half the time; go on otherwise.
+    if (quiescentKey(adjacency, key) && random.below(2) === 0) return steps;
+  }
+  return null;
+}
+
+/**
+ * Bounded simple paths (no state twice, at most SIMPLE_PATH_STEPS_MAX steps, from the initial state to a state
+ * where every process is idle again), found by seeded random walks over xstate/graph's adjacency map:
+ * exhaustive enumeration grows combinatorially, and depth-first order would give paths sharing one prefix.
+ */
+function boundedSimplePaths(adjacency: Adjacency, start: string, pathsMax: number): PathStep[][] {
+  const random = new Random(SIMPLE_PATH_SEED);
+  const found = new Map<string, PathStep[]>();
+  for (let walk = 0; walk < pathsMax * SIMPLE_PATH_WALKS_PER_PATH && found.size < pathsMax; walk++) {
+    const path = simpleWalk(adjacency, start, random);
+    if (path !== null) found.set(signature(path), path);
+  }
+  return [...found.values()];
 }
 
 /** Every transition the machine defines in this configuration, reachable or not. */

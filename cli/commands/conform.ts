@@ -12,6 +12,7 @@ import {
   conformanceConfigs,
   DRIVEN_FAULTS,
   drivable,
+  SIMPLE_PATHS_CHECKED,
   UNDRIVEN_FAULTS,
 } from "../../conform/configs.js";
 import { conformInWorkers, WORKERS_MAX } from "../../conform/parallel.js";
@@ -72,8 +73,8 @@ options:
                        driven fault, and for locked login and the grace window) or verify (adds login for
                        legacy, guarded and persist-locked: 9-12 k states each, minutes of path generation)
   --processes <N>      processes per configuration, ${PROCESSES_MIN}..${PROCESSES_MAX} (default ${CONFORMANCE_PROCESSES})
-  --simple-paths <N>   also run up to N of xstate/graph's simple paths per configuration
-                       (default 0, at most ${SIMPLE_PATHS_MAX})
+  --simple-paths <N>   also run up to N bounded simple paths per configuration (seeded random walks over
+                       xstate/graph's adjacency map, no state twice; default ${SIMPLE_PATHS_CHECKED}, at most ${SIMPLE_PATHS_MAX})
   --lanes <K>          paths run K at a time, each lane with its own server and clock
                        (default ${LANES_DEFAULT}, at most ${LANES_MAX})
   --workers <W>        worker threads sharing the paths, each with its own lanes (default 1; one thread
@@ -141,7 +142,8 @@ export function parseConformArgs(argv: string[]): ConformArguments {
     faults: faultsOf(values.faults),
     tier: tierOf(values.tier),
     processes: integerFlag("--processes", values.processes, PROCESSES_MIN, PROCESSES_MAX),
-    simplePathsMax: integerFlag("--simple-paths", values["simple-paths"], 0, SIMPLE_PATHS_MAX) ?? 0,
+    simplePathsMax:
+      integerFlag("--simple-paths", values["simple-paths"], 0, SIMPLE_PATHS_MAX) ?? SIMPLE_PATHS_CHECKED,
     lanes: integerFlag("--lanes", values.lanes, 1, LANES_MAX) ?? LANES_DEFAULT,
     workers: integerFlag("--workers", values.workers, 1, WORKERS_MAX) ?? 1,
     json: values.json === true,

@@ -1,6 +1,10 @@
-/** Shared by the per-variant conformance files: every test-tier configuration conforms with full coverage. */
+/**
+ * Shared by the per-variant conformance files: every test-tier configuration conforms on its xstate/graph
+ * paths (the shortest to every state, one through each transition they miss, and bounded simple paths) with
+ * every reachable transition taken.
+ */
 import { describe, expect, test } from "vitest";
-import { conformanceConfigs } from "../../conform/configs.js";
+import { conformanceConfigs, SIMPLE_PATHS_CHECKED } from "../../conform/configs.js";
 import { formatConformanceReport } from "../../conform/report.js";
 import { inProcessSubject } from "../../conform/subject.js";
 import { conformConfig } from "../../conform/suite.js";
@@ -16,13 +20,16 @@ export function describeConformance(variant: Variant): void {
       test(
         configName(config),
         async () => {
-          const report = await conformConfig(inProcessSubject(referenceAuthImplementation(variant)), config);
+          const report = await conformConfig(inProcessSubject(referenceAuthImplementation(variant)), config, {
+            simplePathsMax: SIMPLE_PATHS_CHECKED,
+          });
           const summary = formatConformanceReport(report);
           expect(report.divergences.length, summary).toBe(0);
           expect(report.paths.run, summary).toBe(report.paths.generated);
           expect(report.coverage.missing, summary).toEqual([]);
           expect(report.coverage.covered, summary).toBe(report.coverage.reachable);
           expect(report.coverage.reachable, summary).toBeGreaterThan(0);
+          expect(report.paths.simple, summary).toBeGreaterThan(0);
         },
         CONFORMANCE_TEST_TIMEOUT_MS,
       );
