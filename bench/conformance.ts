@@ -1,8 +1,8 @@
 /**
  * Figures for the real implementation against the model (issue #4), printed, never asserted:
  * - conformance: model paths run on ref:<variant> per second, N = 2 (target: at least 200 paths/s), for the
- *   shortest path to every state and for the maximal paths the test suite runs; 1 and 4 lanes in one thread,
- *   and 2 lanes in each of 2 worker threads;
+ *   shortest path to every state and for the maximal paths the test suite runs; 1 and 8 lanes in one thread,
+ *   and 8 lanes in each of 2 worker threads;
  * - fast-check: interleaving runs per second (locked, 2 callers and an external rotator);
  * - time to find guarded's race with fast-check: median over seeds;
  * - the mutation table: each implementation mutant's kill by conformance and by fast-check;
@@ -26,8 +26,13 @@ const INTERLEAVING_RUNS = 300;
 
 export async function benchConformance(): Promise<string> {
   const rows: string[][] = [];
-  for (const variant of VARIANTS) {
-    const config = makeConfig({ variant, processes: 2 });
+  const configs = [
+    ...VARIANTS.map((variant) => makeConfig({ variant, processes: 2 })),
+    // A bigger path set, where worker threads pay for their start-up.
+    makeConfig({ variant: "guarded", processes: 2, faults: ["crash"] }),
+  ];
+  for (const config of configs) {
+    const { variant } = config;
     const subject = inProcessSubject(referenceAuthImplementation(variant));
     for (const [mode, everyState] of [
       ["every state", true],
@@ -35,8 +40,8 @@ export async function benchConformance(): Promise<string> {
     ] as const) {
       for (const [lanes, workers] of [
         [1, 1],
-        [4, 1],
-        [2, 2],
+        [8, 1],
+        [8, 2],
       ] as const) {
         const report =
           workers === 1

@@ -4,13 +4,14 @@
  * held call (or is an outside action: time passing, a login, a crash and restart). Nothing runs in parallel,
  * so a run is a sequence of model events and replays exactly.
  */
-import { readFileSync, statSync } from "node:fs";
+import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { rm, utimes } from "node:fs/promises";
 import { isStale } from "../impl/manager/staleness.js";
 import { VARIANT_RULES } from "../impl/manager/variants.js";
 import {
   authJsonPath,
   authLockPath,
+  formatAuthJson,
   parseAuthJson,
   type Snapshot,
   type SnapshotResult,
@@ -18,7 +19,7 @@ import {
 import { usesFileLock } from "../model/config.js";
 import { PROCESS_NAMES } from "../model/machine.js";
 import type { EventName } from "../model/vocabulary.js";
-import { writeFamilyAuthJson } from "../server/index.js";
+import { familySnapshot } from "../server/index.js";
 import type { RequestRecord } from "../server/types.js";
 import type { ProjectedProcess, ProjectedSnapshot, Projection, ResponseKind } from "./projection.js";
 import type { Session } from "./session.js";
@@ -29,6 +30,8 @@ import { externalLogin, externalLogout, LOCK_STALE_CONDUCTOR_MS } from "./world-
 
 export const ACCOUNT_IDS = { A: "account-a", B: "account-b" } as const;
 /** `becomeStale`: past Codex's 8-day `last_refresh` rule and past every access token's `exp`. */
+const OWNER_ONLY_MODE = 0o600;
+
 export const STALE_ADVANCE_MS = 9 * 24 * 60 * 60 * 1000;
 
 export interface StepPlan {
@@ -77,7 +80,10 @@ export class Conductor {
     let conductor: Conductor | undefined;
     const home = await session.beginRun((record) => conductor?.records.push(record));
     const family = session.server.createFamily({ accountId: ACCOUNT_IDS.A });
-    await writeFamilyAuthJson(authJsonPath(home), family, session.clock.nowMs());
+    // The harness's own setup, not a step: the same bytes the atomic writer would save, written directly.
+    writeFileSync(authJsonPath(home), formatAuthJson(familySnapshot(family, session.clock.nowMs())), {
+      mode: OWNER_ONLY_MODE,
+    });
     session.clock.advance(STALE_ADVANCE_MS);
     conductor = new Conductor(session, subject, home, family.familyId, processes);
     conductor.learnTokens();
@@ -303,10 +309,10 @@ export class Conductor {
     return this.records;
   }
 
-  /** Drops every manager and removes the run's CODEX_HOME. */
+  /** Drops every manager; the run's CODEX_HOME is removed in the background (the session awaits it). */
   async dispose(): Promise<void> {
     for (const slot of this.slots) await slot.crash();
-    await rm(this.home, { recursive: true, force: true });
+    this.session.afterRun(rm(this.home, { recursive: true, force: true }));
   }
 }
 

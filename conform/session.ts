@@ -24,6 +24,8 @@ export interface Session {
   readonly serverOptions: ServerOptions;
   /** A new empty CODEX_HOME, and the clock set back to CONFORM_EPOCH_MS. */
   beginRun(listener: (record: RequestRecord) => void): Promise<string>;
+  /** Clean-up of a finished run, awaited by close() rather than by the run. */
+  afterRun(cleanUp: Promise<unknown>): void;
   close(): Promise<void>;
 }
 
@@ -54,6 +56,7 @@ export async function openSession(serverOptions: ServerOptions): Promise<Session
     },
   });
   let runs = 0;
+  const cleanUps = new Set<Promise<unknown>>();
   return {
     server,
     clock,
@@ -68,8 +71,13 @@ export async function openSession(serverOptions: ServerOptions): Promise<Session
       await mkdir(home);
       return home;
     },
+    afterRun(cleanUp) {
+      const tracked = cleanUp.catch(() => undefined).finally(() => cleanUps.delete(tracked));
+      cleanUps.add(tracked);
+    },
     async close() {
       listener = null;
+      await Promise.all(cleanUps);
       await server.close();
       await rm(root, { recursive: true, force: true });
     },

@@ -40,7 +40,7 @@ export interface ConformanceReport {
  * Paths run this many at a time, each lane with its own token server, clock and run folders. Inside a path
  * every step is still strictly ordered; lanes only overlap the waiting of independent paths.
  */
-export const LANES_DEFAULT = 4;
+export const LANES_DEFAULT = 8;
 export const LANES_MAX = 16;
 
 export interface ConformOptions extends PathOptions {
