@@ -4,21 +4,14 @@
  * fast-check interleavings all step through here.
  */
 import type { ModelConfig } from "../model/config.js";
-import { initialData, type ModelData } from "../model/data.js";
-import type { ExplorerState } from "../proofs/state.js";
+import type { ModelData } from "../model/data.js";
+import { type ExplorerState, initialState } from "../proofs/state.js";
 import type { Step, Stepper } from "../proofs/step.js";
 import { processName } from "../proofs/trace.js";
 import type { RequestRecord, Verdict } from "../server/types.js";
 import type { Conductor, StepPlan, StepReport } from "./conductor.js";
 import { type Difference, firstDifference, projectModel } from "./projection.js";
 import type { PathStep } from "./run-path.js";
-
-export function initialState(config: ModelConfig): ExplorerState {
-  return {
-    locations: Array.from({ length: config.processes }, () => "idle" as const),
-    data: initialData(config.processes),
-  };
-}
 
 export type TakeResult =
   | { kind: "taken"; modelStep: Step; before: ExplorerState; key: string; records: RequestRecord[] }
@@ -35,7 +28,7 @@ export class Lockstep {
     readonly config: ModelConfig,
     readonly stepper: Stepper,
   ) {
-    this.state = initialState(config);
+    this.state = initialState(config.processes);
     this.failing = new Array<boolean>(config.processes).fill(false);
   }
 

@@ -6,10 +6,9 @@
  */
 import { createTestModel } from "xstate/graph";
 import type { ModelConfig } from "../model/config.js";
-import { initialData } from "../model/data.js";
 import { allEvents, createAuthMachine, PROCESS_NAMES } from "../model/machine.js";
 import type { EventName } from "../model/vocabulary.js";
-import { type ExplorerState, orderedKey, snapshotKey } from "../proofs/state.js";
+import { type ExplorerState, initialState, orderedKey, snapshotKey } from "../proofs/state.js";
 import { makeStepper, type Stepper } from "../proofs/step.js";
 import { Random } from "../stress/random.js";
 import { type PathStep, transitionKey } from "./run-path.js";
@@ -90,16 +89,9 @@ function maximal(paths: PathStep[][]): PathStep[][] {
   });
 }
 
-function initial(config: ModelConfig): ExplorerState {
-  return {
-    locations: Array.from({ length: config.processes }, () => "idle" as const),
-    data: initialData(config.processes),
-  };
-}
-
 /** Every reachable state's first way to take each transition: (state key, step) per transition key. */
 function reachableTransitions(config: ModelConfig, stepper: Stepper) {
-  const start = initial(config);
+  const start = initialState(config.processes);
   const seen = new Set<string>([orderedKey(start)]);
   const queue: ExplorerState[] = [start];
   const firstTaken = new Map<string, { from: string; step: PathStep }>();
@@ -123,7 +115,7 @@ function reachableTransitions(config: ModelConfig, stepper: Stepper) {
 
 /** The transition keys a path takes, by replaying it on the stepper. */
 export function transitionsOf(config: ModelConfig, stepper: Stepper, path: readonly PathStep[]): string[] {
-  let state = initial(config);
+  let state = initialState(config.processes);
   const keys: string[] = [];
   for (const want of path) {
     const step = stepper.successor(state, want.event, want.process);
@@ -164,7 +156,7 @@ export function modelPaths(config: ModelConfig, options: PathOptions = {}): Path
     simplePathsMax > 0
       ? boundedSimplePaths(
           model.getAdjacencyMap() as unknown as Adjacency,
-          orderedKey(initial(config)),
+          orderedKey(initialState(config.processes)),
           simplePathsMax,
         )
       : [];

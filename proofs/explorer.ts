@@ -6,11 +6,10 @@
  * and depth fail loudly. Progress (NoDeadlock, Converges) is checked on the complete graph afterwards.
  */
 import type { ModelConfig } from "../model/config.js";
-import { initialData } from "../model/data.js";
 import type { EventName, InvariantName } from "../model/vocabulary.js";
 import { brokenBy } from "./invariants.js";
 import { checkProgress, type EdgeList, goalFlags, makeEdgeList } from "./progress.js";
-import { canonicalKey, type ExplorerState, permute } from "./state.js";
+import { canonicalKey, type ExplorerState, initialState, permute } from "./state.js";
 import { makeStepper, type Stepper } from "./step.js";
 
 export interface ExploreLimits {
@@ -121,11 +120,7 @@ export function explore(config: ModelConfig, options: ExploreOptions = {}): Expl
     return id;
   };
 
-  const initial: ExplorerState = {
-    locations: Array.from({ length: config.processes }, () => "idle"),
-    data: initialData(config.processes),
-  };
-  admit(initial, -1, null);
+  admit(initialState(config.processes), -1, null);
   let stopped = false;
   for (let cursor = 0; cursor < states.length && !stopped; cursor++) {
     const state = states[cursor] as ExplorerState;

@@ -6,7 +6,7 @@
  * the permutation, so a trace found on representatives can be replayed with stable process names.
  */
 import { LOCATIONS, type Location } from "../model/branch.js";
-import { cloneData, type ModelData, type ProcessData } from "../model/data.js";
+import { cloneData, initialData, type ModelData, type ProcessData } from "../model/data.js";
 import { PROCESS_NAMES } from "../model/machine.js";
 
 export interface ExplorerState {
@@ -124,4 +124,12 @@ export function snapshotKey(snapshot: { value: unknown; context: unknown }): str
   const regions = snapshot.value as Record<string, Location>;
   const locations = PROCESS_NAMES.filter((name) => name in regions).map((name) => regions[name] as Location);
   return orderedKey({ locations, data: snapshot.context as ModelData });
+}
+
+/** Every process idle, having loaded R0 (model/data.ts `initialData`): where every run starts. */
+export function initialState(processes: number): ExplorerState {
+  return {
+    locations: Array.from({ length: processes }, (): Location => "idle"),
+    data: initialData(processes),
+  };
 }

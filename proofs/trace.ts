@@ -1,14 +1,8 @@
-/**
- * Counterexample traces. The explorer stores, per state, the step from its parent on canonical
- * representatives; this replays that path from the concrete initial state so each process keeps one name
- * (A, B, C, ...) from the first step to the last.
- */
-import type { Location } from "../model/branch.js";
-import { initialData, type ModelData } from "../model/data.js";
+import type { ModelData } from "../model/data.js";
 import { PROCESS_NAMES } from "../model/machine.js";
 import type { EventName, InvariantName } from "../model/vocabulary.js";
 import type { Exploration, StepLabel, Violation } from "./explorer.js";
-import { canonicalKey, type ExplorerState } from "./state.js";
+import { canonicalKey, type ExplorerState, initialState } from "./state.js";
 import { makeStepper, type Step } from "./step.js";
 
 export function processName(process: number): string {
@@ -80,15 +74,8 @@ function traceStep(number: number, before: ExplorerState, step: Step): TraceStep
   };
 }
 
-function initialConcrete(processes: number): ExplorerState {
-  return {
-    locations: Array.from({ length: processes }, () => "idle" as Location),
-    data: initialData(processes),
-  };
-}
-
 export function traceOf(exploration: Exploration, violation: Violation): Trace {
-  let concrete = initialConcrete(exploration.config.processes);
+  let concrete = initialState(exploration.config.processes);
   const steps: TraceStep[] = [];
   const record = (step: Step) => {
     steps.push(traceStep(steps.length + 1, concrete, step));
@@ -118,7 +105,7 @@ export function traceOfPath(
   invariant: InvariantName,
 ): Trace {
   const stepper = makeStepper(config);
-  let concrete = initialConcrete(config.processes);
+  let concrete = initialState(config.processes);
   const steps: TraceStep[] = [];
   for (const want of path) {
     const step = stepper.successor(concrete, want.event, want.process);

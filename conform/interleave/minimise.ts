@@ -7,9 +7,9 @@
 import type { ModelConfig } from "../../model/config.js";
 import { explore, LimitExceeded } from "../../proofs/explorer.js";
 import { brokenBy } from "../../proofs/invariants.js";
+import { initialState } from "../../proofs/state.js";
 import { makeStepper, type Stepper } from "../../proofs/step.js";
 import { type Trace, traceOf, traceOfPath } from "../../proofs/trace.js";
-import { initialState } from "../lockstep.js";
 import { isRealStaleSend, type PathStep, runPath } from "../run-path.js";
 import { openSession } from "../session.js";
 import type { Subject } from "../subject.js";
@@ -25,7 +25,7 @@ function staleSendPrefix(
   config: ModelConfig,
   path: readonly PathStep[],
 ): PathStep[] | null {
-  let state = initialState(config);
+  let state = initialState(config.processes);
   for (const [index, want] of path.entries()) {
     const step = stepper.successor(state, want.event, want.process);
     if (!step) return null;

@@ -16,10 +16,9 @@ import {
   IO_EVENTS,
 } from "../../model/vocabulary.js";
 import { brokenBy, PROGRESS_INVARIANTS } from "../../proofs/invariants.js";
-import type { ExplorerState } from "../../proofs/state.js";
+import { type ExplorerState, initialState } from "../../proofs/state.js";
 import { makeStepper } from "../../proofs/step.js";
 import { processName } from "../../proofs/trace.js";
-import { initialState } from "../lockstep.js";
 import type { PathStep } from "../run-path.js";
 
 export interface ReplayTrace {
@@ -114,7 +113,7 @@ function stepOf(value: unknown, index: number, config: ModelConfig): { step: Pat
 /** Walks the path on the model: every step must be enabled, and a safety trace's last step must break it. */
 function checkOnModel(config: ModelConfig, path: readonly PathStep[], invariant: InvariantName): void {
   const stepper = makeStepper(config);
-  let state: ExplorerState = initialState(config);
+  let state: ExplorerState = initialState(config.processes);
   for (const [index, want] of path.entries()) {
     const step = stepper
       .successors(state)
