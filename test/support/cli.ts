@@ -1,6 +1,6 @@
-/** `authrace <args>` as a user runs it: node dist/cli/main.js in the repository, with a timeout. */
-import { execFile } from "node:child_process";
-import { cliEntry, repositoryRoot } from "./paths.js";
+/** Running authrace's programs as a user does: the CLI (node dist/cli/main.js) and the driver program. */
+import { execFile, spawn } from "node:child_process";
+import { cliEntry, driverEntry, repositoryRoot } from "./paths.js";
 
 export interface CliResult {
   /** The exit code; null when the process was killed (the timeout). */
@@ -22,5 +22,26 @@ export function runCli(args: readonly string[], timeoutMs: number): Promise<CliR
         resolve({ code, stdout, stderr });
       },
     );
+  });
+}
+
+/** The driver program (node dist/impl/driver/main.js) with `input` on stdin, to its exit; no timeout of its own. */
+export function runDriverProgram(
+  args: readonly string[],
+  environment: NodeJS.ProcessEnv,
+  input = "",
+): Promise<CliResult> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [driverEntry, ...args], { env: environment });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk) => {
+      stdout += chunk;
+    });
+    child.stderr.on("data", (chunk) => {
+      stderr += chunk;
+    });
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(input);
   });
 }

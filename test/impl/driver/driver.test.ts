@@ -3,11 +3,11 @@
 // lines; exit and kill. Then the cross-process property itself: two `locked` processes, both stale and asked
 // together, send exactly one refresh; two `guarded` processes both send R0 (one 401, the loser poisoned
 // until its next call adopts R1), as observed on real Codex 0.117.
-import { spawn } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { type JsonLineDriver, spawnDriver } from "../../../impl/driver/client.js";
 import type { Variant } from "../../../model/vocabulary.js";
+import { type CliResult, runDriverProgram } from "../../support/cli.js";
 import { driverEntry } from "../../support/paths.js";
 import { fixture, writeFixture } from "../helpers/home.js";
 import { useHomeAndServer } from "../helpers/home-and-server.js";
@@ -41,24 +41,9 @@ async function start(variant: Variant, name: string): Promise<JsonLineDriver> {
   return result.driver;
 }
 
-function runRaw(
-  args: string[],
-  input = "",
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const env = { ...process.env, CODEX_HOME: "", CODEX_REFRESH_TOKEN_URL_OVERRIDE: setup.server.url };
-    const child = spawn(process.execPath, [driverEntry, ...args], { env });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on("data", (chunk) => {
-      stderr += chunk;
-    });
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(input);
-  });
+function runRaw(args: string[], input = ""): Promise<CliResult> {
+  const environment = { ...process.env, CODEX_HOME: "", CODEX_REFRESH_TOKEN_URL_OVERRIDE: setup.server.url };
+  return runDriverProgram(args, environment, input);
 }
 
 describe("arguments", () => {

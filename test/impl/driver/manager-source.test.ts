@@ -10,6 +10,7 @@ import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { afterEach, describe, expect, test } from "vitest";
 import { type JsonLineDriver, spawnDriver } from "../../../impl/driver/client.js";
+import { type CliResult, runDriverProgram } from "../../support/cli.js";
 import { driverEntry, repositoryRoot } from "../../support/paths.js";
 import { DAY_MS, fixture, writeFixture } from "../helpers/home.js";
 import { useHomeAndServer } from "../helpers/home-and-server.js";
@@ -33,22 +34,8 @@ async function writeStaleFixture(): Promise<void> {
   });
 }
 
-function runRaw(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [driverEntry, ...args], {
-      env: { ...process.env, CODEX_HOME: "" },
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on("data", (chunk) => {
-      stderr += chunk;
-    });
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end();
-  });
+function runRaw(args: string[]): Promise<CliResult> {
+  return runDriverProgram(args, { ...process.env, CODEX_HOME: "" });
 }
 
 describe("--module and --mutant arguments", () => {
