@@ -5,11 +5,8 @@
  */
 
 import { describe, expect, it } from "vitest";
-import { getAdjacencyMap } from "xstate/graph";
 import { type ConfigInput, makeConfig } from "../../model/config.js";
-import { allEvents, createAuthMachine } from "../../model/machine.js";
-import { explore } from "../../proofs/explorer.js";
-import { snapshotKey } from "../../proofs/state.js";
+import { reachableBothWays } from "../support/state-sets.js";
 
 const CONFIGS: ConfigInput[] = [
   { variant: "legacy", faults: ["tornWrite"], calls: ["callAuth"], overlap: false },
@@ -23,13 +20,7 @@ describe("explorer vs xstate/graph", () => {
   for (const input of CONFIGS) {
     const config = makeConfig({ processes: 2, ...input });
     it(`${input.variant} ${JSON.stringify(input.faults ?? [])}: same reachable states`, () => {
-      const machine = createAuthMachine(config);
-      const adjacency = getAdjacencyMap(machine as never, {
-        events: allEvents(config) as never,
-        serializeState: snapshotKey as never,
-      });
-      const viaXState = new Set(Object.keys(adjacency));
-      const viaExplorer = new Set(explore(config, { symmetry: false, progress: false }).keys);
+      const { viaXState, viaExplorer } = reachableBothWays(config);
       expect(viaExplorer.size).toBeGreaterThan(50);
       expect([...viaXState].filter((key) => !viaExplorer.has(key))).toEqual([]);
       expect([...viaExplorer].filter((key) => !viaXState.has(key))).toEqual([]);

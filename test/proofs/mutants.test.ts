@@ -6,15 +6,14 @@
  * mutant tables, and that the XState machine, built from the same table, reaches exactly the explorer's
  * states with a mutant too.
  */
+
 import { describe, expect, it } from "vitest";
-import { getAdjacencyMap } from "xstate/graph";
 import { type ConfigInput, configName, makeConfig } from "../../model/config.js";
-import { allEvents, createAuthMachine } from "../../model/machine.js";
 import { MUTANT_NAMES, MUTANTS } from "../../model/mutants.js";
 import { explore } from "../../proofs/explorer.js";
 import { loadMutantPins, MUTANT_KILLS, runMutantKill } from "../../proofs/mutants.js";
-import { snapshotKey } from "../../proofs/state.js";
 import { traceOf } from "../../proofs/trace.js";
+import { reachableBothWays } from "../support/state-sets.js";
 
 const pinned = loadMutantPins();
 
@@ -108,13 +107,7 @@ describe("the XState machine gets mutants from the same table", () => {
   for (const input of MACHINE_CONFIGS) {
     const config = makeConfig({ processes: 2, ...input });
     it(`${configName(config)}: same reachable states as the explorer`, () => {
-      const machine = createAuthMachine(config);
-      const adjacency = getAdjacencyMap(machine as never, {
-        events: allEvents(config) as never,
-        serializeState: snapshotKey as never,
-      });
-      const viaXState = new Set(Object.keys(adjacency));
-      const viaExplorer = new Set(explore(config, { symmetry: false, progress: false }).keys);
+      const { viaXState, viaExplorer } = reachableBothWays(config);
       expect([...viaXState].filter((key) => !viaExplorer.has(key))).toEqual([]);
       expect([...viaExplorer].filter((key) => !viaXState.has(key))).toEqual([]);
     });
