@@ -7,7 +7,8 @@
 import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { rm, utimes } from "node:fs/promises";
 import { isStale } from "../impl/manager/staleness.js";
-import { VARIANT_RULES } from "../impl/manager/variants.js";
+import { type StalenessRule, VARIANT_RULES } from "../impl/manager/variants.js";
+import type { RefreshResult } from "../impl/ports/types.js";
 import {
   authJsonPath,
   authLockPath,
@@ -253,7 +254,7 @@ export class Conductor {
   }
 
   /** A planned loss shows as the 200 the server sent until the model's loseResponse step happens. */
-  private responseKind(process: number, response: Parameters<typeof responseKindOf>[0]): ResponseKind {
+  private responseKind(process: number, response: RefreshResult | undefined): ResponseKind {
     return this.lossPlanned.has(process) ? "ok" : responseKindOf(response);
   }
 
@@ -283,7 +284,7 @@ export class Conductor {
   }
 
   /** Staleness as the variant judges it now; memoised, as it decodes the access token's JWT. */
-  private isStaleNow(snapshot: Snapshot, rule: Parameters<typeof isStale>[1]): boolean {
+  private isStaleNow(snapshot: Snapshot, rule: StalenessRule): boolean {
     const now = this.session.clock.nowMs();
     const key = `${now}|${snapshot.lastRefresh}|${snapshot.tokens.accessToken}`;
     let stale = this.staleness.get(key);
@@ -316,7 +317,7 @@ export class Conductor {
   }
 }
 
-function responseKindOf(response: import("../impl/ports/types.js").RefreshResult | undefined): ResponseKind {
+function responseKindOf(response: RefreshResult | undefined): ResponseKind {
   if (response === undefined) return "transient";
   if (response.ok) return "ok";
   return response.failure.kind === "permanent" ? "permanent" : "transient";
