@@ -15,8 +15,7 @@ import { inProcessSubject } from "../conform/subject.js";
 import { conformConfig } from "../conform/suite.js";
 import { referenceAuthImplementation } from "../impl/plugin/index.js";
 import { makeConfig } from "../model/config.js";
-import { MUTANT_NAMES } from "../model/mutants.js";
-import { VARIANTS } from "../model/vocabulary.js";
+import { mutantNames, VARIANTS } from "../model/designs/index.js";
 import { formatStressAcceptance, runStressAcceptance } from "../stress/index.js";
 import { formatCount, median, table } from "./stats.js";
 
@@ -105,7 +104,7 @@ export async function benchInterleavings(): Promise<string> {
 
 export async function benchMutants(): Promise<string> {
   const rows: string[][] = [];
-  for (const mutant of MUTANT_NAMES) {
+  for (const mutant of mutantNames()) {
     const kills = await killMutant(mutant);
     const cell = (kill: typeof kills.conformance, unit: string) =>
       kill.config === null

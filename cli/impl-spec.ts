@@ -16,8 +16,15 @@ import { describeBinary } from "../codex/report.js";
 import { parseCodexVersion } from "../codex/versions.js";
 import { defaultDriverScript, spawnDriver } from "../impl/driver/client.js";
 import { loadModuleImplementation } from "../impl/plugin/index.js";
-import { isMutantName, MUTANT_NAMES, MUTANTS, type MutantName } from "../model/mutants.js";
-import { isVariant, VARIANTS, type Variant } from "../model/vocabulary.js";
+import {
+  isMutantName,
+  isVariant,
+  type MutantName,
+  mutantNames,
+  requireMutant,
+  VARIANTS,
+} from "../model/designs/index.js";
+import type { Variant } from "../model/vocabulary.js";
 import {
   type ProcessFactory,
   REFERENCE_IMPLEMENTATION_PREFIX,
@@ -119,7 +126,7 @@ export function parseImplementationSpec(
     case "mutant":
       if (!isMutantName(rest)) {
         throw new UsageError(
-          `unknown mutant '${rest}' in --impl '${spec}' (known: ${MUTANT_NAMES.join(", ")})`,
+          `unknown mutant '${rest}' in --impl '${spec}' (known: ${mutantNames().join(", ")})`,
         );
       }
       return { mutant: rest };
@@ -238,7 +245,7 @@ export async function openImplementation(
     const command = [process.execPath, defaultDriverScript(), "--mutant", choice.mutant];
     const factory = driverProgramImplementation(
       `mutant:${choice.mutant}`,
-      MUTANTS[choice.mutant].base,
+      requireMutant(choice.mutant).base.name,
       command,
     );
     return { factory, close: NOTHING_TO_CLOSE };

@@ -15,8 +15,8 @@
 
 import type { Subject } from "../conform/subject.js";
 import { openSubjectChoice, type SubjectChoice } from "../conform/subject-choice.js";
-import { MUTANTS } from "../model/mutants.js";
-import { isVariant, VARIANTS, type Variant } from "../model/vocabulary.js";
+import { isVariant, requireMutant, VARIANTS } from "../model/designs/index.js";
+import type { Variant } from "../model/vocabulary.js";
 import { UsageError } from "./command.js";
 import { describeSpecKinds, parseImplementationSpec, type SpecKind } from "./impl-spec.js";
 
@@ -79,7 +79,7 @@ export function resolveSubjectChoice(
 /** The spec a choice is written as (`ref:locked`, `cmd:node x.js`), for reports. */
 export function describeSubjectChoice(choice: SubjectChoice): string {
   if ("command" in choice) return `cmd:${choice.command.join(" ")} (claims ${choice.variant})`;
-  if ("mutant" in choice) return `mutant:${choice.mutant} (base ${MUTANTS[choice.mutant].base})`;
+  if ("mutant" in choice) return `mutant:${choice.mutant} (base ${requireMutant(choice.mutant).base.name})`;
   if ("modulePath" in choice) return `module:${choice.modulePath}`;
   return `ref:${choice.variant}`;
 }

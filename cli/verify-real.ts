@@ -6,15 +6,14 @@
  * table; the whole is true only when every row matches.
  */
 import { conformanceConfigs, SIMPLE_PATHS_CHECKED } from "../conform/configs.js";
-import { INTERLEAVING_CHECKS } from "../conform/interleave/checks.js";
+import { builtInInterleavingChecks } from "../conform/interleave/checks.js";
 import { checkInterleavings } from "../conform/interleave/property.js";
 import { killMutant } from "../conform/mutants.js";
 import { inProcessSubject } from "../conform/subject.js";
 import { conformConfig } from "../conform/suite.js";
 import { referenceAuthImplementation } from "../impl/plugin/index.js";
 import { configName } from "../model/config.js";
-import { MUTANT_NAMES } from "../model/mutants.js";
-import { VARIANTS } from "../model/vocabulary.js";
+import { mutantNames, VARIANTS } from "../model/designs/index.js";
 import { runMutantKills } from "../proofs/mutants.js";
 import { alignColumns } from "../scenarios/index.js";
 import { formatStressAcceptance, runStressAcceptance, stressAcceptanceMatches } from "../stress/index.js";
@@ -82,7 +81,7 @@ async function conformance(): Promise<Section> {
 
 async function interleavings(): Promise<Section> {
   const rows: { ok: boolean; cells: string[] }[] = [];
-  for (const check of INTERLEAVING_CHECKS) {
+  for (const check of builtInInterleavingChecks()) {
     const subject = inProcessSubject(referenceAuthImplementation(check.config.variant));
     const report = await checkInterleavings({
       subject,
@@ -118,7 +117,7 @@ async function interleavings(): Promise<Section> {
 
 async function implementationMutants(): Promise<Section> {
   const rows: { ok: boolean; cells: string[] }[] = [];
-  for (const mutant of MUTANT_NAMES) {
+  for (const mutant of mutantNames()) {
     const kills = await killMutant(mutant);
     const cell = (kill: typeof kills.conformance) => kill.config ?? `SURVIVED (${kill.detail})`;
     const ok = kills.conformance.config !== null && kills.fastCheck.config !== null;

@@ -6,8 +6,6 @@
  */
 import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { rm, utimes } from "node:fs/promises";
-import { isStale } from "../impl/manager/staleness.js";
-import { type StalenessRule, VARIANT_RULES } from "../impl/manager/variants.js";
 import type { RefreshResult } from "../impl/ports/types.js";
 import {
   authJsonPath,
@@ -18,6 +16,8 @@ import {
   type SnapshotResult,
 } from "../impl/storage/index.js";
 import { usesFileLock } from "../model/config.js";
+import { requireDesign } from "../model/designs/index.js";
+import type { StalenessRule } from "../model/designs/types.js";
 import { PROCESS_NAMES } from "../model/machine.js";
 import type { EventName } from "../model/vocabulary.js";
 import { familySnapshot } from "../server/index.js";
@@ -25,6 +25,7 @@ import type { RequestRecord } from "../server/types.js";
 import type { ProjectedProcess, ProjectedSnapshot, Projection, ResponseKind } from "./projection.js";
 import type { Session } from "./session.js";
 import type { ProcessSlot } from "./slot.js";
+import { staleByRule } from "./staleness-oracle.js";
 import type { Subject } from "./subject.js";
 import { TokenRegistry } from "./tokens.js";
 import { externalLogin, externalLogout, LOCK_STALE_CONDUCTOR_MS } from "./world-actions.js";
@@ -101,7 +102,7 @@ export class Conductor {
 
   private async perform(event: EventName, process: number, plan: StepPlan): Promise<string | null> {
     const slot = this.slots[process];
-    const locking = usesFileLock(this.subject.variant);
+    const locking = usesFileLock(requireDesign(this.subject.variant).rules);
     const server = this.session.server;
     switch (event) {
       case "callAuth":
@@ -197,7 +198,7 @@ export class Conductor {
       const accountId = value.tokens.accountId;
       const account =
         accountId === ACCOUNT_IDS.A ? "A" : accountId === ACCOUNT_IDS.B ? "B" : `? ${accountId}`;
-      const staleness = VARIANT_RULES[this.subject.variant].staleness;
+      const staleness = requireDesign(this.subject.variant).rules.staleness;
       return {
         account,
         token: token ?? { family: "A", generation: -1 },
@@ -283,13 +284,17 @@ export class Conductor {
     }
   }
 
-  /** Staleness as the variant judges it now; memoised, as it decodes the access token's JWT. */
+  /** Staleness as the design's rule judges it now (an oracle of its own); memoised, as it decodes a JWT. */
   private isStaleNow(snapshot: Snapshot, rule: StalenessRule): boolean {
     const now = this.session.clock.nowMs();
     const key = `${now}|${snapshot.lastRefresh}|${snapshot.tokens.accessToken}`;
     let stale = this.staleness.get(key);
     if (stale === undefined) {
-      stale = isStale(snapshot, rule, now);
+      stale = staleByRule(
+        { accessToken: snapshot.tokens.accessToken, lastRefresh: snapshot.lastRefresh },
+        rule,
+        now,
+      );
       this.staleness.set(key, stale);
     }
     return stale;

@@ -113,8 +113,7 @@ export function projectModel(state: ExplorerState, config: ModelConfig): Project
     };
     if (location === "post") projected.sends = modelSnapshot(data, record.cache)?.token;
     if (location === "receive") projected.response = modelResponse(record.response);
-    if (projected.at === "writeDisk")
-      projected.writes = writesInPlace(config.variant) ? "in-place" : "atomic";
+    if (projected.at === "writeDisk") projected.writes = writesInPlace(config.rules) ? "in-place" : "atomic";
     return projected;
   });
   const family = (index: 1 | 2): ProjectedFamily => ({

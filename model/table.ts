@@ -4,28 +4,24 @@
 import { type Branch, type EventBranches, LOCATIONS, type Location, type TransitionTable } from "./branch.js";
 import type { ModelConfig } from "./config.js";
 import type { ModelData } from "./data.js";
-import { applyMutant } from "./mutants.js";
+import type { DesignRules } from "./designs/index.js";
+import { applyBrokenRules } from "./mutants.js";
 import { lockedRefresh, releaseAndReturn } from "./steps/locked.js";
 import { guardedReload, persist, postAndReceive } from "./steps/refresh.js";
 import { cacheIsStale, processAt } from "./steps/shared.js";
 import { crashAnywhere, stallAnywhere, whileDown, worldEvents } from "./steps/world.js";
-import type { CallEvent, Variant } from "./vocabulary.js";
+import type { CallEvent } from "./vocabulary.js";
 
-/** Where each call starts, per design. `auth()` only refreshes a stale cache; a fresh one is returned as is. */
-function callTargets(variant: Variant): Record<CallEvent, Location> {
-  switch (variant) {
-    case "legacy":
-      return { callAuth: "post", callRefresh: "reload", callUnauthorized: "reload" };
-    case "guarded":
-    case "persist-locked":
-      return { callAuth: "reload", callRefresh: "reload", callUnauthorized: "reload" };
-    case "locked":
-      return {
-        callAuth: "lockForRefresh",
-        callRefresh: "lockForRefresh",
-        callUnauthorized: "lockForRefresh",
-      };
+/**
+ * Where each call starts. `auth()` only refreshes a stale cache; a fresh one is returned as is. A design
+ * that posts the cached token (legacy) skips the reload in auth(); a lock across the refresh comes first.
+ */
+function callTargets(rules: DesignRules): Record<CallEvent, Location> {
+  if (rules.lockScope === "refresh") {
+    return { callAuth: "lockForRefresh", callRefresh: "lockForRefresh", callUnauthorized: "lockForRefresh" };
   }
+  const auth: Location = rules.staleAuth === "post-cached-token" ? "post" : "reload";
+  return { callAuth: auth, callRefresh: "reload", callUnauthorized: "reload" };
 }
 
 const CALL_LABELS: Record<CallEvent, string> = {
@@ -35,7 +31,7 @@ const CALL_LABELS: Record<CallEvent, string> = {
 };
 
 function idle(config: ModelConfig, isIdleWorld: (data: ModelData) => boolean): EventBranches {
-  const targets = callTargets(config.variant);
+  const targets = callTargets(config.rules);
   const table: EventBranches = {};
   for (const call of config.calls) {
     const branch: Branch = {
@@ -53,7 +49,8 @@ function idle(config: ModelConfig, isIdleWorld: (data: ModelData) => boolean): E
 }
 
 /**
- * Builds the table, with the configuration's mutant applied if it has one (model/mutants.ts). `othersIdle`
+ * Builds the table from the configuration's rules; rules broken on purpose (a mutant's) are table edits
+ * applied last (model/mutants.ts). `othersIdle`
  * tells whether every process is idle or down (needed only when calls may not overlap); the explorer and the
  * machine each supply it from their own view of locations.
  */
@@ -62,20 +59,17 @@ export function buildTable(config: ModelConfig, othersIdle: (data: ModelData) =>
     Location,
     EventBranches
   >;
+  const scope = config.rules.lockScope;
   const afterSuccess: Location =
-    config.variant === "locked"
-      ? "writeUnderLock"
-      : config.variant === "persist-locked"
-        ? "lockForSave"
-        : "persistRead";
-  const afterFailure: Location = config.variant === "locked" ? "releaseAndReturn" : "idle";
+    scope === "refresh" ? "writeUnderLock" : scope === "save" ? "lockForSave" : "persistRead";
+  const afterFailure: Location = scope === "refresh" ? "releaseAndReturn" : "idle";
   const { post, receive } = postAndReceive(config, afterSuccess, afterFailure);
   locations.idle = idle(config, othersIdle);
   locations.post = post;
   locations.receive = receive;
   locations.down = whileDown();
   locations.releaseAndReturn = releaseAndReturn();
-  if (config.variant === "locked") {
+  if (scope === "refresh") {
     Object.assign(locations, lockedRefresh());
   } else {
     locations.reload = guardedReload();
@@ -86,5 +80,5 @@ export function buildTable(config: ModelConfig, othersIdle: (data: ModelData) =>
     anywhere: { ...crashAnywhere(config), ...stallAnywhere(config) },
     world: worldEvents(config),
   };
-  return applyMutant(table, config);
+  return applyBrokenRules(table, config);
 }

@@ -8,6 +8,7 @@
 import { LOCATIONS, type Location } from "../model/branch.js";
 import { cloneData, initialData, type ModelData, type ProcessData } from "../model/data.js";
 import { PROCESS_NAMES } from "../model/machine.js";
+import { COUNTED_FAULTS } from "../model/vocabulary.js";
 
 export interface ExplorerState {
   locations: Location[];
@@ -16,7 +17,7 @@ export interface ExplorerState {
 
 /*
  * Keys are fixed-width: every field is one character (its small integer value plus an offset), 8 per process
- * and 18 for the world. Short keys hash and compare fast, and fixed width needs no separators. Fields are
+ * and 10 for the world plus one per counted fault. Short keys hash and compare fast, and fixed width needs no separators. Fields are
  * gathered as character codes and turned into one string at the end.
  */
 const CODE_OFFSET = 48;
@@ -52,13 +53,8 @@ function pushWorld(codes: number[], data: ModelData): void {
     b.previous,
     (a.revoked ? 1 : 0) | (b.revoked ? 2 : 0) | (data.orphanedLock ? 4 : 0),
     data.staleBelow,
-    used.crash,
-    used.lostResponse,
-    used.transient,
-    used.login,
-    used.logout,
-    used.stall,
   );
+  for (const fault of COUNTED_FAULTS) codes.push(used[fault]);
 }
 
 function toKey(codes: number[]): string {

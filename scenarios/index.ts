@@ -19,9 +19,9 @@ export {
   type AgainExpectation,
   checkExpectation,
   describePost,
-  EXPECTATIONS,
   type Expectation,
   type ExpectedPost,
+  expectationFor,
   expectedVerdict,
 } from "./expectations.js";
 export {

@@ -10,18 +10,18 @@ export {
   type AcceptanceRun,
   formatStressAcceptance,
   runStressAcceptance,
-  STRESS_ACCEPTANCE_RUNS,
   stressAcceptanceMatches,
+  stressAcceptanceRuns,
 } from "./acceptance.js";
 export {
   defaultExpectation,
   isStaleSendExpectation,
   judgeStress,
   STALE_SEND_EXPECTATIONS,
-  STRESS_EXPECTATIONS,
   type StaleSendExpectation,
   type StressAgreement,
   type StressJudgement,
+  stressExpectation,
   type VariantExpectation,
 } from "./expectation.js";
 export {

@@ -28,7 +28,7 @@ import {
   PROCESSES_MAX,
   PROCESSES_MIN,
 } from "../../model/config.js";
-import { VARIANTS } from "../../model/vocabulary.js";
+import { VARIANTS } from "../../model/designs/index.js";
 import { processName } from "../../proofs/trace.js";
 import { type Command, integerFlag, parseCommandArgs, UsageError } from "../command.js";
 import {

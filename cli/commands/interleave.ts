@@ -12,7 +12,7 @@ import { minimiseFailure } from "../../conform/interleave/minimise.js";
 import { COMMANDS_PER_RUN_DEFAULT, checkInterleavings, RUNS_MAX } from "../../conform/interleave/property.js";
 import { formatInterleavingReport } from "../../conform/interleave/report.js";
 import { makeConfig, PROCESSES_MAX } from "../../model/config.js";
-import { VARIANTS } from "../../model/vocabulary.js";
+import { VARIANTS } from "../../model/designs/index.js";
 import { type Command, integerFlag, parseCommandArgs, UsageError } from "../command.js";
 import { openSubject, resolveSubjectChoice, SUBJECT_SPEC_FORMS } from "../subject-spec.js";
 

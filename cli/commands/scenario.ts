@@ -5,7 +5,7 @@
  * phases and the verdict next to the expectation (or one JSON document), with every token redacted.
  * `authrace codex` runs the same runner (`runOnImplementation`) over several scenarios and versions.
  */
-import { VARIANTS } from "../../model/vocabulary.js";
+import { VARIANTS } from "../../model/designs/index.js";
 import {
   type Agreement,
   formatJudgedRun,

@@ -6,7 +6,7 @@
  */
 import { randomInt } from "node:crypto";
 import { SingleBar } from "cli-progress";
-import { VARIANTS } from "../../model/vocabulary.js";
+import { VARIANTS } from "../../model/designs/index.js";
 import {
   defaultExpectation,
   formatStressHeader,

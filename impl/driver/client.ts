@@ -5,10 +5,12 @@
  * and control lines (docs/driver-protocol.md) pass through `onMessage`, `release` and `setClock`; the
  * conformance harness's RemoteSlot (conform/remote-slot.ts) drives them.
  */
+
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
+import { DESIGNS_ENVIRONMENT_VARIABLE, serializeDesigns } from "../../model/designs/index.js";
 import type { Variant } from "../../model/vocabulary.js";
 import { TOKEN_URL_OVERRIDE_VARIABLE } from "../token/request.js";
 import type { DriverCommand, DriverReady, DriverReply, HeldControl } from "./protocol.js";
@@ -288,6 +290,9 @@ export function startDriver(options: SpawnDriverOptions): JsonLineDriver {
     CODEX_HOME: options.home,
   };
   if (options.tokenUrl !== undefined) environment[TOKEN_URL_OVERRIDE_VARIABLE] = options.tokenUrl;
+  // Designs registered in this process (a test's throwaway design) are known to the driver too.
+  const designs = serializeDesigns();
+  if (designs !== "") environment[DESIGNS_ENVIRONMENT_VARIABLE] = designs;
   const variant = options.variant === undefined ? [] : ["--variant", options.variant];
   const extra = options.extraArguments ?? [];
   const args = [...leading, "--home", options.home, ...variant, "--name", options.name, ...extra];

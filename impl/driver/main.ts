@@ -7,6 +7,7 @@
  * module that cannot be loaded exit 2. With --held every port call waits for the harness (held.ts), which
  * also sets the clock. Protocol: docs/driver-protocol.md.
  */
+import { DESIGNS_ENVIRONMENT_VARIABLE, registerSerializedDesigns } from "../../model/designs/index.js";
 import type { Variant } from "../../model/vocabulary.js";
 import { AuthManager } from "../manager/auth-manager.js";
 import { loadModuleImplementation, type ManagerUnderTest } from "../plugin/index.js";
@@ -121,6 +122,12 @@ async function runHeld(parsed: DriverArguments): Promise<number> {
 }
 
 async function main(): Promise<number> {
+  try {
+    registerSerializedDesigns(process.env[DESIGNS_ENVIRONMENT_VARIABLE] ?? "", DESIGNS_ENVIRONMENT_VARIABLE);
+  } catch (error) {
+    process.stderr.write(`authrace driver: ${(error as Error).message}\n`);
+    return USAGE_EXIT_CODE;
+  }
   const parsed = parseDriverArguments(process.argv.slice(2), process.env);
   if (!parsed.ok) {
     if (parsed.help) {

@@ -5,7 +5,6 @@
  * Calls: auth() (proactive refresh when stale), refreshToken(), unauthorized() (401 recovery), reload(),
  * cached() (no I/O).
  */
-import type { MutantName } from "../../model/mutants.js";
 import type { Variant } from "../../model/vocabulary.js";
 import type { AuthPorts } from "../ports/types.js";
 import { cacheAfterReload, cachedAuth, EMPTY_CACHE, resultFromCache } from "./cache.js";
@@ -22,7 +21,7 @@ import { rulesFor, type VariantRules } from "./variants.js";
 export interface AuthManagerOptions {
   variant: Variant;
   /** Break one rule of `variant` on purpose (model/mutants.ts); a mutant of another variant throws. */
-  mutant?: MutantName;
+  mutant?: string;
   /** A set of ports of its own (see createRealPorts); never shared with another manager. */
   ports: AuthPorts;
   /** Names the manager in trace events; default the variant (`<variant>/mutant:<mutant>` for a mutant). */
@@ -34,7 +33,7 @@ export interface AuthManagerOptions {
 export class AuthManager {
   readonly name: string;
   readonly variant: Variant;
-  readonly mutant: MutantName | null;
+  readonly mutant: string | null;
   readonly rules: VariantRules;
   private readonly ports: AuthPorts;
   private readonly sink: TraceSink | undefined;
@@ -110,7 +109,7 @@ export class AuthManager {
   }
 
   private refreshFlow(context: FlowContext): Promise<FlowResult> {
-    return this.rules.refresh.kind === "locked" ? lockedRefresh(context) : guardedRefresh(context);
+    return this.rules.lockScope === "refresh" ? lockedRefresh(context) : guardedRefresh(context);
   }
 
   private async serialised(work: () => Promise<FlowResult>): Promise<FlowResult> {

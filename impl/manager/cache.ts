@@ -2,11 +2,11 @@
 import { type Snapshot, type SnapshotResult, snapshotsEqual } from "../storage/index.js";
 import { loggedOutError } from "./errors.js";
 import type { AuthResult, Cache, CachedAuth } from "./types.js";
-import { type BreakableRules, INTACT_RULES } from "./variants.js";
+import { type DesignRules, INTACT_RULES } from "./variants.js";
 
 export const EMPTY_CACHE: Cache = { snapshot: null, poison: null };
 
-type PoisonRule = Pick<BreakableRules, "clearsPoison">;
+type PoisonRule = Pick<DesignRules, "clearsPoison">;
 
 /** cache := snapshot; a different snapshot drops the poison (unless the mutant poison-never-cleared keeps it). */
 export function replaceCache(

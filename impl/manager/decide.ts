@@ -21,7 +21,7 @@ import {
 } from "./errors.js";
 import { isStale } from "./staleness.js";
 import type { Cache, ManagerError } from "./types.js";
-import { type BreakableRules, INTACT_RULES, type VariantRules } from "./variants.js";
+import { type DesignRules, INTACT_RULES, type VariantRules } from "./variants.js";
 
 type Skipped = { kind: "skipped"; error: ManagerError };
 
@@ -45,7 +45,7 @@ function checkAccount(
 
 export type GuardedReloadDecision = Skipped | { kind: "changed"; cache: Cache } | { kind: "no-change" };
 
-type ReloadRules = Pick<BreakableRules, "checksAccount" | "comparesOnReload" | "clearsPoison">;
+type ReloadRules = Pick<DesignRules, "checksAccount" | "comparesOnReload" | "clearsPoison">;
 
 /**
  * Guarded reload, steps 1-2 of docs/protocol.md: Skipped (cache untouched), Changed (adopt disk), NoChange.

@@ -48,19 +48,19 @@ export async function refreshCachedToken(context: FlowContext): Promise<FlowResu
 
 /** [acquireLock] readDisk writeDisk [releaseLock] readDisk: re-read, merge, write, then reload the cache. */
 async function saveRefreshed(context: FlowContext, tokens: RefreshedTokens): Promise<FlowResult> {
-  const { refresh } = context.rules;
-  if (refresh.kind !== "guarded-reload") throw new Error(`saveRefreshed called for ${context.rules.variant}`);
+  const { rules } = context;
+  if (rules.lockScope === "refresh") throw new Error(`saveRefreshed called for ${rules.variant}`);
   let saved: FlowResult;
-  if (refresh.lockAroundSave) {
+  if (rules.lockScope === "save") {
     const acquired = await context.io.acquireLock();
     if (!acquired.ok) return flowError(persistError(lockError(acquired.error).message));
     try {
-      saved = await rereadAndWrite(context, tokens, refresh.writeMode);
+      saved = await rereadAndWrite(context, tokens, rules.writeMode);
     } finally {
       await context.io.releaseLock();
     }
   } else {
-    saved = await rereadAndWrite(context, tokens, refresh.writeMode);
+    saved = await rereadAndWrite(context, tokens, rules.writeMode);
   }
   if (!saved.ok) return saved;
   const reloaded = await context.io.readDisk();

@@ -63,7 +63,7 @@ async function postAndSave(context: FlowContext, base: Snapshot, release: Releas
   }
   if (context.rules.releaseBeforeSave) await release();
   const snapshot = withRefreshedTokens(base, decision.tokens, refreshTimestamp(context.clock.nowMs()));
-  const written = await context.io.writeDisk(snapshot, context.rules.lockedWriteMode);
+  const written = await context.io.writeDisk(snapshot, context.rules.writeMode);
   if (!written.ok) return flowError(persistError(written.error.message));
   context.setCache(replaceCache(context.cache(), snapshot, context.rules));
   return FLOW_OK;

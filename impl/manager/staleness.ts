@@ -3,9 +3,10 @@
  * Codex 0.136+ treats a token as stale 5 minutes before `exp`; the variants here mirror 0.117-0.135
  * (stale at `exp`), as docs/protocol.md states.
  */
+
+import type { StalenessRule } from "../../model/designs/types.js";
 import { jwtExpirySeconds } from "../storage/jwt.js";
 import type { Snapshot } from "../storage/schema.js";
-import type { StalenessRule } from "./variants.js";
 
 /** Codex's TOKEN_REFRESH_INTERVAL: 8 days. */
 export const TOKEN_REFRESH_INTERVAL_MS = 8 * 24 * 60 * 60 * 1000;

@@ -1,5 +1,5 @@
 /**
- * The refresh as Codex does it (legacy, guarded, persist-locked): guarded reload, POST of the cached token,
+ * The refresh as Codex does it (every design without a lock across the refresh): guarded reload, POST of the cached token,
  * then a save that re-reads auth.json and keeps its account_id. See docs/protocol.md.
  */
 import type { Branch, EventBranches, Location } from "../branch.js";
@@ -57,7 +57,7 @@ export function guardedReload(): EventBranches {
 export function postAndReceive(config: ModelConfig, afterSuccess: Location, afterFailure: Location) {
   const transientBudget = config.faults.includes("transient");
   const lostBudget = config.faults.includes("lostResponse");
-  const poisons = config.variant !== "legacy";
+  const poisons = config.rules.poisons;
   const post: EventBranches = {
     sendRefresh: [
       {
@@ -137,8 +137,8 @@ export function postAndReceive(config: ModelConfig, afterSuccess: Location, afte
 
 /** Saving a refreshed token: [lock] re-read -> write (account_id kept from the re-read) -> [unlock] -> reload. */
 export function persist(config: ModelConfig): Partial<Record<Location, EventBranches>> {
-  const locked = usesFileLock(config.variant);
-  const torn = writesInPlace(config.variant) && config.faults.includes("tornWrite");
+  const locked = usesFileLock(config.rules);
+  const torn = writesInPlace(config.rules) && config.faults.includes("tornWrite");
   const afterWrite: Location = locked ? "releaseAfterSave" : "persistReload";
   const write: Branch = {
     label: torn ? "truncate auth.json and start writing in place" : "write auth.json",

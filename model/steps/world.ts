@@ -85,13 +85,13 @@ function refreshInFlight(data: ModelData): boolean {
 }
 
 /**
- * Staleness belongs to the token from the moment it is minted (its access token's `exp`), except in legacy,
- * which judges only `last_refresh`, stamped when the token is saved. There, time passing between the 200 and
+ * Staleness belongs to the token from the moment it is minted (its access token's `exp`), except under the
+ * "last-refresh" rule (legacy), which judges only `last_refresh`, stamped when the token is saved. There, time passing between the 200 and
  * the save would leave the model calling stale a token the implementation saves as fresh; and 8 days inside
- * one refresh is no schedule worth exploring, so legacy's time waits for saves in flight.
+ * one refresh is no schedule worth exploring, so under that rule time waits for saves in flight.
  */
 function timeMayPass(config: ModelConfig): (data: ModelData) => boolean {
-  if (config.variant !== "legacy") return hasFreshToken;
+  if (config.rules.staleness !== "last-refresh") return hasFreshToken;
   return (data) => hasFreshToken(data) && !refreshInFlight(data);
 }
 
@@ -108,7 +108,7 @@ export function worldEvents(config: ModelConfig): EventBranches {
       },
     ],
   };
-  if (usesFileLock(config.variant)) {
+  if (usesFileLock(config.rules)) {
     table.expireLock = [
       {
         label: "a crashed holder's lock goes stale and is reclaimed",
@@ -120,7 +120,7 @@ export function worldEvents(config: ModelConfig): EventBranches {
       },
     ];
   }
-  const respectsLock = usesFileLock(config.variant);
+  const respectsLock = usesFileLock(config.rules) && config.rules.loginTakesLock;
   if (config.faults.includes("login")) {
     table.login = [
       {

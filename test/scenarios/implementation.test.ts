@@ -5,7 +5,7 @@
  */
 import { expect, test } from "vitest";
 import type { CodexImplementation } from "../../codex/implementation.js";
-import { VARIANTS } from "../../model/vocabulary.js";
+import { VARIANTS } from "../../model/designs/index.js";
 import { type ProcessFactory, referenceImplementation } from "../../scenarios/index.js";
 
 test("the reference factory is named reference:<variant> and carries its variant", () => {

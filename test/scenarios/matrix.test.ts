@@ -7,7 +7,8 @@
  * here a slice of the matrix keeps the suite short.
  */
 import { describe, expect, test } from "vitest";
-import { REFRESH_ERROR_CODES, VARIANTS } from "../../model/vocabulary.js";
+import { REFRESH_ERROR_CODES } from "../../model/vocabulary.js";
+import { VARIANTS } from "../../model/designs/index.js";
 import {
   checkExpectation,
   EXPECTATIONS,
