@@ -154,3 +154,9 @@ export function configName(config: ModelConfig): string {
   const mutant = config.mutant === undefined ? "" : `/mutant:${config.mutant}`;
   return `${config.variant}/N${config.processes}/${faults}${server ? `/${server}` : ""}${calls}${overlap}${budget}${mutant}`;
 }
+
+/** The configuration as data (JSON): the design is named by `variant`, its record is not repeated. */
+export function configJson(config: ModelConfig): Omit<ModelConfig, "design" | "rules"> {
+  const { design: _design, rules: _rules, ...rest } = config;
+  return rest;
+}

@@ -16,9 +16,9 @@ export interface ExplorerState {
 }
 
 /*
- * Keys are fixed-width: every field is one character (its small integer value plus an offset), 8 per process
- * and 10 for the world plus one per counted fault. Short keys hash and compare fast, and fixed width needs no separators. Fields are
- * gathered as character codes and turned into one string at the end.
+ * Keys are fixed-width: every field is one character (its small integer value plus an offset), 8 per process,
+ * 10 for the world and one per counted fault (vocabulary.ts FAULT_LIST). Short keys hash and compare fast,
+ * and fixed width needs no separators. Fields are gathered as character codes and turned into one string.
  */
 const CODE_OFFSET = 48;
 const PROCESS_FIELDS = 8;

@@ -12,16 +12,16 @@ import {
   EMPTY_CACHE,
   isStale,
   replaceCache,
+  rulesFor,
   TOKEN_REFRESH_INTERVAL_MS,
-  VARIANT_RULES,
 } from "../../../impl/manager/index.js";
 import type { RefreshResult } from "../../../impl/ports/index.js";
 import { encodeJwt, makeSnapshot, type SnapshotResult } from "../../../impl/storage/index.js";
 import { DAY_MS, fixture, NOW_MS } from "../helpers/home.js";
 
-const guarded = VARIANT_RULES.guarded;
-const legacy = VARIANT_RULES.legacy;
-const locked = VARIANT_RULES.locked;
+const guarded = rulesFor("guarded");
+const legacy = rulesFor("legacy");
+const locked = rulesFor("locked");
 const read = (snapshot: ReturnType<typeof fixture>): SnapshotResult => ({ ok: true, snapshot });
 const missing: SnapshotResult = {
   ok: false,
