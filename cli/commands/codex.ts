@@ -4,6 +4,7 @@
  * codex:<version>` (`runOnImplementation`): per scenario the POSTs phase by phase, stale sends, what each
  * process returned, the verdict, and the expectation of the variant the version mirrors.
  */
+import { builtInDesigns } from "../../model/designs/index.js";
 import type { CodexBinary } from "../../codex/fetch.js";
 import { parseCodexVersion } from "../../codex/versions.js";
 import type { Variant } from "../../model/vocabulary.js";
@@ -29,14 +30,21 @@ export { EXIT } from "./scenario.js";
 /** Versions one invocation may check; each costs a download of 60-180 MB the first time. */
 const VERSIONS_MAX = 8;
 
+/** `<= 0.116.999 legacy, ...`: every built-in design's release ranges, from its record. */
+function releaseMap(): string {
+  return builtInDesigns()
+    .flatMap((design) => design.releases.map((range) => `${range.from}..${range.to ?? ""} ${design.name}`))
+    .join(", ");
+}
+
 const usage = `usage: authrace codex <version>... [--scenario <name>]... [--json]
 
 Fetches @openai/codex@<version>-<platform> with npm (cached in .cache/codex/<version>, integrity-checked
 before every use), runs the scenarios on real 'codex app-server' processes against the loopback token
 server (as 'authrace scenario <name> --impl codex:<version>' does, one scenario at a time), and prints per
 scenario: POSTs per phase, stale sends, what each process returned, the verdict of NoStaleRefreshSent, and
-the expectation of the variant that version mirrors (<= 0.116 legacy, 0.117-0.139 guarded,
->= 0.171 persist-locked).
+the expectation of the design that version mirrors (the designs' records say which releases:
+${releaseMap()}).
 
 options:
   --scenario <name>  ${SCENARIO_NAMES.join(" | ")} (repeatable; default: all)

@@ -70,8 +70,8 @@ options:
                        ${DRIVEN_FAULTS.join(", ")} or 'none'
                        (${Object.keys(UNDRIVEN_FAULTS).join(" and ")} cannot be driven in one process)
   --tier test|verify   the list of configurations: test (default: no faults, revoke on reuse, one per
-                       driven fault, and for locked login and the grace window) or verify (adds login for
-                       legacy, guarded and persist-locked: 9-12 k states each, minutes of path generation)
+                       driven fault, and the design record's checks.conformanceExtra) or verify (adds login
+                       where the record keeps it out of the test tier: 9-12 k states, minutes of paths)
   --processes <N>      processes per configuration, ${PROCESSES_MIN}..${PROCESSES_MAX} (default ${CONFORMANCE_PROCESSES})
   --simple-paths <N>   also run up to N bounded simple paths per configuration (seeded random walks over
                        xstate/graph's adjacency map, no state twice; default ${SIMPLE_PATHS_CHECKED}, at most ${SIMPLE_PATHS_MAX})

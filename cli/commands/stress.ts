@@ -69,9 +69,10 @@ options:
   --delay-max-ms <D>          longest pause before a call; default ${STRESS_DEFAULTS.delayMaxMs}, at most ${STRESS_LIMITS.delayMaxMs}
   --token-ttl-seconds <T>     access-token lifetime; default ${STRESS_DEFAULTS.tokenTtlSeconds}, at most ${STRESS_LIMITS.tokenTtlSecondsMax}
   --server-delay-ms <X>       the server holds each answer X ms; default ${STRESS_DEFAULTS.serverDelayMs}, at most ${STRESS_LIMITS.serverDelayMsMax}
-  --expect-stale-sends <e>    ${STALE_SEND_EXPECTATIONS.join(" | ")}; default: none for locked (and its mutants)
-                              and for an implementation that mirrors no variant (cmd:), any for legacy,
-                              guarded, persist-locked (stale sends are expected; a run that finds none says so)
+  --expect-stale-sends <e>    ${STALE_SEND_EXPECTATIONS.join(" | ")}; default: the model's verdict for the design
+                              at N = 2: none where it holds NoStaleRefreshSent (and for an implementation
+                              that mirrors no design, cmd:), any where it does not (a run that finds none
+                              says so)
   --json                      one JSON object on stdout instead of text
 
 exit status: 0 the run matches the expectation; 1 the run failed (a process did not start, died or did not

@@ -1,5 +1,5 @@
 /**
- * The flows of legacy, guarded and persist-locked (docs/protocol.md, "Guarded reload" and "Persisting a
+ * The flows of the designs without a lock across the refresh (docs/protocol.md, "Guarded reload" and "Persisting a
  * refreshed token"). Each function performs port calls in the documented order and leaves every choice to
  * decide.ts.
  *
@@ -7,7 +7,7 @@
  *   1. A and B both readDisk R0 (NoChange).
  *   2. A POSTs R0: 200, the server rotates to R1; A saves R1.
  *   3. B POSTs R0: 401 refresh_token_reused; B is poisoned until a later reload adopts R1.
- * persist-locked's lock around the save does not help: it is taken after the POST.
+ * A lock around the save only (lockScope "save") does not help: it is taken after the POST.
  */
 
 import type { WriteMode } from "../ports/types.js";
