@@ -4,9 +4,10 @@
  * codex:<version>` (`runOnImplementation`): per scenario the POSTs phase by phase, stale sends, what each
  * process returned, the verdict, and the expectation of the variant the version mirrors.
  */
-import { builtInDesigns } from "../../model/designs/index.js";
+
 import type { CodexBinary } from "../../codex/fetch.js";
 import { parseCodexVersion } from "../../codex/versions.js";
+import { builtInDesigns } from "../../model/designs/index.js";
 import type { Variant } from "../../model/vocabulary.js";
 import {
   expectedVerdict,
