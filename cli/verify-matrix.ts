@@ -10,6 +10,7 @@ const SHORT: Record<(typeof INVARIANTS)[number], string> = {
   DiskNeverRegresses: "DiskMonotone",
   AccountNeverMixed: "AccountOne",
   NoSpuriousLogout: "NoSpurious",
+  LogoutNeverUndone: "LogoutKept",
   NoDeadlock: "NoDeadlock",
   Converges: "Converges",
 };

@@ -120,6 +120,7 @@ export const INVARIANTS = [
   "DiskNeverRegresses",
   "AccountNeverMixed",
   "NoSpuriousLogout",
+  "LogoutNeverUndone",
   "NoDeadlock",
   "Converges",
 ] as const;

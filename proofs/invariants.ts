@@ -13,6 +13,8 @@ export const INVARIANT_STATEMENTS: Record<InvariantName, string> = {
   AccountNeverMixed: "auth.json never holds one account's account_id with another account's tokens.",
   NoSpuriousLogout:
     "No process is told it is logged out (Skipped, poisoned, or its cache cleared) while the user is still logged in to its account.",
+  LogoutNeverUndone:
+    "Once a logout has removed auth.json, no process writes tokens back into it (only a login may create it again).",
   NoDeadlock: "From every reachable state, without faults, every process can get back to idle.",
   Converges:
     "Once faults stop, every process can reach a token the server accepts and auth.json holds one, unless the user logged out or switched account.",
@@ -23,6 +25,7 @@ export const SAFETY_INVARIANTS = [
   "DiskNeverRegresses",
   "AccountNeverMixed",
   "NoSpuriousLogout",
+  "LogoutNeverUndone",
 ] as const satisfies readonly InvariantName[];
 export const PROGRESS_INVARIANTS = ["NoDeadlock", "Converges"] as const satisfies readonly InvariantName[];
 
@@ -34,7 +37,19 @@ export function brokenBy(before: ExplorerState, step: Step): InvariantName[] {
   if (accountMixed(step.raw)) broken.push("AccountNeverMixed");
   if (step.signal === "loggedOut" && stillLoggedIn(before.data, step.process))
     broken.push("NoSpuriousLogout");
+  if (logoutUndone(before.data, step)) broken.push("LogoutNeverUndone");
   return broken;
+}
+
+/**
+ * A process's save recreates auth.json after a logout removed it: a refresh already past its re-read (or
+ * holding no lock a logout respects) writes the logged-out account's tokens back. auth.json is absent only
+ * after a logout, so an absent file turned present by a process's write is exactly that.
+ */
+function logoutUndone(before: ModelData, step: Step): boolean {
+  return (
+    step.event === "writeDisk" && before.disk.status === DISK_ABSENT && step.raw.disk.status !== DISK_ABSENT
+  );
 }
 
 function diskRegressed(before: ModelData, after: ModelData): boolean {

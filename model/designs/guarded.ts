@@ -58,6 +58,12 @@ export const guarded: Design = {
         invariant: "NoStaleRefreshSent",
         title: "401 recovery on guarded (R3)",
       },
+      {
+        id: "guarded-logout-undone",
+        faults: ["logout"],
+        invariant: "LogoutNeverUndone",
+        title: "guarded: a refresh in flight undoes a logout",
+      },
     ],
   },
 };
