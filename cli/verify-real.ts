@@ -5,6 +5,7 @@
  * and by fast-check; and the 8 x 200 stress acceptance runs on real OS processes. Each section prints one
  * table; the whole is true only when every row matches.
  */
+import { alignColumns } from "../common/columns.js";
 import { conformanceConfigs, SIMPLE_PATHS_CHECKED } from "../conform/configs.js";
 import { INTERLEAVING_CHECKS } from "../conform/interleave/checks.js";
 import { checkInterleavings } from "../conform/interleave/property.js";
@@ -16,7 +17,6 @@ import { configName } from "../model/config.js";
 import { MUTANT_NAMES } from "../model/mutants.js";
 import { VARIANTS } from "../model/vocabulary.js";
 import { runMutantKills } from "../proofs/mutants.js";
-import { alignColumns } from "../scenarios/index.js";
 import { formatStressAcceptance, runStressAcceptance, stressAcceptanceMatches } from "../stress/index.js";
 
 interface Section {

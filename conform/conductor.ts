@@ -6,6 +6,7 @@
  */
 import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { rm, utimes } from "node:fs/promises";
+import { PROCESS_NAMES } from "../common/names.js";
 import { isStale } from "../impl/manager/staleness.js";
 import { type StalenessRule, VARIANT_RULES } from "../impl/manager/variants.js";
 import type { RefreshResult } from "../impl/ports/types.js";
@@ -18,7 +19,6 @@ import {
   type SnapshotResult,
 } from "../impl/storage/index.js";
 import { usesFileLock } from "../model/config.js";
-import { PROCESS_NAMES } from "../model/machine.js";
 import type { EventName } from "../model/vocabulary.js";
 import { familySnapshot } from "../server/index.js";
 import type { RequestRecord } from "../server/types.js";

@@ -5,12 +5,13 @@
  * optional simple paths. Transitions are the machine's branches per region (see `transitionKey`).
  */
 import { createTestModel } from "xstate/graph";
+import { PROCESS_NAMES } from "../common/names.js";
+import { Random } from "../common/random.js";
 import type { ModelConfig } from "../model/config.js";
-import { allEvents, createAuthMachine, PROCESS_NAMES } from "../model/machine.js";
+import { allEvents, createAuthMachine } from "../model/machine.js";
 import type { EventName } from "../model/vocabulary.js";
 import { type ExplorerState, initialState, orderedKey, snapshotKey } from "../proofs/state.js";
 import { makeStepper, type Stepper } from "../proofs/step.js";
-import { Random } from "../stress/random.js";
 import { type PathStep, transitionKey } from "./run-path.js";
 
 /** States a configuration may have for path generation (xstate/graph keeps every state and path in memory). */

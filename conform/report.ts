@@ -1,5 +1,5 @@
 /** Conformance results for people: the path up to the divergence as numbered steps, and a summary table. */
-import { processName } from "../proofs/trace.js";
+import { processName } from "../common/names.js";
 import type { Divergence, PathStep } from "./run-path.js";
 import type { ConformanceReport } from "./suite.js";
 

@@ -3,10 +3,11 @@
  * and fails at the first step where the two disagree: the implementation could not take the step, a
  * projection differs, a call returned the wrong kind of outcome, or the server judged a POST differently.
  */
+
+import { processName } from "../common/names.js";
 import type { ModelConfig } from "../model/config.js";
 import type { EventName } from "../model/vocabulary.js";
 import { makeStepper, type Stepper } from "../proofs/step.js";
-import { processName } from "../proofs/trace.js";
 import type { RequestRecord } from "../server/types.js";
 import { Conductor } from "./conductor.js";
 import { Lockstep } from "./lockstep.js";

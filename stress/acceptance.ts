@@ -3,8 +3,10 @@
  * `guarded` with some, at fixed seeds. About 10 s each on a 2-core machine, so they belong to `authrace verify`
  * (or a bench), never to `npm test`, whose stress tests run a few processes for a few calls.
  */
+
+import { alignColumns } from "../common/columns.js";
 import type { Variant } from "../model/vocabulary.js";
-import { alignColumns, referenceImplementation } from "../scenarios/index.js";
+import { referenceImplementation } from "../scenarios/index.js";
 import { judgeStress, type StaleSendExpectation, type StressAgreement } from "./expectation.js";
 import { callsPerSecond } from "./format.js";
 import { STRESS_DEFAULTS, type StressSettings } from "./limits.js";

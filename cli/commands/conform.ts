@@ -6,6 +6,7 @@
  * and every reachable transition was taken.
  */
 import { SingleBar } from "cli-progress";
+import { processName } from "../../common/names.js";
 import {
   CONFORMANCE_PROCESSES,
   type ConformanceTier,
@@ -29,7 +30,6 @@ import {
   PROCESSES_MIN,
 } from "../../model/config.js";
 import { VARIANTS } from "../../model/vocabulary.js";
-import { processName } from "../../proofs/trace.js";
 import { type Command, integerFlag, parseCommandArgs, UsageError } from "../command.js";
 import {
   openSubject,

@@ -1,6 +1,7 @@
 /** A fast-check interleaving result for people: what failed, how to replay it, and the story, shortened. */
+
+import { processName } from "../../common/names.js";
 import { seedLog } from "../../proofs/render.js";
-import { processName } from "../../proofs/trace.js";
 import type { PathStep } from "../run-path.js";
 import type { Minimised } from "./minimise.js";
 import type { InterleavingReport } from "./property.js";

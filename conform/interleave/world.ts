@@ -6,10 +6,10 @@
  * waits for the chain, so the order the scheduler picked is the order the steps happen in, real I/O included.
  */
 import type { Scheduler } from "fast-check";
+import { processName } from "../../common/names.js";
 import type { Location } from "../../model/branch.js";
 import { serverAccepts } from "../../model/data.js";
 import type { EventName } from "../../model/vocabulary.js";
-import { processName } from "../../proofs/trace.js";
 import type { RequestRecord } from "../../server/types.js";
 import type { StepPlan } from "../conductor.js";
 import type { Lockstep } from "../lockstep.js";
