@@ -3,12 +3,12 @@
  *
  * Every reachable state is visited once (canonical keys, symmetry over identical processes), so the first
  * violation of each invariant is found at its smallest depth: counterexamples are shortest. Limits on states
- * and depth fail loudly. Progress (NoDeadlock, Converges) is checked on the complete graph afterwards.
+ * and depth fail loudly. Liveness (NoDeadlock, Converges) is checked on the complete graph afterwards.
  */
 import type { ModelConfig } from "../model/config.js";
 import type { EventName, InvariantName } from "../model/vocabulary.js";
 import { brokenBy } from "./invariants.js";
-import { checkProgress, type EdgeList, goalFlags, makeEdgeList } from "./progress.js";
+import { checkLiveness, type EdgeList, goalFlags, makeEdgeList } from "./liveness.js";
 import { canonicalKey, type ExplorerState, initialState, permute } from "./state.js";
 import { makeStepper, type Stepper } from "./step.js";
 
@@ -36,7 +36,7 @@ export interface ExploreOptions {
   symmetry?: boolean;
   /** Stop at the first violation of any safety invariant (for "time to first counterexample"). */
   stopAtFirstViolation?: boolean;
-  /** Check NoDeadlock and Converges on the complete graph (on by default). */
+  /** Check liveness, NoDeadlock and Converges, on the complete graph (on by default; proofs/liveness.ts). */
   progress?: boolean;
   onProgress?: (progress: Progress) => void;
 }
@@ -51,7 +51,7 @@ export interface StepLabel {
 export interface Violation {
   invariant: InvariantName;
   stateIndex: number;
-  /** The violating step out of `stateIndex` (safety), or null when the state itself is the witness (progress). */
+  /** The violating step out of `stateIndex` (safety), or null when the state itself is the witness (liveness). */
   step: StepLabel | null;
   /** Steps from the initial state, including the violating one. */
   length: number;
@@ -153,7 +153,7 @@ export function explore(config: ModelConfig, options: ExploreOptions = {}): Expl
   }
   const complete = !stopped;
   if (complete && (options.progress ?? true)) {
-    for (const violation of checkProgress(goals.subarray(0, states.length), edges)) {
+    for (const violation of checkLiveness(goals.subarray(0, states.length), edges)) {
       violations.set(violation.invariant, { ...violation, length: depths[violation.stateIndex] as number });
     }
   }
