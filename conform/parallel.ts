@@ -6,8 +6,8 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import type { ModelConfig } from "../model/config.js";
+import type { PathStep } from "./lockstep.js";
 import { modelPaths } from "./paths.js";
-import type { PathStep } from "./run-path.js";
 import type { SubjectChoice } from "./subject-choice.js";
 import {
   type ConformanceReport,

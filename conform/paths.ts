@@ -12,7 +12,7 @@ import { allEvents, createAuthMachine } from "../model/machine.js";
 import type { EventName } from "../model/vocabulary.js";
 import { type ExplorerState, initialState, orderedKey, snapshotKey } from "../proofs/state.js";
 import { makeStepper, type Stepper } from "../proofs/step.js";
-import { type PathStep, transitionKey } from "./run-path.js";
+import { type PathStep, transitionKey } from "./lockstep.js";
 
 /** States a configuration may have for path generation (xstate/graph keeps every state and path in memory). */
 export const PATH_STATES_MAX = 50_000;

@@ -10,18 +10,10 @@ import type { EventName } from "../model/vocabulary.js";
 import { makeStepper, type Stepper } from "../proofs/step.js";
 import type { RequestRecord } from "../server/types.js";
 import { Conductor } from "./conductor.js";
-import { Lockstep } from "./lockstep.js";
+import { Lockstep, type PathStep } from "./lockstep.js";
 import type { Difference } from "./projection.js";
 import type { Session } from "./session.js";
 import type { Subject } from "./subject.js";
-
-/** One model event: which process (-1: the world) takes which event. */
-export { transitionKey } from "./lockstep.js";
-
-export interface PathStep {
-  event: EventName;
-  process: number;
-}
 
 export interface Divergence {
   /** 1-based step of the path; 0 is the initial state. */

@@ -16,10 +16,10 @@ import {
   SIMPLE_PATHS_CHECKED,
   UNDRIVEN_FAULTS,
 } from "../../conform/configs.js";
+import type { PathStep } from "../../conform/lockstep.js";
 import { conformInWorkers, WORKERS_MAX } from "../../conform/parallel.js";
 import { PathLimitError } from "../../conform/paths.js";
 import { formatConformanceReport } from "../../conform/report.js";
-import type { PathStep } from "../../conform/run-path.js";
 import type { Subject } from "../../conform/subject.js";
 import { type ConformanceReport, conformConfig, LANES_DEFAULT, LANES_MAX } from "../../conform/suite.js";
 import {

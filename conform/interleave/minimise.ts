@@ -10,7 +10,8 @@ import { brokenBy } from "../../proofs/invariants.js";
 import { initialState } from "../../proofs/state.js";
 import { makeStepper, type Stepper } from "../../proofs/step.js";
 import { type Trace, traceOf, traceOfPath } from "../../proofs/trace.js";
-import { isRealStaleSend, type PathStep, runPath } from "../run-path.js";
+import type { PathStep } from "../lockstep.js";
+import { isRealStaleSend, runPath } from "../run-path.js";
 import { openSession } from "../session.js";
 import type { Subject } from "../subject.js";
 

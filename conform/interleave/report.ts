@@ -2,7 +2,7 @@
 
 import { processName } from "../../common/names.js";
 import { seedLog } from "../../proofs/render.js";
-import type { PathStep } from "../run-path.js";
+import type { PathStep } from "../lockstep.js";
 import type { Minimised } from "./minimise.js";
 import type { InterleavingReport } from "./property.js";
 

@@ -12,9 +12,9 @@ import { serverAccepts } from "../../model/data.js";
 import type { EventName } from "../../model/vocabulary.js";
 import type { RequestRecord } from "../../server/types.js";
 import type { StepPlan } from "../conductor.js";
-import type { Lockstep } from "../lockstep.js";
+import type { Lockstep, PathStep } from "../lockstep.js";
 import { HELD_AT } from "../projection.js";
-import { isRealStaleSend, type PathStep } from "../run-path.js";
+import { isRealStaleSend } from "../run-path.js";
 
 /** A blocked process (waiting for a lock someone holds) is offered again at most this often per run. */
 export const BLOCKED_OFFERS_MAX = 500;

@@ -12,7 +12,8 @@ import { authJsonPath, parseAuthJson } from "../../impl/storage/index.js";
 import type { EventName } from "../../model/vocabulary.js";
 import type { RequestRecord, TokenServer } from "../../server/types.js";
 import { ACCOUNT_IDS, type Conductor } from "../conductor.js";
-import type { PathStep, StepSeen } from "../run-path.js";
+import type { PathStep } from "../lockstep.js";
+import type { StepSeen } from "../run-path.js";
 import type { CallRecord, ProcessSlot } from "../slot.js";
 import type { CallOutcome, DiskView, NamedToken, ProcessView, RealView } from "./views.js";
 

@@ -18,7 +18,7 @@ import {
 import { brokenBy, PROGRESS_INVARIANTS } from "../../proofs/invariants.js";
 import { type ExplorerState, initialState } from "../../proofs/state.js";
 import { makeStepper } from "../../proofs/step.js";
-import type { PathStep } from "../run-path.js";
+import type { PathStep } from "../lockstep.js";
 
 export interface ReplayTrace {
   file: string;
