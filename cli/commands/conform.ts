@@ -21,6 +21,7 @@ import { conformInWorkers, WORKERS_MAX } from "../../conform/parallel.js";
 import { PathLimitError } from "../../conform/paths.js";
 import { formatConformanceReport } from "../../conform/report.js";
 import type { Subject } from "../../conform/subject.js";
+import type { SubjectChoice } from "../../conform/subject-choice.js";
 import { type ConformanceReport, conformConfig, LANES_DEFAULT, LANES_MAX } from "../../conform/suite.js";
 import {
   configName,
@@ -31,12 +32,8 @@ import {
 } from "../../model/config.js";
 import { VARIANTS } from "../../model/vocabulary.js";
 import { type Command, integerFlag, parseCommandArgs, UsageError } from "../command.js";
-import {
-  openSubject,
-  resolveSubjectChoice,
-  SUBJECT_SPEC_FORMS,
-  type SubjectChoice,
-} from "../subject-spec.js";
+import { openSubject } from "../implementation/open.js";
+import { resolveSubjectChoice, SUBJECT_SPEC_FORMS } from "../implementation/spec.js";
 
 export const CONFORM_EXIT = { conforms: 0, differs: 1, usage: 2 } as const;
 

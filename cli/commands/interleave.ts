@@ -14,7 +14,8 @@ import { formatInterleavingReport } from "../../conform/interleave/report.js";
 import { makeConfig, PROCESSES_MAX } from "../../model/config.js";
 import { VARIANTS } from "../../model/vocabulary.js";
 import { type Command, integerFlag, parseCommandArgs, UsageError } from "../command.js";
-import { openSubject, resolveSubjectChoice, SUBJECT_SPEC_FORMS } from "../subject-spec.js";
+import { openSubject } from "../implementation/open.js";
+import { resolveSubjectChoice, SUBJECT_SPEC_FORMS } from "../implementation/spec.js";
 
 export const INTERLEAVE_EXIT = { held: 0, failed: 1, usage: 2 } as const;
 const RUNS_DEFAULT = 1_000;
