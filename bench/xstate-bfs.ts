@@ -18,7 +18,7 @@ export interface XStateSearch {
 }
 
 /** Named limit: the search fails loudly rather than running for ever on a configuration too big for it. */
-export const XSTATE_STATES_MAX = 500_000;
+const XSTATE_STATES_MAX = 500_000;
 
 interface MachineSnapshot {
   value: Record<string, string>;

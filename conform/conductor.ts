@@ -33,7 +33,7 @@ export const ACCOUNT_IDS = { A: "account-a", B: "account-b" } as const;
 /** `becomeStale`: past Codex's 8-day `last_refresh` rule and past every access token's `exp`. */
 const OWNER_ONLY_MODE = 0o600;
 
-export const STALE_ADVANCE_MS = 9 * 24 * 60 * 60 * 1000;
+const STALE_ADVANCE_MS = 9 * 24 * 60 * 60 * 1000;
 
 export interface StepPlan {
   /** sendRefresh: this POST's answer will be lost (the model's next event for the process is loseResponse). */

@@ -21,7 +21,7 @@ import type { WorkerInput } from "./worker.js";
 
 export const WORKERS_MAX = 16;
 
-export function workersDefault(): number {
+function workersDefault(): number {
   return Math.min(WORKERS_MAX, Math.max(1, availableParallelism()));
 }
 

@@ -115,7 +115,7 @@ function reachableTransitions(config: ModelConfig, stepper: Stepper) {
 }
 
 /** The transition keys a path takes, by replaying it on the stepper. */
-export function transitionsOf(config: ModelConfig, stepper: Stepper, path: readonly PathStep[]): string[] {
+function transitionsOf(config: ModelConfig, stepper: Stepper, path: readonly PathStep[]): string[] {
   let state = initialState(config.processes);
   const keys: string[] = [];
   for (const want of path) {
@@ -191,7 +191,7 @@ function covering(
 }
 
 /** Steps a bounded simple path may take. */
-export const SIMPLE_PATH_STEPS_MAX = 40;
+const SIMPLE_PATH_STEPS_MAX = 40;
 /** Walks tried per simple path wanted, before giving up on finding more. */
 const SIMPLE_PATH_WALKS_PER_PATH = 50;
 /** The walks' seed: the same configuration always gets the same simple paths. */

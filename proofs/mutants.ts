@@ -109,7 +109,7 @@ for (const name of MUTANT_NAMES) {
     throw new Error(`proofs/mutants: no kill for ${name}`);
 }
 
-export function mutantPinsPath(): string {
+function mutantPinsPath(): string {
   return sourcePath("proofs", "mutants.json");
 }
 

@@ -10,7 +10,7 @@ import { buildTable } from "../model/table.js";
 import { FAULTS, type Fault, type Variant } from "../model/vocabulary.js";
 
 /** Every fault the variant admits, so that every location and branch it can take appears in its diagram. */
-export function diagramFaults(variant: Variant): Fault[] {
+function diagramFaults(variant: Variant): Fault[] {
   return FAULTS.filter((fault) => {
     if (fault === "tornWrite") return writesInPlace(variant);
     if (fault === "stall") return usesFileLock(variant);

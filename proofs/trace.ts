@@ -87,10 +87,6 @@ export function traceOf(exploration: Exploration, violation: Violation): Trace {
   return { invariant: violation.invariant, config: exploration.config, steps, stuckAt };
 }
 
-export function tracesOf(exploration: Exploration): Trace[] {
-  return [...exploration.violations.values()].map((violation) => traceOf(exploration, violation));
-}
-
 /**
  * The trace of a given path of (event, process) steps on the model, for paths that did not come from the
  * explorer (a fast-check run, a minimised schedule). Throws when a step is not enabled.

@@ -35,10 +35,10 @@ import { type Command, integerFlag, parseCommandArgs, UsageError } from "../comm
 import { openSubject } from "../implementation/open.js";
 import { resolveSubjectChoice, SUBJECT_SPEC_FORMS } from "../implementation/spec.js";
 
-export const CONFORM_EXIT = { conforms: 0, differs: 1, usage: 2 } as const;
+const CONFORM_EXIT = { conforms: 0, differs: 1, usage: 2 } as const;
 
 /** Simple paths per configuration at most (xstate/graph's simple paths grow combinatorially). */
-export const SIMPLE_PATHS_MAX = 10_000;
+const SIMPLE_PATHS_MAX = 10_000;
 
 /** Divergences printed per configuration in text (they usually share one cause); --json has every one kept. */
 const DIVERGENCES_SHOWN = 1;
@@ -114,7 +114,7 @@ export interface ConformArguments {
 }
 
 /** Pure: argv to arguments; every mistake is a UsageError. */
-export function parseConformArgs(argv: string[]): ConformArguments {
+function parseConformArgs(argv: string[]): ConformArguments {
   const { values } = parseCommandArgs({
     args: argv,
     options: {
@@ -148,7 +148,7 @@ export function parseConformArgs(argv: string[]): ConformArguments {
 }
 
 /** The configurations to run for the subject's variant; an invalid or undrivable one is a UsageError. */
-export function selectConfigs(subject: Subject, args: ConformArguments): ModelConfig[] {
+function selectConfigs(subject: Subject, args: ConformArguments): ModelConfig[] {
   const variant = subject.variant;
   const processes = args.processes ?? CONFORMANCE_PROCESSES;
   let configs: ModelConfig[];
@@ -169,7 +169,7 @@ export function selectConfigs(subject: Subject, args: ConformArguments): ModelCo
 }
 
 /** Conforms, every path ran, and every reachable transition was taken. */
-export function fullyConforms(report: ConformanceReport): boolean {
+function fullyConforms(report: ConformanceReport): boolean {
   return (
     report.divergences.length === 0 &&
     report.paths.run === report.paths.generated &&

@@ -17,7 +17,7 @@ import { type Command, integerFlag, parseCommandArgs, UsageError } from "../comm
 import { openSubject } from "../implementation/open.js";
 import { resolveSubjectChoice, SUBJECT_SPEC_FORMS } from "../implementation/spec.js";
 
-export const INTERLEAVE_EXIT = { held: 0, failed: 1, usage: 2 } as const;
+const INTERLEAVE_EXIT = { held: 0, failed: 1, usage: 2 } as const;
 const RUNS_DEFAULT = 1_000;
 const CALLERS_DEFAULT = 2;
 const COMMANDS_MAX = 50;

@@ -46,7 +46,7 @@ const SPEC_PREFIXES: Readonly<Record<SpecKind, readonly string[]>> = {
 };
 
 /** The kinds driven step by step through held ports (conform, replay, interleave). */
-export const SUBJECT_SPEC_KINDS = ["ref", "mutant", "module", "cmd"] as const satisfies readonly SpecKind[];
+const SUBJECT_SPEC_KINDS = ["ref", "mutant", "module", "cmd"] as const satisfies readonly SpecKind[];
 
 /** Why `codex:` is not taken through held ports, and where it is checked instead. */
 const CODEX_REFUSED =

@@ -11,7 +11,7 @@ function numbered(path: readonly PathStep[]): string {
 }
 
 /** Two blocks of lines next to each other, the left one padded to its widest line. */
-export function besideEachOther(left: string, right: string, gap = 4): string {
+function besideEachOther(left: string, right: string, gap = 4): string {
   const leftLines = left.split("\n");
   const rightLines = right.split("\n");
   const width = Math.max(...leftLines.map((line) => line.length)) + gap;

@@ -17,9 +17,9 @@ import { HELD_AT } from "../projection.js";
 import { isRealStaleSend } from "../run-path.js";
 
 /** A blocked process (waiting for a lock someone holds) is offered again at most this often per run. */
-export const BLOCKED_OFFERS_MAX = 500;
+const BLOCKED_OFFERS_MAX = 500;
 /** Steps one run may take before it is declared stuck. */
-export const RUN_STEPS_MAX = 2_000;
+const RUN_STEPS_MAX = 2_000;
 
 /** Server faults a command queues for the next POST, whoever sends it. */
 export type QueuedFault = "serverError" | "loseResponse";
