@@ -1,5 +1,5 @@
 /**
- * The real implementation against the model, inside `authrace verify` (issue #4): the explorer kills every
+ * The real implementation against the model, inside `authrace verify`: the explorer kills every
  * model mutant; every variant conforms (test-tier configurations, 100% of reachable transitions); the
  * fast-check interleaving checks come out as the proofs say; every implementation mutant dies by conformance
  * and by fast-check; and the 8 x 200 stress acceptance runs on real OS processes. Each section prints one

@@ -29,10 +29,17 @@ import type { Subject } from "./subject.js";
 import { TokenRegistry } from "./tokens.js";
 import { externalLogin, externalLogout, LOCK_STALE_CONDUCTOR_MS } from "./world-actions.js";
 
+/** The model's two accounts: A holds the initial login, B is what a `login` event switches to. */
 export const ACCOUNT_IDS = { A: "account-a", B: "account-b" } as const;
-/** `becomeStale`: past Codex's 8-day `last_refresh` rule and past every access token's `exp`. */
+
+/** auth.json's mode, as the atomic writer saves it (impl/ports/file-disk.ts): it holds secrets. */
 const OWNER_ONLY_MODE = 0o600;
 
+/**
+ * How far the clock jumps to make every cached snapshot stale: past Codex's 8-day `last_refresh` rule and past
+ * every access token's `exp` (the server's default lifetime is an hour). Once at setup, as the model starts with a stale R0, and at
+ * each `becomeStale`.
+ */
 const STALE_ADVANCE_MS = 9 * 24 * 60 * 60 * 1000;
 
 export interface StepPlan {

@@ -1,5 +1,5 @@
 /**
- * The issue's acceptance runs (issue #4, section 5): 8 processes x 200 calls, `locked` with no stale send and
+ * The stress acceptance runs of `authrace verify`: 8 processes x 200 calls, `locked` with no stale send and
  * `guarded` with some, at fixed seeds. About 10 s each on a 2-core machine, so they belong to `authrace verify`
  * (or a bench), never to `npm test`, whose stress tests run a few processes for a few calls.
  */

@@ -1,5 +1,5 @@
 /**
- * Proves that a real-process scenario takes `--impl codex:<version>` (issue 5): `authrace scenario
+ * Proves that a real-process scenario takes `--impl codex:<version>`: `authrace scenario
  * stale-cache --impl codex:0.117.0 --json`, run as a user runs it (node dist/cli/main.js), drives two real
  * `codex app-server` processes through the same steps as the reference and prints the same JSON document:
  * one POST (R0 -> 200), no stale send, and B returns the rotated at-R1 that A saved; the expectation comes

@@ -1,6 +1,6 @@
 /**
- * Proves the scenario matrix API that `npm run verify` calls: EXPECTATIONS says exactly what issue 2 asks of
- * each variant; `checkExpectation` names every difference; `formatScenarioMatrix` aligns its columns and
+ * Proves the scenario matrix API that `npm run verify` calls: EXPECTATIONS says exactly what each variant must
+ * show in each scenario; `checkExpectation` names every difference; `formatScenarioMatrix` aligns its columns and
  * lists mismatches; and `runScenarioMatrix` runs real processes, one row per scenario x variant, with a
  * failed run as a non-matching row (never a throw) and nothing left behind. Every scenario x variant runs on
  * real processes in stale-cache.test.ts and simultaneous.test.ts (and through this API in `npm run verify`);
