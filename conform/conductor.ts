@@ -37,8 +37,8 @@ const OWNER_ONLY_MODE = 0o600;
 
 /**
  * How far the clock jumps to make every cached snapshot stale: past Codex's 8-day `last_refresh` rule and past
- * every access token's `exp` (the server's default lifetime is an hour). Once at setup, as the model starts with a stale R0, and at
- * each `becomeStale`.
+ * every access token's `exp` (the server's default lifetime is an hour). Once at setup, as the model starts
+ * with a stale R0, and at each `becomeStale`.
  */
 const STALE_ADVANCE_MS = 9 * 24 * 60 * 60 * 1000;
 
