@@ -1,8 +1,8 @@
 /**
  * `authrace codex <version>...`: fetches real Codex CLI releases (cached under .cache/codex) and runs the
  * real-process scenarios on their `codex app-server` with the runner of `authrace scenario --impl
- * codex:<version>` (`runOnImplementation`, cli/real-runs.ts): per scenario the POSTs phase by phase, stale sends, what each
- * process returned, the verdict, and the expectation of the variant the version mirrors.
+ * codex:<version>` (`runOnImplementation`, cli/real-runs.ts): per scenario the POSTs phase by phase, stale
+ * sends, what each process returned, the verdict, and the expectation of the variant the version mirrors.
  */
 import type { CodexBinary } from "../../codex/fetch.js";
 import { parseCodexVersion } from "../../codex/versions.js";

@@ -3,7 +3,8 @@
  *
  *   ref:<variant>    authrace's reference implementation in that design (`reference:<variant>`, the name
  *                    reports print, parses back to it)
- *   mutant:<name>    the reference with one rule of a design broken (model/mutants.ts); it claims its base design
+ *   mutant:<name>    the reference with one rule of a design broken (model/mutants.ts); it claims its base
+ *                    design
  *   module:<path>    a module exporting impl/plugin's interface; it claims the variant it exports
  *   cmd:<program>    a program speaking the driver protocol (docs/driver-protocol.md)
  *   codex:<version>  a real Codex release's `codex app-server` (fetched with npm, cached)
@@ -53,7 +54,7 @@ const CODEX_REFUSED =
   "the Codex binary does its own I/O, so its port calls cannot be held one by one; " +
   "it is checked on real processes by `authrace scenario` and `authrace stress`";
 
-/** What to run: the reference in one variant, a mutant, a plugin module, a driver program, a Codex release. */
+/** What to run: the reference in a variant, a mutant, a plugin module, a driver program, a Codex release. */
 export type ImplementationChoice =
   | { variant: Variant }
   | { mutant: MutantName }
@@ -209,7 +210,8 @@ export function resolveImplementation(
   if (variant === undefined) return chosen;
   if ("command" in chosen) {
     throw new UsageError(
-      `--variant ${variant} and --impl '${values.impl}': a cmd: program is not told a variant (see --expect-stale-sends)`,
+      `--variant ${variant} and --impl '${values.impl}': ` +
+        "a cmd: program is not told a variant (see --expect-stale-sends)",
     );
   }
   checkVariantBeside(variant, values.impl, chosen);
