@@ -1,5 +1,5 @@
 /**
- * Figures for the real implementation against the model (issue #4), printed, never asserted:
+ * Figures for the real implementation against the model, printed, never asserted:
  * - conformance: model paths run on ref:<variant> per second, N = 2 (target: at least 200 paths/s), for the
  *   shortest path to every state and for the maximal paths the test suite runs; 1 and 8 lanes in one thread,
  *   and 8 lanes in each of 2 worker threads;

@@ -1,10 +1,11 @@
 /**
- * The real implementation against the model, inside `authrace verify` (issue #4): the explorer kills every
+ * The real implementation against the model, inside `authrace verify`: the explorer kills every
  * model mutant; every variant conforms (test-tier configurations, 100% of reachable transitions); the
  * fast-check interleaving checks come out as the proofs say; every implementation mutant dies by conformance
  * and by fast-check; and the 8 x 200 stress acceptance runs on real OS processes. Each section prints one
  * table; the whole is true only when every row matches.
  */
+import { alignColumns } from "../common/columns.js";
 import { conformanceConfigs, SIMPLE_PATHS_CHECKED } from "../conform/configs.js";
 import { builtInInterleavingChecks } from "../conform/interleave/checks.js";
 import { checkInterleavings } from "../conform/interleave/property.js";
@@ -15,7 +16,6 @@ import { referenceAuthImplementation } from "../impl/plugin/index.js";
 import { configName } from "../model/config.js";
 import { mutantNames, VARIANTS } from "../model/designs/index.js";
 import { runMutantKills } from "../proofs/mutants.js";
-import { alignColumns } from "../scenarios/index.js";
 import { formatStressAcceptance, runStressAcceptance, stressAcceptanceMatches } from "../stress/index.js";
 
 interface Section {

@@ -22,7 +22,7 @@ import { CODEX_LIMITS } from "./limits.js";
 import { type Bridge, probeNetworkNamespace, startBridge } from "./netns.js";
 import { variantForVersion } from "./versions.js";
 
-export const CODEX_IMPLEMENTATION_PREFIX = "codex:";
+const CODEX_IMPLEMENTATION_PREFIX = "codex:";
 
 /** The version in `codex:<version>`, or null when the name is not a Codex implementation. */
 export function codexVersionOf(implementation: string): string | null {

@@ -27,7 +27,7 @@ export function parseCodexVersion(text: string): VersionParseResult {
 }
 
 /** Compares release numbers only (a pre-release counts as its release). */
-export function compareVersions(left: CodexVersion, right: CodexVersion): number {
+function compareVersions(left: CodexVersion, right: CodexVersion): number {
   return left.major - right.major || left.minor - right.minor || left.patch - right.patch;
 }
 

@@ -6,6 +6,7 @@
  */
 import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { rm, utimes } from "node:fs/promises";
+import { PROCESS_NAMES } from "../common/names.js";
 import type { RefreshResult } from "../impl/ports/types.js";
 import {
   authJsonPath,
@@ -18,7 +19,6 @@ import {
 import { usesFileLock } from "../model/config.js";
 import { requireDesign } from "../model/designs/index.js";
 import type { StalenessRule } from "../model/designs/types.js";
-import { PROCESS_NAMES } from "../model/machine.js";
 import type { EventName } from "../model/vocabulary.js";
 import { familySnapshot } from "../server/index.js";
 import type { RequestRecord } from "../server/types.js";
@@ -30,11 +30,18 @@ import type { Subject } from "./subject.js";
 import { TokenRegistry } from "./tokens.js";
 import { externalLogin, externalLogout, LOCK_STALE_CONDUCTOR_MS } from "./world-actions.js";
 
+/** The model's two accounts: A holds the initial login, B is what a `login` event switches to. */
 export const ACCOUNT_IDS = { A: "account-a", B: "account-b" } as const;
-/** `becomeStale`: past Codex's 8-day `last_refresh` rule and past every access token's `exp`. */
+
+/** auth.json's mode, as the atomic writer saves it (impl/ports/file-disk.ts): it holds secrets. */
 const OWNER_ONLY_MODE = 0o600;
 
-export const STALE_ADVANCE_MS = 9 * 24 * 60 * 60 * 1000;
+/**
+ * How far the clock jumps to make every cached snapshot stale: past Codex's 8-day `last_refresh` rule and past
+ * every access token's `exp` (the server's default lifetime is an hour). Once at setup, as the model starts
+ * with a stale R0, and at each `becomeStale`.
+ */
+const STALE_ADVANCE_MS = 9 * 24 * 60 * 60 * 1000;
 
 export interface StepPlan {
   /** sendRefresh: this POST's answer will be lost (the model's next event for the process is loseResponse). */

@@ -13,7 +13,7 @@ import { inProcessSubject, type Subject } from "./subject.js";
 import { conformConfig } from "./suite.js";
 
 /** fast-check runs spent on one mutant before it is declared a survivor. */
-export const MUTANT_INTERLEAVING_RUNS = 1_000;
+const MUTANT_INTERLEAVING_RUNS = 1_000;
 
 export interface Kill {
   /** The configuration that killed it, or null: it survived. */

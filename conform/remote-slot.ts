@@ -24,7 +24,7 @@ import type { SlotRequest } from "./subject.js";
 import { LOCK_STALE_CONDUCTOR_MS } from "./world-actions.js";
 
 /** What held mode adds to `--home <dir> --name <label>`: the conductor's lock settings (see subject.ts). */
-export const HELD_MODE_ARGUMENTS: readonly string[] = [
+const HELD_MODE_ARGUMENTS: readonly string[] = [
   "--held",
   "--lock-stale-ms",
   String(LOCK_STALE_CONDUCTOR_MS),

@@ -12,9 +12,9 @@ import { startTokenServer } from "../server/index.js";
 import type { RequestRecord, TokenServer } from "../server/types.js";
 
 /** Every run starts at this instant; R0's fixture is written then, and time passes by hand. */
-export const CONFORM_EPOCH_MS = Date.UTC(2026, 0, 1);
+const CONFORM_EPOCH_MS = Date.UTC(2026, 0, 1);
 /** Runs per session before the session refuses more (each run creates one or two token families). */
-export const SESSION_RUNS_MAX = 200_000;
+const SESSION_RUNS_MAX = 200_000;
 const FAMILIES_PER_RUN_MAX = 2;
 const REQUESTS_PER_RUN_MAX = 64;
 
@@ -30,7 +30,7 @@ export interface Session {
 }
 
 /** Where run folders go: $AUTHRACE_TMPDIR, else /dev/shm when writable (tmpfs: real files, cheap fsync), else the OS temp dir. */
-export function conformTempRoot(): string {
+function conformTempRoot(): string {
   const chosen = process.env.AUTHRACE_TMPDIR;
   if (chosen !== undefined && chosen !== "") return chosen;
   try {

@@ -58,7 +58,7 @@ function diskRegressed(before: ModelData, after: ModelData): boolean {
   return now.family !== 0 && now.family === old.family && now.generation < old.generation;
 }
 
-export function accountMixed(data: ModelData): boolean {
+function accountMixed(data: ModelData): boolean {
   const snapshot = data.disk.snapshot;
   return data.disk.status === DISK_OK && snapshot.accountId !== snapshot.family;
 }

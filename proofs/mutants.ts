@@ -111,7 +111,7 @@ for (const design of builtInDesigns()) {
   }
 }
 
-export function mutantPinsPath(): string {
+function mutantPinsPath(): string {
   return sourcePath("proofs", "mutants.json");
 }
 

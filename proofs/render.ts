@@ -3,6 +3,7 @@
  * diagram, and a JSON trace. Tokens get stable names (R0, R1, ... for account A; B.R0, ... for B) although
  * the explorer renames generations after every step.
  */
+import { processName } from "../common/names.js";
 import { configJson, configName } from "../model/config.js";
 import {
   ACCOUNT_NAMES,
@@ -16,7 +17,7 @@ import {
   type Snapshot,
 } from "../model/data.js";
 import { INVARIANT_STATEMENTS } from "./invariants.js";
-import { processName, type Trace, type TraceStep } from "./trace.js";
+import type { Trace, TraceStep } from "./trace.js";
 
 type TokenNames = Map<number, string>;
 

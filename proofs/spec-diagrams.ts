@@ -11,7 +11,7 @@ import { buildTable } from "../model/table.js";
 import type { Fault, Variant } from "../model/vocabulary.js";
 
 /** Every fault the variant admits, so that every location and branch it can take appears in its diagram. */
-export function diagramFaults(variant: Variant): Fault[] {
+function diagramFaults(variant: Variant): Fault[] {
   return applicableFaults(requireDesign(variant).rules);
 }
 

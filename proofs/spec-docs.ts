@@ -28,7 +28,7 @@ export function specPath(): string {
 }
 
 /** What each step means and which port call of the implementation it is. A Record, so a new event fails to compile until described. */
-export const EVENT_STEPS: Record<EventName, { kind: string; meaning: string; port: string }> = {
+const EVENT_STEPS: Record<EventName, { kind: string; meaning: string; port: string }> = {
   callAuth: { kind: "call", meaning: "a caller asks for a token while the cache is stale", port: "`auth()`" },
   callRefresh: { kind: "call", meaning: "a caller forces a refresh", port: "`refreshToken()`" },
   callUnauthorized: {

@@ -5,9 +5,10 @@
  * alike. The canonical key sorts per-process tuples; `canonicalize` returns the sorted representative and
  * the permutation, so a trace found on representatives can be replayed with stable process names.
  */
+
+import { PROCESS_NAMES } from "../common/names.js";
 import { LOCATIONS, type Location } from "../model/branch.js";
 import { cloneData, initialData, type ModelData, type ProcessData } from "../model/data.js";
-import { PROCESS_NAMES } from "../model/machine.js";
 import { COUNTED_FAULTS } from "../model/vocabulary.js";
 
 export interface ExplorerState {

@@ -4,6 +4,7 @@
  * The log is the seed's shape (PR #15357): the server's request lines, then per process
  * `B:cached_before=rt_j6s0...`, `B:cached_after=...`, `B:returned=...`.
  */
+import { alignColumns } from "../common/columns.js";
 import { describePost, expectationFor, expectedVerdict } from "./expectations.js";
 import type { ScenarioMatrixRow } from "./matrix.js";
 import type { PhaseReport, ProcessName, ReplyReport, ScenarioReport, TokenView } from "./types.js";
@@ -159,24 +160,6 @@ function matrixCells(row: ScenarioMatrixRow): string[] {
     row.actualVerdict ?? "failed",
     row.matches ? "yes" : "NO",
   ];
-}
-
-/** Left-aligned columns, two spaces apart, trailing spaces trimmed. */
-export function alignColumns(table: readonly (readonly string[])[]): string {
-  const widths: number[] = [];
-  for (const cells of table) {
-    cells.forEach((cell, column) => {
-      widths[column] = Math.max(widths[column] ?? 0, cell.length);
-    });
-  }
-  return table
-    .map((cells) =>
-      cells
-        .map((cell, column) => cell.padEnd(widths[column] ?? 0))
-        .join("  ")
-        .trimEnd(),
-    )
-    .join("\n");
 }
 
 /** The matrix as an aligned table, then one line per difference of each row that does not match. */

@@ -25,7 +25,6 @@ export {
   expectedVerdict,
 } from "./expectations.js";
 export {
-  alignColumns,
   formatPhases,
   formatScenarioLog,
   formatScenarioMatrix,

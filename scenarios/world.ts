@@ -29,7 +29,7 @@ import type { ProcessName } from "./types.js";
 
 const MS_PER_DAY = 24 * 60 * 60 * 1000;
 /** `last_refresh` one day past Codex's 8-day refresh interval: stale on every variant from the start. */
-export const FIXTURE_AGE_MS = TOKEN_REFRESH_INTERVAL_MS + MS_PER_DAY;
+const FIXTURE_AGE_MS = TOKEN_REFRESH_INTERVAL_MS + MS_PER_DAY;
 
 export type StartResult = { ok: true; process: DriverProcess } | { ok: false; problem: string };
 

@@ -1,11 +1,13 @@
 /**
- * The acceptance runs: 8 processes x 200 calls of the designs that ask for them, at fixed seeds. About 10 s each on a 2-core machine, so they belong to `authrace verify`
- * (or a bench), never to `npm test`, whose stress tests run a few processes for a few calls.
+ * The stress acceptance runs of `authrace verify`: 8 processes x 200 calls of the designs whose record asks
+ * for them, at fixed seeds. About 10 s each on a 2-core machine, so they belong to `authrace verify` (or a
+ * bench), never to `npm test`, whose stress tests run a few processes for a few calls.
  */
 
+import { alignColumns } from "../common/columns.js";
 import { builtInDesigns } from "../model/designs/index.js";
 import type { Variant } from "../model/vocabulary.js";
-import { alignColumns, referenceImplementation } from "../scenarios/index.js";
+import { referenceImplementation } from "../scenarios/index.js";
 import {
   judgeStress,
   type StaleSendExpectation,

@@ -2,7 +2,7 @@
  * Text and JSON views of a stress run. Reports hold no token, so nothing here needs redacting. The seed is
  * printed before the run starts (cli/commands/stress.ts); the report repeats it with the line that replays it.
  */
-import { alignColumns } from "../scenarios/index.js";
+import { alignColumns } from "../common/columns.js";
 import type { StressJudgement } from "./expectation.js";
 import { STRESS_CALLS } from "./plan.js";
 import type { StressReport } from "./report.js";

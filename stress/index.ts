@@ -47,8 +47,6 @@ export {
   STRESS_CALLS,
   type StressCall,
 } from "./plan.js";
-export { Random, streamSeed } from "./random.js";
 export { holdsRevokedToken } from "./relogin.js";
 export type { StressReport } from "./report.js";
 export { runStress, type StressRunOptions, type StressRunResult } from "./run.js";
-export { processName } from "./world.js";

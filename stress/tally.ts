@@ -25,7 +25,7 @@ export function emptyTally(): CallTally {
 }
 
 /** `permanent/exhausted`, `transient`: the key calls are counted under. */
-export function errorKey(error: DriverError): string {
+function errorKey(error: DriverError): string {
   return error.reason === undefined ? error.kind : `${error.kind}/${error.reason}`;
 }
 

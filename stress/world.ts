@@ -33,8 +33,8 @@ export interface StressWorld {
 
 export type OpenStressWorld = { ok: true; world: StressWorld } | { ok: false; problem: string };
 
-/** `P1`, `P2`, ...: names processes in replies, logs and the report. */
-export function processName(index: number): string {
+/** `P1`, `P2`, ...: names processes in replies, logs and the report (K can exceed the model's six letters). */
+function processLabel(index: number): string {
   return `P${index + 1}`;
 }
 
@@ -53,7 +53,7 @@ async function startProcesses(
 ): Promise<{ processes: DriverProcess[]; problem: string | null }> {
   const gapMs = factory.scenarioOptions?.startGapMs ?? 0;
   const spawnOne = async (index: number) => {
-    const name = processName(index);
+    const name = processLabel(index);
     const started = await factory.spawn({ ...request, name });
     return started.ok
       ? { process: started.driver, problem: null }

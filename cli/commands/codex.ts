@@ -1,8 +1,8 @@
 /**
  * `authrace codex <version>...`: fetches real Codex CLI releases (cached under .cache/codex) and runs the
  * real-process scenarios on their `codex app-server` with the runner of `authrace scenario --impl
- * codex:<version>` (`runOnImplementation`): per scenario the POSTs phase by phase, stale sends, what each
- * process returned, the verdict, and the expectation of the variant the version mirrors.
+ * codex:<version>` (`runOnImplementation`, cli/real-runs.ts): per scenario the POSTs phase by phase, stale
+ * sends, what each process returned, the verdict, and the expectation of the variant the version mirrors.
  */
 
 import type { CodexBinary } from "../../codex/fetch.js";
@@ -24,9 +24,8 @@ import {
   scenarioJson,
 } from "../../scenarios/index.js";
 import { type Command, parseCommandArgs, UsageError } from "../command.js";
-import { EXIT, EXIT_FOR, openCodex, runOnImplementation } from "./scenario.js";
-
-export { EXIT } from "./scenario.js";
+import { openCodex } from "../implementation/open.js";
+import { EXIT, EXIT_FOR, runOnImplementation } from "../real-runs.js";
 
 /** Versions one invocation may check; each costs a download of 60-180 MB the first time. */
 const VERSIONS_MAX = 8;

@@ -6,6 +6,7 @@
  * and every reachable transition was taken.
  */
 import { SingleBar } from "cli-progress";
+import { processName } from "../../common/names.js";
 import {
   CONFORMANCE_PROCESSES,
   type ConformanceTier,
@@ -15,11 +16,12 @@ import {
   SIMPLE_PATHS_CHECKED,
   UNDRIVEN_FAULTS,
 } from "../../conform/configs.js";
+import type { PathStep } from "../../conform/lockstep.js";
 import { conformInWorkers, WORKERS_MAX } from "../../conform/parallel.js";
 import { PathLimitError } from "../../conform/paths.js";
 import { formatConformanceReport } from "../../conform/report.js";
-import type { PathStep } from "../../conform/run-path.js";
 import type { Subject } from "../../conform/subject.js";
+import type { SubjectChoice } from "../../conform/subject-choice.js";
 import { type ConformanceReport, conformConfig, LANES_DEFAULT, LANES_MAX } from "../../conform/suite.js";
 import {
   configName,
@@ -29,19 +31,14 @@ import {
   PROCESSES_MIN,
 } from "../../model/config.js";
 import { VARIANTS } from "../../model/designs/index.js";
-import { processName } from "../../proofs/trace.js";
 import { type Command, integerFlag, parseCommandArgs, UsageError } from "../command.js";
-import {
-  openSubject,
-  resolveSubjectChoice,
-  SUBJECT_SPEC_FORMS,
-  type SubjectChoice,
-} from "../subject-spec.js";
+import { openSubject } from "../implementation/open.js";
+import { resolveSubjectChoice, SUBJECT_SPEC_FORMS } from "../implementation/spec.js";
 
-export const CONFORM_EXIT = { conforms: 0, differs: 1, usage: 2 } as const;
+const CONFORM_EXIT = { conforms: 0, differs: 1, usage: 2 } as const;
 
 /** Simple paths per configuration at most (xstate/graph's simple paths grow combinatorially). */
-export const SIMPLE_PATHS_MAX = 10_000;
+const SIMPLE_PATHS_MAX = 10_000;
 
 /** Divergences printed per configuration in text (they usually share one cause); --json has every one kept. */
 const DIVERGENCES_SHOWN = 1;
@@ -117,7 +114,7 @@ export interface ConformArguments {
 }
 
 /** Pure: argv to arguments; every mistake is a UsageError. */
-export function parseConformArgs(argv: string[]): ConformArguments {
+function parseConformArgs(argv: string[]): ConformArguments {
   const { values } = parseCommandArgs({
     args: argv,
     options: {
@@ -151,7 +148,7 @@ export function parseConformArgs(argv: string[]): ConformArguments {
 }
 
 /** The configurations to run for the subject's variant; an invalid or undrivable one is a UsageError. */
-export function selectConfigs(subject: Subject, args: ConformArguments): ModelConfig[] {
+function selectConfigs(subject: Subject, args: ConformArguments): ModelConfig[] {
   const variant = subject.variant;
   const processes = args.processes ?? CONFORMANCE_PROCESSES;
   let configs: ModelConfig[];
@@ -172,7 +169,7 @@ export function selectConfigs(subject: Subject, args: ConformArguments): ModelCo
 }
 
 /** Conforms, every path ran, and every reachable transition was taken. */
-export function fullyConforms(report: ConformanceReport): boolean {
+function fullyConforms(report: ConformanceReport): boolean {
   return (
     report.divergences.length === 0 &&
     report.paths.run === report.paths.generated &&

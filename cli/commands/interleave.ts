@@ -9,14 +9,21 @@
 import { SingleBar } from "cli-progress";
 import { DRIVEN_FAULTS } from "../../conform/configs.js";
 import { minimiseFailure } from "../../conform/interleave/minimise.js";
-import { COMMANDS_PER_RUN_DEFAULT, checkInterleavings, RUNS_MAX } from "../../conform/interleave/property.js";
+import {
+  COMMANDS_PER_RUN_DEFAULT,
+  checkInterleavings,
+  type InterleavingReport,
+  RUNS_MAX,
+} from "../../conform/interleave/property.js";
 import { formatInterleavingReport } from "../../conform/interleave/report.js";
-import { makeConfig, PROCESSES_MAX } from "../../model/config.js";
+import { type ModelConfig, makeConfig, PROCESSES_MAX } from "../../model/config.js";
 import { VARIANTS } from "../../model/designs/index.js";
+import type { Variant } from "../../model/vocabulary.js";
 import { type Command, integerFlag, parseCommandArgs, UsageError } from "../command.js";
-import { openSubject, resolveSubjectChoice, SUBJECT_SPEC_FORMS } from "../subject-spec.js";
+import { openSubject } from "../implementation/open.js";
+import { resolveSubjectChoice, SUBJECT_SPEC_FORMS } from "../implementation/spec.js";
 
-export const INTERLEAVE_EXIT = { held: 0, failed: 1, usage: 2 } as const;
+const INTERLEAVE_EXIT = { held: 0, failed: 1, usage: 2 } as const;
 const RUNS_DEFAULT = 1_000;
 const CALLERS_DEFAULT = 2;
 const COMMANDS_MAX = 50;
@@ -45,8 +52,8 @@ options:
 
 exit codes: 0 every run held, 1 the property failed (a stale send or a divergence), 2 usage`;
 
-async function run(argv: string[]): Promise<number> {
-  const { values } = parseCommandArgs({
+function parseInterleaveFlags(argv: string[]) {
+  return parseCommandArgs({
     args: argv,
     options: {
       variant: { type: "string" },
@@ -63,14 +70,13 @@ async function run(argv: string[]): Promise<number> {
       "replay-path": { type: "string" },
       json: { type: "boolean", default: false },
     },
-  });
-  const choice = resolveSubjectChoice(values);
-  const opened = await openSubject(choice);
-  if (!opened.ok) {
-    console.error(`authrace interleave: ${opened.message}`);
-    return INTERLEAVE_EXIT.failed;
-  }
-  const { subject } = opened;
+  }).values;
+}
+
+type InterleaveFlags = ReturnType<typeof parseInterleaveFlags>;
+
+/** The configuration to run: the subject's variant, the callers (plus the rotator), faults and server. */
+function configOf(variant: Variant, values: InterleaveFlags): { config: ModelConfig; external: boolean } {
   const faults = (values.faults ?? "").split(",").filter((fault) => fault !== "");
   for (const fault of faults) {
     if (!(DRIVEN_FAULTS as readonly string[]).includes(fault)) {
@@ -79,17 +85,52 @@ async function run(argv: string[]): Promise<number> {
   }
   const callers = integerFlag("--callers", values.callers, 1, PROCESSES_MAX - 1) ?? CALLERS_DEFAULT;
   const external = values.external === true;
-  let config: ReturnType<typeof makeConfig>;
   try {
-    config = makeConfig({
-      variant: subject.variant,
+    const config = makeConfig({
+      variant,
       processes: callers + (external ? 1 : 0),
       faults,
       server: { graceWindow: values.grace === true, revokeFamilyOnReuse: values.revoke === true },
     });
+    return { config, external };
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
+}
+
+function printReport(
+  report: InterleavingReport,
+  minimised: Awaited<ReturnType<typeof minimiseFailure>> | null,
+  json: boolean,
+): void {
+  if (!json) {
+    console.log(formatInterleavingReport(report, minimised));
+    return;
+  }
+  console.log(
+    JSON.stringify({
+      ...report,
+      minimised: minimised && {
+        path: minimised.path,
+        confirmed: minimised.confirmed,
+        problem: minimised.problem,
+        shortest:
+          minimised.shortest?.steps.map((step) => ({ event: step.event, process: step.process })) ?? null,
+      },
+    }),
+  );
+}
+
+async function run(argv: string[]): Promise<number> {
+  const values = parseInterleaveFlags(argv);
+  const choice = resolveSubjectChoice(values);
+  const opened = await openSubject(choice);
+  if (!opened.ok) {
+    console.error(`authrace interleave: ${opened.message}`);
+    return INTERLEAVE_EXIT.failed;
+  }
+  const { subject } = opened;
+  const { config, external } = configOf(subject.variant, values);
   if (values.path !== undefined && values.seed === undefined) throw new UsageError("--path needs --seed");
   const runs = integerFlag("--runs", values.runs, 1, RUNS_MAX) ?? RUNS_DEFAULT;
   const seed =
@@ -112,22 +153,7 @@ async function run(argv: string[]): Promise<number> {
   bar?.stop();
   const minimised =
     report.failure?.kind === "staleSend" ? await minimiseFailure(subject, config, report.failure.log) : null;
-  if (values.json) {
-    console.log(
-      JSON.stringify({
-        ...report,
-        minimised: minimised && {
-          path: minimised.path,
-          confirmed: minimised.confirmed,
-          problem: minimised.problem,
-          shortest:
-            minimised.shortest?.steps.map((step) => ({ event: step.event, process: step.process })) ?? null,
-        },
-      }),
-    );
-  } else {
-    console.log(formatInterleavingReport(report, minimised));
-  }
+  printReport(report, minimised, values.json === true);
   return report.failure === null ? INTERLEAVE_EXIT.held : INTERLEAVE_EXIT.failed;
 }
 

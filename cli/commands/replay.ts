@@ -1,7 +1,7 @@
 /**
  * `authrace replay <trace.json> [--variant <v> | --impl <spec>] [--json]`: the command around
  * conform/replay/ (which runs a counterexample of `authrace verify` on a real implementation and shows the
- * violation as the real system shows it). Here: the flags, the subject (cli/subject-spec.ts; by default the
+ * violation as the real system shows it). Here: the flags, the subject (cli/implementation/; by default the
  * trace's own design), the output and the exit status.
  */
 import { drivable } from "../../conform/configs.js";
@@ -15,15 +15,11 @@ import {
   replayJson,
   replayTrace,
 } from "../../conform/replay/index.js";
+import type { SubjectChoice } from "../../conform/subject-choice.js";
 import { configName, type ModelConfig } from "../../model/config.js";
 import { type Command, parseCommandArgs, UsageError } from "../command.js";
-import {
-  describeSubjectChoice,
-  openSubject,
-  resolveSubjectChoice,
-  SUBJECT_SPEC_FORMS,
-  type SubjectChoice,
-} from "../subject-spec.js";
+import { openSubject } from "../implementation/open.js";
+import { describeSubjectChoice, resolveSubjectChoice, SUBJECT_SPEC_FORMS } from "../implementation/spec.js";
 
 export { REPLAY_EXIT } from "../../conform/replay/index.js";
 

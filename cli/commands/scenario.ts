@@ -3,42 +3,23 @@
  * (two processes sharing one temporary auth.json and a loopback token server) on the reference auth manager
  * in one variant, or on a real Codex release's `codex app-server`, and prints the seed's log shape, the
  * phases and the verdict next to the expectation (or one JSON document), with every token redacted.
- * `authrace codex` runs the same runner (`runOnImplementation`) over several scenarios and versions.
+ * `authrace codex` runs the same runner (`runOnImplementation`, cli/real-runs.ts) over several scenarios and
+ * versions.
  */
 import { VARIANTS } from "../../model/designs/index.js";
 import {
-  type Agreement,
   formatJudgedRun,
   isScenarioName,
   type JudgedRun,
-  judgeRun,
-  type ProcessFactory,
-  runScenario,
   SCENARIO_NAMES,
   SCENARIOS,
   type ScenarioName,
   scenarioJson,
 } from "../../scenarios/index.js";
 import { type Command, parseCommandArgs, UsageError } from "../command.js";
-import {
-  type ImplementationChoice,
-  openImplementation,
-  parseImplementationSpec as parseSpec,
-  resolveImplementation,
-  type SpecKind,
-} from "../impl-spec.js";
-
-export { openCodex } from "../impl-spec.js";
-
-export const EXIT = { ok: 0, failed: 1, usage: 2, differs: 3 } as const;
-
-/** The exit status of a judged run; a version that mirrors no variant has nothing to differ from. */
-export const EXIT_FOR: Readonly<Record<Agreement, number>> = {
-  matches: EXIT.ok,
-  "no-expectation": EXIT.ok,
-  failed: EXIT.failed,
-  differs: EXIT.differs,
-};
+import { openImplementation } from "../implementation/open.js";
+import { type ImplementationChoice, resolveImplementation, type SpecKind } from "../implementation/spec.js";
+import { EXIT, EXIT_FOR, runOnImplementation } from "../real-runs.js";
 
 const scenarioLines = SCENARIO_NAMES.map((name) => `  ${name.padEnd(14)} ${SCENARIOS[name].summary}`);
 
@@ -77,14 +58,9 @@ examples: authrace scenario stale-cache --variant legacy
  * (`authrace stress` takes them); adding them here is this list, the usage text, and the unknown-spec message
  * the scenario tests pin.
  */
-export const SCENARIO_SPEC_KINDS: readonly SpecKind[] = ["ref", "codex"];
+const SCENARIO_SPEC_KINDS: readonly SpecKind[] = ["ref", "codex"];
 
 export type ScenarioArguments = { scenario: ScenarioName; json: boolean } & ImplementationChoice;
-
-/** Pure: `ref:<variant>` or `codex:<version>`; anything else is a UsageError naming the spec (cli/impl-spec.ts). */
-export function parseImplementationSpec(spec: string): ImplementationChoice {
-  return parseSpec(spec, SCENARIO_SPEC_KINDS);
-}
 
 /** Pure: argv to arguments; every mistake is a UsageError. */
 export function parseScenarioArgs(argv: string[]): ScenarioArguments {
@@ -109,21 +85,6 @@ export function parseScenarioArgs(argv: string[]): ScenarioArguments {
     ...resolveImplementation(values, SCENARIO_SPEC_KINDS),
     json: values.json === true,
   };
-}
-
-/** Runs the scenarios one after another on one implementation, judging each; `onRun` sees each as it ends. */
-export async function runOnImplementation(
-  scenarios: readonly ScenarioName[],
-  implementation: ProcessFactory,
-  onRun: (judged: JudgedRun) => void = () => undefined,
-): Promise<JudgedRun[]> {
-  const runs: JudgedRun[] = [];
-  for (const scenario of scenarios) {
-    const judged = judgeRun(await runScenario(scenario, implementation));
-    runs.push(judged);
-    onRun(judged);
-  }
-  return runs;
 }
 
 /** `--json` prints scenarioJson; text prints everything, and a failure goes to stderr. */

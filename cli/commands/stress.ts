@@ -25,14 +25,14 @@ import {
   stressJson,
 } from "../../stress/index.js";
 import { type Command, parseCommandArgs, UsageError } from "../command.js";
+import { openImplementation } from "../implementation/open.js";
 import {
   describeSpecKinds,
   type ImplementationChoice,
-  openImplementation,
   resolveImplementation,
   SPEC_KINDS,
-} from "../impl-spec.js";
-import { EXIT } from "./scenario.js";
+} from "../implementation/spec.js";
+import { EXIT } from "../real-runs.js";
 
 const EXIT_FOR: Readonly<Record<StressAgreement, number>> = {
   matches: EXIT.ok,

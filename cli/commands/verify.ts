@@ -32,7 +32,7 @@ options:
   --no-real            skip conformance, interleavings, implementation mutants and stress
   --states-max N       explorer state limit per theorem (default 5000000)`;
 
-export function slug(name: string): string {
+function slug(name: string): string {
   return name.replace(/[/:+]/g, "_");
 }
 

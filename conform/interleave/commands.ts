@@ -4,10 +4,10 @@
  * reads as a line of the story: `A refreshToken()`, `time passes`, `C rotates the token (external)`.
  */
 import fc from "fast-check";
+import { processName } from "../../common/names.js";
 import type { ModelConfig } from "../../model/config.js";
 import { type CallEvent, type EventName, faultSpec } from "../../model/vocabulary.js";
 import type { ExplorerState } from "../../proofs/state.js";
-import { processName } from "../../proofs/trace.js";
 import { HELD_AT } from "../projection.js";
 import type { InterleavingWorld, QueuedFault } from "./world.js";
 

@@ -1,7 +1,8 @@
 /** A fast-check interleaving result for people: what failed, how to replay it, and the story, shortened. */
+
+import { processName } from "../../common/names.js";
 import { seedLog } from "../../proofs/render.js";
-import { processName } from "../../proofs/trace.js";
-import type { PathStep } from "../run-path.js";
+import type { PathStep } from "../lockstep.js";
 import type { Minimised } from "./minimise.js";
 import type { InterleavingReport } from "./property.js";
 
@@ -10,7 +11,7 @@ function numbered(path: readonly PathStep[]): string {
 }
 
 /** Two blocks of lines next to each other, the left one padded to its widest line. */
-export function besideEachOther(left: string, right: string, gap = 4): string {
+function besideEachOther(left: string, right: string, gap = 4): string {
   const leftLines = left.split("\n");
   const rightLines = right.split("\n");
   const width = Math.max(...leftLines.map((line) => line.length)) + gap;

@@ -13,9 +13,9 @@ import type { Variant } from "../../model/vocabulary.js";
 import { type FileLockOptions, LOCK_RETRIES_MAX, LOCK_STALE_MS } from "../ports/file-lock.js";
 
 /** proper-lockfile raises a smaller stale time to 2000 ms silently; here it is refused instead. */
-export const LOCK_STALE_MINIMUM_MS = 2_000;
+const LOCK_STALE_MINIMUM_MS = 2_000;
 /** A day: longer would make a crashed holder's lock outlive any run. */
-export const LOCK_STALE_MAXIMUM_MS = 86_400_000;
+const LOCK_STALE_MAXIMUM_MS = 86_400_000;
 
 export const DRIVER_USAGE = [
   "usage: node dist/impl/driver/main.js --variant <variant> [--home <dir>] [--name <label>] [options]",

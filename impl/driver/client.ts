@@ -38,7 +38,7 @@ export const DRIVER_REPLY_TIMEOUT_MS = 60_000;
 export const DRIVER_READY_TIMEOUT_MS = 15_000;
 export const DRIVER_EXIT_TIMEOUT_MS = 5_000;
 /** The tail of the child's stderr kept for messages. */
-export const DRIVER_STDERR_CHARACTERS_KEPT = 16_384;
+const DRIVER_STDERR_CHARACTERS_KEPT = 16_384;
 
 export interface SpawnDriverOptions {
   /** CODEX_HOME of the process: passed as `--home` and set as $CODEX_HOME. */

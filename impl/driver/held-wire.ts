@@ -10,7 +10,7 @@ import { makeSnapshot, type Snapshot } from "../storage/index.js";
 import type { DriverAuth, DriverError, DriverReply, HeldEvent, HeldResponse } from "./protocol.js";
 
 /** A summary has no tokens: an `ok` answer comes back with empty `tokens` (nobody downstream reads them). */
-export function refreshResultOf(response: HeldResponse): RefreshResult {
+function refreshResultOf(response: HeldResponse): RefreshResult {
   switch (response.kind) {
     case "ok":
       return { ok: true, status: response.status, tokens: {} };

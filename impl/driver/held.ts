@@ -13,7 +13,7 @@ import { type HeldControl, type HeldEvent, heldResponse } from "./protocol.js";
  * Until the first `clock` line the clock reads 0 (1970): a harness that forgets to set it sees every snapshot
  * as wildly stale at once, never a plausible but wrong time.
  */
-export const HELD_CLOCK_INITIAL_MS = 0;
+const HELD_CLOCK_INITIAL_MS = 0;
 
 function heldEvent(seq: number, call: HeldCall): HeldEvent {
   const event: HeldEvent = { seq, kind: call.kind };

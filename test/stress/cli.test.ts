@@ -80,8 +80,8 @@ describe("parseStressArgs", () => {
     [["--impl", "module:"], /--impl 'module:': no path after module:/],
     [["--variant", "locked", "--impl", "cmd:x"], /a cmd: program is not told a variant/],
     [["--variant", "locked", "--impl", "module:x.mjs"], /a module exports its own variant/],
-    [["--impl", "mutant:nope"], /unknown mutant 'nope' in --impl 'mutant:nope' \(known: .*no-account-check/],
-    [["--variant", "locked", "--impl", "mutant:unlock-before-save"], /a mutant is judged as its base design/],
+    [["--impl", "mutant:nope"], /--impl 'mutant:nope': unknown mutant 'nope' \(known: .*no-account-check/],
+    [["--variant", "locked", "--impl", "mutant:unlock-before-save"], /a mutant claims its base design/],
   ])("%j is a usage error", (argv, message) => {
     expect(() => parseStressArgs(argv)).toThrow(UsageError);
     expect(() => parseStressArgs(argv)).toThrow(message);
