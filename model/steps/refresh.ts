@@ -55,9 +55,11 @@ export function guardedReload(): EventBranches {
 
 /** The POST, and the answer's delivery; `afterSuccess` is where a 200 leads. */
 export function postAndReceive(config: ModelConfig, afterSuccess: Location, afterFailure: Location) {
-  const transientBudget = config.faults.includes("transient");
-  const lostBudget = config.faults.includes("lostResponse");
-  const poisons = config.rules.poisons;
+  return { post: postBranches(config), receive: receiveBranches(config, afterSuccess, afterFailure) };
+}
+
+/** The POST reaches the server (or, with the transient fault, gets a 500). */
+function postBranches(config: ModelConfig): EventBranches {
   const post: EventBranches = {
     sendRefresh: [
       {
@@ -67,7 +69,7 @@ export function postAndReceive(config: ModelConfig, afterSuccess: Location, afte
       },
     ],
   };
-  if (transientBudget) {
+  if (config.faults.includes("transient")) {
     post.serverError = [
       {
         label: "the server answers 500 without rotating",
@@ -78,6 +80,12 @@ export function postAndReceive(config: ModelConfig, afterSuccess: Location, afte
       },
     ];
   }
+  return post;
+}
+
+/** The answer is delivered (or, with the lostResponse fault, lost after the server rotated). */
+function receiveBranches(config: ModelConfig, afterSuccess: Location, afterFailure: Location): EventBranches {
+  const poisons = config.rules.poisons;
   const receive: EventBranches = {
     receiveResponse: [
       {
@@ -114,7 +122,7 @@ export function postAndReceive(config: ModelConfig, afterSuccess: Location, afte
       },
     ],
   };
-  if (lostBudget) {
+  if (config.faults.includes("lostResponse")) {
     receive.loseResponse = [
       {
         label: "the server rotated but the response is lost (the client sees a network error)",
@@ -132,7 +140,7 @@ export function postAndReceive(config: ModelConfig, afterSuccess: Location, afte
       },
     ];
   }
-  return { post, receive };
+  return receive;
 }
 
 /** Saving a refreshed token: [lock] re-read -> write (account_id kept from the re-read) -> [unlock] -> reload. */
@@ -151,29 +159,7 @@ export function persist(config: ModelConfig): Partial<Record<Location, EventBran
     },
   };
   const table: Partial<Record<Location, EventBranches>> = {
-    persistRead: {
-      readDisk: [
-        {
-          label: "auth.json unreadable: the refreshed token is dropped, nothing is written",
-          fails: true,
-          guard: (data) => readableDisk(data) === null,
-          target: locked ? "releaseAndReturn" : "idle",
-          update: (data, process) => {
-            processAt(data, process).pending = NO_SNAPSHOT;
-            return undefined;
-          },
-        },
-        {
-          label: "re-read auth.json; its account_id is kept",
-          target: "persistWrite",
-          update: (data, process) => {
-            const record = processAt(data, process);
-            record.pending = { ...record.pending, accountId: data.disk.snapshot.accountId };
-            return undefined;
-          },
-        },
-      ],
-    },
+    persistRead: persistReadBranches(locked),
     persistWrite: { writeDisk: [write] },
     persistReload: {
       readDisk: [
@@ -214,6 +200,33 @@ export function persist(config: ModelConfig): Partial<Record<Location, EventBran
     table.releaseAfterSave = { releaseLock: [releaseLockBranch("persistReload")] };
   }
   return table;
+}
+
+/** The re-read before the save: an unreadable file drops the refreshed token; else keep its account_id. */
+function persistReadBranches(locked: boolean): EventBranches {
+  return {
+    readDisk: [
+      {
+        label: "auth.json unreadable: the refreshed token is dropped, nothing is written",
+        fails: true,
+        guard: (data) => readableDisk(data) === null,
+        target: locked ? "releaseAndReturn" : "idle",
+        update: (data, process) => {
+          processAt(data, process).pending = NO_SNAPSHOT;
+          return undefined;
+        },
+      },
+      {
+        label: "re-read auth.json; its account_id is kept",
+        target: "persistWrite",
+        update: (data, process) => {
+          const record = processAt(data, process);
+          record.pending = { ...record.pending, accountId: data.disk.snapshot.accountId };
+          return undefined;
+        },
+      },
+    ],
+  };
 }
 
 export function takeLock(data: Parameters<typeof processAt>[0], process: number): undefined {
