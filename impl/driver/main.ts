@@ -9,9 +9,11 @@
  */
 import type { Variant } from "../../model/vocabulary.js";
 import { AuthManager } from "../manager/auth-manager.js";
+import { describeStorageError } from "../manager/errors.js";
 import { loadModuleImplementation, type ManagerUnderTest } from "../plugin/index.js";
 import { createRealPorts } from "../ports/real.js";
 import type { AuthPorts } from "../ports/types.js";
+import type { StorageError } from "../storage/index.js";
 import { DRIVER_USAGE, type DriverArguments, type ManagerSource, parseDriverArguments } from "./arguments.js";
 import { HeldMode } from "./held.js";
 import type { DriverReady } from "./protocol.js";
@@ -34,7 +36,7 @@ function served(manager: ManagerUnderTest): ServedManager {
 }
 
 type Loaded =
-  | { ok: true; manager: ServedManager; variant: Variant; name: string }
+  | { ok: true; manager: ServedManager; variant: Variant; name: string; rejection: StorageError | null }
   | { ok: false; message: string };
 
 /**
@@ -46,7 +48,7 @@ async function loadManager(source: ManagerSource, ports: AuthPorts, label: strin
     const { variant, mutant } = source;
     const name = label ?? `${variant}-${process.pid}`;
     const manager = await AuthManager.load({ variant, name, ports, ...(mutant === null ? {} : { mutant }) });
-    return { ok: true, manager, variant, name };
+    return { ok: true, manager, variant, name, rejection: manager.rejection() };
   }
   const file = source.modulePath;
   const imported = await loadModuleImplementation(file);
@@ -55,7 +57,8 @@ async function loadManager(source: ManagerSource, ports: AuthPorts, label: strin
   const name = label ?? `${variant}-${process.pid}`;
   try {
     const manager = await imported.implementation.load({ ports, name });
-    return { ok: true, manager: served(manager), variant, name };
+    // The plugin interface does not say why a module's manager found no auth.json.
+    return { ok: true, manager: served(manager), variant, name, rejection: null };
   } catch (error) {
     return { ok: false, message: `${file}: load() threw (${(error as Error).message})` };
   }
@@ -80,6 +83,16 @@ function logTo(name: string): (line: string) => void {
   return (line) => process.stderr.write(`[${name}] ${line}\n`);
 }
 
+/**
+ * A rejected auth.json (anything but missing) is said on stderr at once, naming the file and the field: the
+ * replies then only say "not logged in", and the user needs to know it is the file, not the login.
+ */
+function reportRejection(loaded: { name: string; rejection: StorageError | null }): void {
+  const { rejection } = loaded;
+  if (rejection === null || rejection.kind === "missing") return;
+  logTo(loaded.name)(`auth.json rejected (${rejection.kind}): ${describeStorageError(rejection)}`);
+}
+
 function loadFailed(message: string): number {
   process.stderr.write(`authrace driver: --module ${message}\n`);
   return USAGE_EXIT_CODE;
@@ -90,6 +103,7 @@ async function runFree(parsed: DriverArguments): Promise<number> {
   const ports = createRealPorts({ codexHome: parsed.home, lock: parsed.lock });
   const loaded = await loadManager(parsed.source, ports, parsed.name);
   if (!loaded.ok) return loadFailed(loaded.message);
+  reportRejection(loaded);
   writeLine(readyLine(parsed, loaded));
   const { manager } = loaded;
   return serve({ manager: () => manager, input: process.stdin, writeLine, log: logTo(loaded.name) });
@@ -116,6 +130,7 @@ async function runHeld(parsed: DriverArguments): Promise<number> {
   if ("ended" in first) return first.ended;
   if (!first.ok) return loadFailed(first.message);
   ({ manager, name } = first);
+  reportRejection(first);
   writeLine(readyLine(parsed, first));
   return serving;
 }
