@@ -90,7 +90,7 @@ async function writeFixture(
   const nowMs = Date.now();
   const lastRefresh =
     staleAfterMs === null ? nowMs - FIXTURE_AGE_MS : nowMs - TOKEN_REFRESH_INTERVAL_MS + staleAfterMs;
-  await writeFamilyAuthJson(authJsonPath(codexHome), family, lastRefresh);
+  await writeFamilyAuthJson(authJsonPath(codexHome), family, lastRefresh, "replace");
   return staleAfterMs === null ? null : nowMs + staleAfterMs;
 }
 

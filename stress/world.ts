@@ -109,7 +109,7 @@ export async function openStressWorld(
     const authFile = authJsonPath(codexHome);
     const family = server.createFamily();
     clockBehindMs = 0;
-    await writeFamilyAuthJson(authFile, family, Date.now() - LOGIN_AGE_MS);
+    await writeFamilyAuthJson(authFile, family, Date.now() - LOGIN_AGE_MS, "replace");
     const started = await startProcesses(factory, settings.processes, {
       codexHome,
       tokenUrl: server.tokenUrl,

@@ -5,9 +5,9 @@
  * bad flags with exit code 2 and its usage. Also checks the flag parser in-process.
  */
 import { type ChildProcessByStdio, spawn } from "node:child_process";
-import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -145,6 +145,7 @@ describe("authrace server (child process)", () => {
 
   it("writes a Codex auth.json the server accepts, with options from flags, and stops on SIGINT", async () => {
     const authPath = join(workDirectory, "home", ".codex", "auth.json");
+    await mkdir(dirname(authPath), { recursive: true });
     const server = startCli([
       "--grace",
       "--opaque-access-tokens",
@@ -232,7 +233,7 @@ describe("parseServerArgs", () => {
           { kind: "drop-after-rotate", count: 1 },
         ],
       },
-      fixture: { path: "/tmp/x/auth.json", planType: "pro", lastRefreshAgeDays: 7.5 },
+      fixture: { path: "/tmp/x/auth.json", force: false, planType: "pro", lastRefreshAgeDays: 7.5 },
     });
     expect(parseServerArgs([])).toEqual({
       server: { revokeFamilyOnReuse: false, graceWindow: false, accessTokenStyle: "jwt", faults: [] },
@@ -246,6 +247,7 @@ describe("parseServerArgs", () => {
     ["--delay-ms", "-5"],
     ["--fault", "status-500:0"],
     ["--write-auth-json", "a.json", "--last-refresh-age-days", "soon"],
+    ["--force"],
   ])("refuses %s %s with a UsageError", (...args) => {
     expect(() => parseServerArgs(args)).toThrow(UsageError);
   });
