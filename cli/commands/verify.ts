@@ -2,7 +2,7 @@
  * `authrace verify`: the main job. Runs every theorem (and the real-process scenario matrix), prints the
  * verdict matrix, writes each counterexample, and exits non-zero iff something differs from expectations.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { LimitExceeded } from "../../proofs/explorer.js";
 import { explainTrace, mermaid, seedLog, traceJson } from "../../proofs/render.js";
@@ -10,6 +10,7 @@ import { loadPinned, type Row, runTheorem, savePinned, type TheoremResult } from
 import { THEOREMS, type Theorem } from "../../proofs/theorems.js";
 import { traceOf } from "../../proofs/trace.js";
 import { type Command, parseCommandArgs, UsageError } from "../command.js";
+import { makeSubdirectory, prepareOutputDirectory } from "../output-directory.js";
 import { makeProgress } from "../progress.js";
 import { formatMatrix } from "../verify-matrix.js";
 import { runRealChecks } from "../verify-real.js";
@@ -26,7 +27,8 @@ options:
   --tier test|verify   only the small theorems (test) or all of them (verify, default)
   --filter TEXT        only theorems whose name contains TEXT
   --json               print {"theorems":[...]} instead of the matrix
-  --out DIR            where counterexamples go (default out/counterexamples)
+  --out DIR            where counterexamples go (default out/counterexamples); created and checked
+                       writable before anything runs, so a bad path fails at once
   --update             rewrite proofs/theorems.json from this run (review the diff!)
   --no-scenarios       skip the real-process scenario matrix
   --no-real            skip conformance, interleavings, implementation mutants and stress
@@ -41,7 +43,7 @@ function writeCounterexamples(result: TheoremResult, outDirectory: string): stri
   for (const violation of result.exploration.violations.values()) {
     const trace = traceOf(result.exploration, violation);
     const directory = join(outDirectory, slug(result.theorem.name));
-    mkdirSync(directory, { recursive: true });
+    makeSubdirectory(directory);
     const base = join(directory, violation.invariant);
     writeFileSync(`${base}.txt`, `${explainTrace(trace)}\n\n${seedLog(trace)}\n`);
     writeFileSync(`${base}.mmd`, `${mermaid(trace)}\n`);
@@ -92,6 +94,9 @@ async function run(argv: string[]): Promise<number> {
     },
     strict: true,
   });
+  // Outputs first: a path that cannot take them must fail now, not after the exploration.
+  const out = prepareOutputDirectory(values.out as string);
+  if (!out.ok) throw new UsageError(`--out ${values.out}: ${out.problem}`);
   const theorems = selectTheorems(values.tier, values.filter);
   if (theorems.length === 0) throw new UsageError("no theorem matches --tier/--filter");
   const statesMax = values["states-max"] === undefined ? undefined : Number(values["states-max"]);
