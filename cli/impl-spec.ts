@@ -22,6 +22,7 @@ import {
   type ProcessFactory,
   REFERENCE_IMPLEMENTATION_PREFIX,
   referenceImplementation,
+  replyTimeoutOf,
   SCENARIO_LIMITS,
 } from "../scenarios/index.js";
 import { UsageError } from "./command.js";
@@ -199,7 +200,7 @@ export function driverProgramImplementation(
         name: request.name,
         tokenUrl: request.tokenUrl,
         command,
-        replyTimeoutMs: SCENARIO_LIMITS.replyTimeoutMs,
+        ...replyTimeoutOf(request),
         readyTimeoutMs: SCENARIO_LIMITS.readyTimeoutMs,
         exitTimeoutMs: SCENARIO_LIMITS.exitTimeoutMs,
       });

@@ -125,6 +125,7 @@ export class RemoteSlot implements ProcessSlot {
       extraArguments: HELD_MODE_ARGUMENTS,
       processGroup: true,
       replyTimeoutMs: CALL_REPLY_BACKSTOP_MS,
+      replyTimeoutLimit: "CALL_REPLY_BACKSTOP_MS",
     });
     const incarnation: Incarnation = { driver, ready: null, clockSentMs: null };
     this.process = incarnation;

@@ -8,7 +8,7 @@
  */
 import type { DriverProcess } from "../impl/driver/client.js";
 import type { DriverReply } from "../impl/driver/protocol.js";
-import type { ProcessFactory } from "../scenarios/index.js";
+import type { ProcessFactory, ReplyTimeout } from "../scenarios/index.js";
 import { checkStressSettings, STRESS_LIMITS, type StressSettings } from "./limits.js";
 import { type PlannedCall, planCalls, type StressCall } from "./plan.js";
 import { Relogin } from "./relogin.js";
@@ -21,6 +21,8 @@ export interface StressRunOptions {
   temporaryDirectory?: string;
   /** Called after every answered call: calls answered so far, calls planned. */
   onProgress?: (done: number, total: number) => void;
+  /** How long each call may take; default DEFAULT_REPLY_TIMEOUT (SCENARIO_LIMITS.replyTimeoutMs). */
+  replyTimeout?: ReplyTimeout;
 }
 
 export type StressRunResult = { ok: true; report: StressReport } | { ok: false; problem: string };
@@ -70,7 +72,7 @@ export async function runStress(
   if (invalid !== null) throw new RangeError(`runStress: ${invalid}`);
   const plans = planCalls(settings);
   const startedAtMs = Date.now();
-  const opened = await openStressWorld(factory, settings, options.temporaryDirectory);
+  const opened = await openStressWorld(factory, settings, options.temporaryDirectory, options.replyTimeout);
   if (!opened.ok) return opened;
   const { world } = opened;
   try {

@@ -14,7 +14,7 @@ import { join } from "node:path";
 import type { DriverProcess } from "../impl/driver/client.js";
 import { TOKEN_REFRESH_INTERVAL_MS } from "../impl/manager/index.js";
 import { authJsonPath } from "../impl/storage/index.js";
-import type { ProcessFactory } from "../scenarios/index.js";
+import type { ProcessFactory, ReplyTimeout } from "../scenarios/index.js";
 import { startTokenServer, type TokenServer, writeFamilyAuthJson } from "../server/index.js";
 import { STRESS_LIMITS, type StressSettings } from "./limits.js";
 
@@ -49,7 +49,7 @@ function sleep(durationMs: number): Promise<void> {
 async function startProcesses(
   factory: ProcessFactory,
   count: number,
-  request: { codexHome: string; tokenUrl: string },
+  request: { codexHome: string; tokenUrl: string; replyTimeout?: ReplyTimeout },
 ): Promise<{ processes: DriverProcess[]; problem: string | null }> {
   const gapMs = factory.scenarioOptions?.startGapMs ?? 0;
   const spawnOne = async (index: number) => {
@@ -79,6 +79,7 @@ export async function openStressWorld(
   factory: ProcessFactory,
   settings: StressSettings,
   temporaryDirectory: string = tmpdir(),
+  replyTimeout?: ReplyTimeout,
 ): Promise<OpenStressWorld> {
   let root: string | null = null;
   let server: TokenServer | null = null;
@@ -113,6 +114,7 @@ export async function openStressWorld(
     const started = await startProcesses(factory, settings.processes, {
       codexHome,
       tokenUrl: server.tokenUrl,
+      ...(replyTimeout === undefined ? {} : { replyTimeout }),
     });
     processes = started.processes;
     if (started.problem !== null) {

@@ -13,6 +13,8 @@ import {
   type JudgedRun,
   judgeRun,
   type ProcessFactory,
+  type ReplyTimeout,
+  type RunOptions,
   runScenario,
   SCENARIO_NAMES,
   SCENARIOS,
@@ -27,6 +29,7 @@ import {
   resolveImplementation,
   type SpecKind,
 } from "../impl-spec.js";
+import { replyTimeoutFlag } from "../reply-timeout.js";
 
 export { openCodex } from "../impl-spec.js";
 
@@ -42,8 +45,8 @@ export const EXIT_FOR: Readonly<Record<Agreement, number>> = {
 
 const scenarioLines = SCENARIO_NAMES.map((name) => `  ${name.padEnd(14)} ${SCENARIOS[name].summary}`);
 
-const usage = `usage: authrace scenario <name> --variant <variant> [--json]
-       authrace scenario <name> --impl <ref:variant | codex:version> [--json]
+const usage = `usage: authrace scenario <name> --variant <variant> [--json] [--reply-timeout-ms <ms>]
+       authrace scenario <name> --impl <ref:variant | codex:version> [--json] [--reply-timeout-ms <ms>]
 
 Runs a scenario on real OS processes sharing one temporary CODEX_HOME whose auth.json holds R0 of a fresh
 family on the loopback token server: two driver processes (node dist/impl/driver/main.js, one auth manager
@@ -59,6 +62,10 @@ ${scenarioLines.join("\n")}
 options:
   --variant <v>     ${VARIANTS.join(" | ")}: the reference implementation, as --impl ref:<v>
   --impl <spec>     ref:<variant> | codex:<version> (e.g. codex:0.117.0)
+  --reply-timeout-ms <ms>
+                    each driver command's reply timeout; default 20000 (SCENARIO_LIMITS.replyTimeoutMs),
+                    at most 600000; a timeout fails the run naming the limit that fired (codex: releases keep
+                    their own CODEX_LIMITS.requestTimeoutMs)
   --json            one JSON document instead: {"scenario","variant","posts":[{"refreshToken","status","code"}],
                     "processes":{"A":{"cachedBefore","cachedAfter","returned"},"B":{...}},"staleSends":N}
 
@@ -79,7 +86,12 @@ examples: authrace scenario stale-cache --variant legacy
  */
 export const SCENARIO_SPEC_KINDS: readonly SpecKind[] = ["ref", "codex"];
 
-export type ScenarioArguments = { scenario: ScenarioName; json: boolean } & ImplementationChoice;
+export type ScenarioArguments = {
+  scenario: ScenarioName;
+  json: boolean;
+  /** --reply-timeout-ms; undefined: DEFAULT_REPLY_TIMEOUT. */
+  replyTimeout?: ReplyTimeout;
+} & ImplementationChoice;
 
 /** Pure: `ref:<variant>` or `codex:<version>`; anything else is a UsageError naming the spec (cli/impl-spec.ts). */
 export function parseImplementationSpec(spec: string): ImplementationChoice {
@@ -94,6 +106,7 @@ export function parseScenarioArgs(argv: string[]): ScenarioArguments {
       variant: { type: "string" },
       impl: { type: "string" },
       json: { type: "boolean", default: false },
+      "reply-timeout-ms": { type: "string" },
     },
     strict: true,
     allowPositionals: true,
@@ -104,10 +117,12 @@ export function parseScenarioArgs(argv: string[]): ScenarioArguments {
   if (!isScenarioName(name)) {
     throw new UsageError(`unknown scenario '${name}' (known: ${SCENARIO_NAMES.join(", ")})`);
   }
+  const replyTimeout = replyTimeoutFlag(values["reply-timeout-ms"]);
   return {
     scenario: name,
     ...resolveImplementation(values, SCENARIO_SPEC_KINDS),
     json: values.json === true,
+    ...(replyTimeout === undefined ? {} : { replyTimeout }),
   };
 }
 
@@ -116,10 +131,11 @@ export async function runOnImplementation(
   scenarios: readonly ScenarioName[],
   implementation: ProcessFactory,
   onRun: (judged: JudgedRun) => void = () => undefined,
+  options: RunOptions = {},
 ): Promise<JudgedRun[]> {
   const runs: JudgedRun[] = [];
   for (const scenario of scenarios) {
-    const judged = judgeRun(await runScenario(scenario, implementation));
+    const judged = judgeRun(await runScenario(scenario, implementation, options));
     runs.push(judged);
     onRun(judged);
   }
@@ -142,8 +158,12 @@ export const command: Command = {
     const opened = await openImplementation(args, { commandName: "scenario", json: args.json });
     if (opened === null) return EXIT.failed;
     try {
-      const [judged] = await runOnImplementation([args.scenario], opened.factory, (run) =>
-        print(run, args.json),
+      const options = args.replyTimeout === undefined ? {} : { replyTimeout: args.replyTimeout };
+      const [judged] = await runOnImplementation(
+        [args.scenario],
+        opened.factory,
+        (run) => print(run, args.json),
+        options,
       );
       return judged === undefined ? EXIT.failed : EXIT_FOR[judged.agreement];
     } finally {

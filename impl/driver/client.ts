@@ -64,6 +64,12 @@ export interface SpawnDriverOptions {
    */
   processGroup?: boolean;
   replyTimeoutMs?: number;
+  /**
+   * The name of the limit `replyTimeoutMs` comes from (`SCENARIO_LIMITS.replyTimeoutMs`, `--reply-timeout-ms`),
+   * so a timeout names the limit that fired; default `DRIVER_REPLY_TIMEOUT_MS`, or `replyTimeoutMs` when only the
+   * value was given.
+   */
+  replyTimeoutLimit?: string;
   readyTimeoutMs?: number;
   exitTimeoutMs?: number;
 }
@@ -234,20 +240,22 @@ export class JsonLineDriver implements DriverProcess {
     if (this.exitStatus !== null)
       return Promise.resolve(transportFailure(id, "driver-exited", "process has exited"));
     const timeoutMs = this.options.replyTimeoutMs ?? DRIVER_REPLY_TIMEOUT_MS;
+    const limit = this.replyTimeoutLimit();
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
-        resolve(
-          transportFailure(
-            id,
-            "driver-timeout",
-            `no reply to ${cmd} within ${timeoutMs} ms (DRIVER_REPLY_TIMEOUT_MS)`,
-          ),
-        );
+        const message = `no reply to ${cmd} within ${timeoutMs} ms (${limit})`;
+        resolve(transportFailure(id, "driver-timeout", message));
       }, timeoutMs);
       this.pending.set(id, { resolve, timer });
       this.child.stdin.write(`${JSON.stringify({ id, cmd })}\n`);
     });
+  }
+
+  /** The limit a reply timeout names: the one that was set, never a default that did not apply. */
+  private replyTimeoutLimit(): string {
+    if (this.options.replyTimeoutLimit !== undefined) return this.options.replyTimeoutLimit;
+    return this.options.replyTimeoutMs === undefined ? "DRIVER_REPLY_TIMEOUT_MS" : "replyTimeoutMs";
   }
 
   private control(message: HeldControl): void {
