@@ -33,7 +33,10 @@ options:
   --plan-type PLAN                plan claim of that family (with --write-auth-json)
   --last-refresh-age-days N       last_refresh = now - N days, fractions allowed (with --write-auth-json)
 
-endpoints: POST /oauth/token, POST /control/family, POST /control/fault, GET /state, GET /requests`;
+endpoints: POST /oauth/token (open, as the real one), and the control endpoints POST /control/family,
+POST /control/fault, GET /state, GET /requests. Those need this run's secret, printed at start as
+AUTHRACE_CONTROL_SECRET=<secret>: send 'Authorization: Bearer <secret>' (and 'Content-Type: application/json' on a
+POST); anything else gets 403 (415 for the content type), so no web page or other local user can drive them.`;
 
 const PORT_MAX = 65_535;
 const MS_PER_DAY = 86_400_000;
@@ -183,6 +186,8 @@ async function run(argv: string[]): Promise<number> {
   console.log(`authrace server: listening on ${server.url}`);
   console.log(`token URL: ${server.tokenUrl}`);
   console.log(`CODEX_REFRESH_TOKEN_URL_OVERRIDE=${server.tokenUrl}`);
+  // The secret is for whoever started the server: printed whole here, on its stdout only.
+  console.log(`AUTHRACE_CONTROL_SECRET=${server.controlSecret}`);
   const { revokeFamilyOnReuse, graceWindow, responseDelayMs, accessTokenStyle } = server.state().options;
   console.log(
     `options: revoke-on-reuse=${revokeFamilyOnReuse} grace=${graceWindow} delay-ms=${responseDelayMs} ` +

@@ -1,6 +1,6 @@
 /**
  * Proves `authrace server` as a real child process: it prints its URL, token URL and the
- * CODEX_REFRESH_TOKEN_URL_OVERRIDE line, writes a Codex auth.json whose refresh token the server accepts,
+ * CODEX_REFRESH_TOKEN_URL_OVERRIDE line and the control secret (without which the control endpoints answer 403), writes a Codex auth.json whose refresh token the server accepts,
  * logs each token request as one redacted line, stops cleanly (exit 0) on SIGTERM and SIGINT, and answers
  * bad flags with exit code 2 and its usage. Also checks the flag parser in-process.
  */
@@ -16,7 +16,7 @@ import { parseServerArgs } from "../../cli/commands/server.js";
 import { redact } from "../../impl/redact.js";
 import { decodeJwt, OPENAI_AUTH_CLAIM } from "../../impl/storage/jwt.js";
 import { cliEntry, repositoryRoot } from "../support/paths.js";
-import { getJson, refresh } from "./helpers.js";
+import { controlHeaders, getJson, refresh } from "./helpers.js";
 
 const LINE_WAIT_MS = 10_000;
 const EXIT_WAIT_MS = 10_000;
@@ -125,7 +125,15 @@ describe("authrace server (child process)", () => {
     const tokenUrl = await tokenUrlOf(server);
     expect(tokenUrl).toBe(`${url}/oauth/token`);
 
-    const created = await fetch(`${url}/control/family`, { method: "POST", body: "{}" });
+    const secretLine = await server.waitForLine(/^AUTHRACE_CONTROL_SECRET=/);
+    const secret = secretLine.slice(secretLine.indexOf("=") + 1);
+    const unauthorised = await fetch(`${url}/control/family`, { method: "POST", body: "{}" });
+    expect(unauthorised.status).toBe(403);
+    const created = await fetch(`${url}/control/family`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...controlHeaders(secret) },
+      body: "{}",
+    });
     const family = (await created.json()) as { refreshToken: string };
     expect((await refresh(tokenUrl, family.refreshToken)).status).toBe(200);
     expect((await refresh(tokenUrl, family.refreshToken)).status).toBe(401);
@@ -176,7 +184,9 @@ describe("authrace server (child process)", () => {
     expect(first.body.access_token).toBe("at-R1");
     const retry = await refresh(tokenUrl, auth.tokens.refresh_token);
     expect(retry.body).toEqual(first.body);
-    const state = await getJson(tokenUrl.replace("/oauth/token", "/state"));
+    const secretLine = await server.waitForLine(/^AUTHRACE_CONTROL_SECRET=/);
+    const secret = secretLine.slice(secretLine.indexOf("=") + 1);
+    const state = await getJson(tokenUrl.replace("/oauth/token", "/state"), controlHeaders(secret));
     expect(state.body.options).toMatchObject({ graceWindow: true, accessTokenStyle: "opaque" });
     await server.waitForLine(/-> 200 grace/);
 
