@@ -11,7 +11,7 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import type { Variant } from "../../model/vocabulary.js";
 import { TOKEN_URL_OVERRIDE_VARIABLE } from "../token/request.js";
-import type { DriverCommand, DriverReady, DriverReply, HeldControl } from "./protocol.js";
+import type { DriverCommand, DriverReady, DriverReply, HeldControl, LoginTokens } from "./protocol.js";
 
 /** Something that holds one auth manager and answers the driver commands: this driver, a Codex binary, ... */
 export interface DriverProcess {
@@ -173,6 +173,14 @@ export class JsonLineDriver implements DriverProcess {
   cached(): Promise<DriverReply> {
     return this.send("cached");
   }
+  /** Writes `tokens` to auth.json as `codex login` would (under the auth.json lock when `underLock`). */
+  login(tokens: LoginTokens, underLock: boolean): Promise<DriverReply> {
+    return this.send("login", { tokens, underLock });
+  }
+  /** Removes auth.json as `codex logout` would (under the auth.json lock when `underLock`). */
+  logout(underLock: boolean): Promise<DriverReply> {
+    return this.send("logout", { underLock });
+  }
 
   async exit(): Promise<DriverExit> {
     if (this.exitStatus === null) void this.send("exit");
@@ -234,7 +242,7 @@ export class JsonLineDriver implements DriverProcess {
     return ready;
   }
 
-  private send(cmd: DriverCommand): Promise<DriverReply> {
+  private send(cmd: DriverCommand, fields: Record<string, unknown> = {}): Promise<DriverReply> {
     this.nextId += 1;
     const id = this.nextId;
     if (this.exitStatus !== null)
@@ -248,7 +256,7 @@ export class JsonLineDriver implements DriverProcess {
         resolve(transportFailure(id, "driver-timeout", message));
       }, timeoutMs);
       this.pending.set(id, { resolve, timer });
-      this.child.stdin.write(`${JSON.stringify({ id, cmd })}\n`);
+      this.child.stdin.write(`${JSON.stringify({ ...fields, id, cmd })}\n`);
     });
   }
 

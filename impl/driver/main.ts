@@ -106,7 +106,15 @@ async function runFree(parsed: DriverArguments): Promise<number> {
   reportRejection(loaded);
   writeLine(readyLine(parsed, loaded));
   const { manager } = loaded;
-  return serve({ manager: () => manager, input: process.stdin, writeLine, log: logTo(loaded.name) });
+  // login and logout get ports of their own: a lock instance remembers what its holder holds.
+  const accountPorts = createRealPorts({ codexHome: parsed.home, lock: parsed.lock });
+  return serve({
+    manager: () => manager,
+    input: process.stdin,
+    writeLine,
+    log: logTo(loaded.name),
+    accountPorts,
+  });
 }
 
 /**
@@ -116,6 +124,9 @@ async function runFree(parsed: DriverArguments): Promise<number> {
 async function runHeld(parsed: DriverArguments): Promise<number> {
   const held = new HeldMode(writeLine);
   const ports = held.hold(createRealPorts({ codexHome: parsed.home, lock: parsed.lock, clock: held.clock }));
+  const accountPorts = held.hold(
+    createRealPorts({ codexHome: parsed.home, lock: parsed.lock, clock: held.clock }),
+  );
   let manager: ServedManager | null = null;
   let name = parsed.name ?? `driver-${process.pid}`;
   const serving = serve({
@@ -124,6 +135,7 @@ async function runHeld(parsed: DriverArguments): Promise<number> {
     input: process.stdin,
     writeLine,
     log: (line) => logTo(name)(line),
+    accountPorts,
   });
   const loading = loadManager(parsed.source, ports, parsed.name);
   const first = await Promise.race([loading, serving.then((code) => ({ ended: code }))]);

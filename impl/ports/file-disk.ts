@@ -7,7 +7,7 @@
  *   renames it over auth.json (a new inode).
  */
 import { constants } from "node:fs";
-import { open } from "node:fs/promises";
+import { open, rm } from "node:fs/promises";
 import writeFileAtomic from "write-file-atomic";
 import {
   formatAuthJson,
@@ -89,10 +89,25 @@ export async function writeAuthJson(
   }
 }
 
+/** `codex logout`: auth.json goes; a missing one is already logged out. */
+export async function removeAuthJson(file: string): Promise<DiskWriteResult> {
+  try {
+    await rm(file, { force: true });
+    return { ok: true };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? "unknown error";
+    return {
+      ok: false,
+      error: { kind: "write-failed", file, message: `auth.json cannot be removed (${code})` },
+    };
+  }
+}
+
 export function createFileDisk(file: string): Disk {
   return {
     file,
     read: () => readAuthJson(file),
     write: (snapshot, mode) => writeAuthJson(file, snapshot, mode),
+    remove: () => removeAuthJson(file),
   };
 }
