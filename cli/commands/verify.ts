@@ -12,6 +12,7 @@ import { traceOf } from "../../proofs/trace.js";
 import { type Command, parseCommandArgs, UsageError } from "../command.js";
 import { makeSubdirectory, prepareOutputDirectory } from "../output-directory.js";
 import { makeProgress } from "../progress.js";
+import { runCrashpointChecks } from "../verify-crashpoints.js";
 import { formatMatrix } from "../verify-matrix.js";
 import { runRealChecks } from "../verify-real.js";
 import { runScenarios } from "../verify-scenarios.js";
@@ -20,7 +21,8 @@ const usage = `usage: authrace verify [options]
 
 Explores every theorem exhaustively, checks each invariant, compares with proofs/theorems.json, writes
 counterexamples, kills the model mutants, and runs the real implementation against the model: the
-real-process scenario matrix, conformance of every variant, the fast-check interleaving checks, the
+real-process scenario matrix, the crash points (a real driver killed at every port call of a refresh, a
+login and a logout, about 25 s), conformance of every variant, the fast-check interleaving checks, the
 implementation mutants and the 8 x 200 stress acceptance runs (a few minutes on 2 cores).
 
 options:
@@ -31,6 +33,8 @@ options:
                        writable before anything runs, so a bad path fails at once
   --update             rewrite proofs/theorems.json from this run (review the diff!)
   --no-scenarios       skip the real-process scenario matrix
+  --no-crashpoints     skip the crash points (a real driver killed at every port call; also skipped by
+                       --no-real)
   --no-real            skip conformance, interleavings, implementation mutants and stress
   --states-max N       explorer state limit per theorem (default 5000000)`;
 
@@ -89,6 +93,7 @@ async function run(argv: string[]): Promise<number> {
       out: { type: "string", default: join("out", "counterexamples") },
       update: { type: "boolean", default: false },
       "no-scenarios": { type: "boolean", default: false },
+      "no-crashpoints": { type: "boolean", default: false },
       "no-real": { type: "boolean", default: false },
       "states-max": { type: "string" },
     },
@@ -144,8 +149,10 @@ async function run(argv: string[]): Promise<number> {
       console.log(`MISMATCH ${row.theorem} ${row.invariant}: ${row.mismatches.join("; ")}`);
   }
   const scenariosOk = values["no-scenarios"] ? true : await runScenarios(values.json === true);
+  const skipCrashpoints = values["no-crashpoints"] || values["no-real"];
+  const crashpointsOk = skipCrashpoints ? true : await runCrashpointChecks(values.json === true);
   const realOk = await runRealChecks(values.json === true, !values["no-real"]);
-  return mismatched.length === 0 && scenariosOk && realOk ? 0 : 1;
+  return mismatched.length === 0 && scenariosOk && crashpointsOk && realOk ? 0 : 1;
 }
 
 export const command: Command = {
