@@ -103,7 +103,11 @@ export async function openStressWorld(
       accessTokenStyle: "jwt",
       accessTokenTtlSeconds: settings.tokenTtlSeconds,
       responseDelayMs: settings.serverDelayMs,
-      limits: { familiesMax: STRESS_LIMITS.reloginsMax + 1 },
+      limits: {
+        familiesMax: STRESS_LIMITS.reloginsMax + 1,
+        // Every call may POST: the largest run must be recorded whole.
+        recordedRequestsMax: STRESS_LIMITS.processesMax * STRESS_LIMITS.callsMax,
+      },
     });
     const codexHome = join(root, "home", ".codex");
     await mkdir(codexHome, { recursive: true });

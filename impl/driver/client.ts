@@ -16,6 +16,8 @@ import type { DriverCommand, DriverReady, DriverReply, HeldControl, LoginTokens 
 /** Something that holds one auth manager and answers the driver commands: this driver, a Codex binary, ... */
 export interface DriverProcess {
   readonly name: string;
+  /** The OS process id, where there is one process to name (for measurements such as its memory). */
+  readonly pid?: number | undefined;
   auth(): Promise<DriverReply>;
   refresh(): Promise<DriverReply>;
   unauthorized(): Promise<DriverReply>;
