@@ -10,14 +10,18 @@
  * 4. The real implementation against the model (bench/conformance.ts): conformance paths/s, fast-check runs/s,
  *    time to find guarded's race, the mutation table, and the 8 x 200 stress acceptance runs.
  *
+ * 5. Load (bench/load.ts): 32 x 200 and 64 x 100 stress runs per design of LOAD_DESIGNS (`locked`; new designs
+ *    join that list): stale sends, calls/s, each driver's measured peak memory.
+ *
  * `--all` runs every theorem and a larger comparison (several minutes). `--only <section>` runs one section:
- * explorer (1-3), conformance, interleavings, mutants, stress. The default runs them all (about 3 minutes).
+ * explorer (1-3), conformance, interleavings, mutants, stress, load. The default runs them all (several minutes).
  */
 import { parseArgs } from "node:util";
 import { configName, type ModelConfig, makeConfig } from "../model/config.js";
 import { explore } from "../proofs/explorer.js";
 import { THEOREMS, type Theorem } from "../proofs/theorems.js";
 import { benchConformance, benchInterleavings, benchMutants, benchStress } from "./conformance.js";
+import { benchLoad } from "./load.js";
 import { formatCount, formatSeconds, median, table, timed } from "./stats.js";
 import { xstateSearch } from "./xstate-bfs.js";
 
@@ -130,7 +134,7 @@ function warmUp(): void {
   explore(makeConfig({ variant: "guarded", processes: 2, faults: ["crash"] }));
 }
 
-const SECTIONS = ["explorer", "conformance", "interleavings", "mutants", "stress"] as const;
+const SECTIONS = ["explorer", "conformance", "interleavings", "mutants", "stress", "load"] as const;
 
 async function main(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -165,6 +169,7 @@ async function main(argv: string[]): Promise<number> {
   if (wanted("interleavings")) console.log(`\n${await benchInterleavings()}`);
   if (wanted("mutants")) console.log(`\n${await benchMutants()}`);
   if (wanted("stress")) console.log(`\n${await benchStress()}`);
+  if (wanted("load")) console.log(`\n${await benchLoad()}`);
   return 0;
 }
 

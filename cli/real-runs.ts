@@ -8,6 +8,7 @@ import {
   type JudgedRun,
   judgeRun,
   type ProcessFactory,
+  type RunOptions,
   runScenario,
   type ScenarioName,
 } from "../scenarios/index.js";
@@ -27,10 +28,11 @@ export async function runOnImplementation(
   scenarios: readonly ScenarioName[],
   implementation: ProcessFactory,
   onRun: (judged: JudgedRun) => void = () => undefined,
+  options: RunOptions = {},
 ): Promise<JudgedRun[]> {
   const runs: JudgedRun[] = [];
   for (const scenario of scenarios) {
-    const judged = judgeRun(await runScenario(scenario, implementation));
+    const judged = judgeRun(await runScenario(scenario, implementation, options));
     runs.push(judged);
     onRun(judged);
   }

@@ -24,7 +24,7 @@ import type { SlotRequest } from "./subject.js";
 import { LOCK_STALE_CONDUCTOR_MS } from "./world-actions.js";
 
 /** What held mode adds to `--home <dir> --name <label>`: the conductor's lock settings (see subject.ts). */
-const HELD_MODE_ARGUMENTS: readonly string[] = [
+export const HELD_MODE_ARGUMENTS: readonly string[] = [
   "--held",
   "--lock-stale-ms",
   String(LOCK_STALE_CONDUCTOR_MS),
@@ -125,6 +125,7 @@ export class RemoteSlot implements ProcessSlot {
       extraArguments: HELD_MODE_ARGUMENTS,
       processGroup: true,
       replyTimeoutMs: CALL_REPLY_BACKSTOP_MS,
+      replyTimeoutLimit: "CALL_REPLY_BACKSTOP_MS",
     });
     const incarnation: Incarnation = { driver, ready: null, clockSentMs: null };
     this.process = incarnation;

@@ -45,7 +45,7 @@ export function externalLogin(
   nowMs: number,
   locking: boolean,
 ): Promise<string | null> {
-  return underLock(home, locking, () => writeFamilyAuthJson(authJsonPath(home), family, nowMs));
+  return underLock(home, locking, () => writeFamilyAuthJson(authJsonPath(home), family, nowMs, "replace"));
 }
 
 export function externalLogout(home: string, locking: boolean): Promise<string | null> {

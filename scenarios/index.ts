@@ -35,10 +35,13 @@ export {
   scenarioJson,
 } from "./format.js";
 export {
+  DEFAULT_REPLY_TIMEOUT,
   type ProcessFactory,
   REFERENCE_IMPLEMENTATION_PREFIX,
   type ReferenceOptions,
+  type ReplyTimeout,
   referenceImplementation,
+  replyTimeoutOf,
   type SpawnOutcome,
   type SpawnRequest,
 } from "./implementation.js";

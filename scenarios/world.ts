@@ -24,7 +24,7 @@ import {
   type TokenServerOptions,
   writeFamilyAuthJson,
 } from "../server/index.js";
-import type { ProcessFactory } from "./implementation.js";
+import type { ProcessFactory, ReplyTimeout } from "./implementation.js";
 import type { ProcessName } from "./types.js";
 
 const MS_PER_DAY = 24 * 60 * 60 * 1000;
@@ -56,6 +56,8 @@ export interface WorldSetup {
   staleAfterMs: number | null;
   /** Parent of the run's directory; default the OS temp directory. */
   temporaryDirectory?: string;
+  /** Passed to every process started (its commands' reply timeout). */
+  replyTimeout?: ReplyTimeout;
 }
 
 /** Failing I/O (no temp directory, no port) is a result; whatever was set up by then is removed again. */
@@ -69,7 +71,7 @@ export async function openWorld(factory: ProcessFactory, setup: WorldSetup): Pro
     const codexHome = join(root, "home", ".codex");
     await mkdir(codexHome, { recursive: true });
     const staleAtMs = await writeFixture(codexHome, family, setup.staleAfterMs);
-    const world = assembleWorld(factory, { root, server, family, codexHome, staleAtMs });
+    const world = assembleWorld(factory, { root, server, family, codexHome, staleAtMs }, setup.replyTimeout);
     return { ok: true, world };
   } catch (error) {
     await server?.close();
@@ -90,19 +92,22 @@ async function writeFixture(
   const nowMs = Date.now();
   const lastRefresh =
     staleAfterMs === null ? nowMs - FIXTURE_AGE_MS : nowMs - TOKEN_REFRESH_INTERVAL_MS + staleAfterMs;
-  await writeFamilyAuthJson(authJsonPath(codexHome), family, lastRefresh);
+  await writeFamilyAuthJson(authJsonPath(codexHome), family, lastRefresh, "replace");
   return staleAfterMs === null ? null : nowMs + staleAfterMs;
 }
 
 type WorldParts = Pick<World, "root" | "server" | "family" | "codexHome" | "staleAtMs">;
 
-function assembleWorld(factory: ProcessFactory, parts: WorldParts): World {
+function assembleWorld(factory: ProcessFactory, parts: WorldParts, replyTimeout?: ReplyTimeout): World {
   const processes: DriverProcess[] = [];
   const { root, server, codexHome } = parts;
   return {
     ...parts,
     async start(name) {
-      const started = await factory.spawn({ codexHome, name, tokenUrl: server.tokenUrl });
+      const request = { codexHome, name, tokenUrl: server.tokenUrl };
+      const started = await factory.spawn(
+        replyTimeout === undefined ? request : { ...request, replyTimeout },
+      );
       if (!started.ok) {
         return {
           ok: false,

@@ -12,6 +12,7 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { answerControl, CONTROL_ROUTES, type ControlContext, type ControlRoute } from "./control.js";
+import { checkControlAccess } from "./control-access.js";
 import {
   answerTokenRequest,
   openAiError,
@@ -28,6 +29,8 @@ export interface HttpContext {
   control: ControlContext;
   responseDelayMs: number;
   requestBodyMaxBytes: number;
+  /** Every control route needs it (control-access.ts). */
+  controlSecret: string;
   /** Timers of delayed answers, cleared on close. */
   pendingReplies: Set<NodeJS.Timeout>;
   onRequest?: (record: RequestRecord) => void;
@@ -125,12 +128,18 @@ async function handleOther(
   if (body.kind === "aborted") return;
   const path = pathOf(request);
   const route = `${request.method} ${path}`;
-  if (body.kind === "too-large") {
+  const control = CONTROL_ROUTES.some((known) => known.endsWith(` ${path}`));
+  const refused = control
+    ? checkControlAccess(request.method ?? "", request.headers, context.controlSecret)
+    : null;
+  if (refused !== null) {
+    send(response, refused);
+  } else if (body.kind === "too-large") {
     const message = `request body exceeds limit requestBodyMaxBytes (${context.requestBodyMaxBytes})`;
     send(response, openAiError(413, "invalid_request", message));
   } else if ((CONTROL_ROUTES as readonly string[]).includes(route)) {
     send(response, answerControl(context.control, route as ControlRoute, body.text));
-  } else if (CONTROL_ROUTES.some((known) => known.endsWith(` ${path}`))) {
+  } else if (control) {
     send(response, openAiError(405, "invalid_request", `method ${request.method} not allowed on ${path}`));
   } else {
     send(response, openAiError(404, "not_found", `no route ${route}`));

@@ -163,6 +163,11 @@ export interface TokenServer {
   /** `<url>/oauth/token`, the value for `CODEX_REFRESH_TOKEN_URL_OVERRIDE`. */
   tokenUrl: string;
   port: number;
+  /**
+   * This run's secret, generated at start: every control endpoint over HTTP needs `Authorization: Bearer
+   * <controlSecret>` (server/control-access.ts). Hand it to the processes that drive this server; never log it.
+   */
+  controlSecret: string;
   /** A new token family at generation 0 (R0). Throws `TokenServerLimitError` past `familiesMax`. */
   createFamily(options?: CreateFamilyOptions): FamilyTokens;
   /** Queues a fault for upcoming requests. Throws `TokenServerLimitError` past `pendingFaultsMax`. */

@@ -15,6 +15,17 @@ function describeCounts(counts: Readonly<Record<string, number>>): string {
   return entries.length === 0 ? "none" : entries.map(([key, count]) => `${key} ${count}`).join(", ");
 }
 
+/** Peak resident set per driver as measured (VmHWM), or why it was not. */
+export function describeMemory(report: StressReport): string {
+  const { memory } = report;
+  if (memory === null) return "not measured (no /proc/<pid>/status for the processes)";
+  const { peakRssMbMedian, peakRssMbMin, peakRssMbMax, processesMeasured } = memory;
+  return (
+    `peak RSS median ${peakRssMbMedian.toFixed(0)} MB (min ${peakRssMbMin.toFixed(0)}, max ${peakRssMbMax.toFixed(0)}) ` +
+    `over ${processesMeasured} processes (VmHWM)`
+  );
+}
+
 /** Calls per second over the calls phase. */
 export function callsPerSecond(report: StressReport): number {
   return report.callsElapsedMs > 0 ? (report.calls * MS_PER_SECOND) / report.callsElapsedMs : 0;
@@ -58,6 +69,7 @@ export function formatStressReport(report: StressReport, judgement: StressJudgem
     ["auth() refresh errors", describeCounts(report.refreshErrors)],
     ["poisoned returns", String(report.poisonedReturns)],
     ["elapsed", `${seconds} s (${callsPerSecond(report).toFixed(0)} calls/s)`],
+    ["memory per driver", describeMemory(report)],
   ];
   return [alignColumns(rows), "", judgement.summary, `replay: ${replay}`].join("\n");
 }

@@ -26,6 +26,7 @@ export {
 } from "./expectation.js";
 export {
   callsPerSecond,
+  describeMemory,
   formatStressHeader,
   formatStressReport,
   replayCommand,
@@ -39,6 +40,7 @@ export {
   STRESS_LIMITS,
   type StressSettings,
 } from "./limits.js";
+export { type MemoryFigures, measureDriverMemory, memoryFigures, peakResidentKb } from "./memory.js";
 export {
   CALL_WEIGHTS,
   type PlannedCall,

@@ -5,6 +5,7 @@
 import type { Variant } from "../model/vocabulary.js";
 import type { RequestRecord, ServerState } from "../server/index.js";
 import type { StressSettings } from "./limits.js";
+import type { MemoryFigures } from "./memory.js";
 import type { StressCall } from "./plan.js";
 import { type CallTally, callsMade } from "./tally.js";
 
@@ -35,6 +36,8 @@ export interface StressReport {
   elapsedMs: number;
   /** From the first call to the last answer: what calls/s is measured on. */
   callsElapsedMs: number;
+  /** Each driver's peak resident set (VmHWM), read after its last call; null when none could be read. */
+  memory: MemoryFigures | null;
   /** Why the run is not complete: a process died or did not answer, a limit was reached. Empty when complete. */
   problems: string[];
 }
@@ -49,6 +52,7 @@ export interface ReportInputs {
   relogins: number;
   elapsedMs: number;
   callsElapsedMs: number;
+  memory: MemoryFigures | null;
   problems: readonly string[];
 }
 
@@ -78,6 +82,7 @@ export function buildStressReport(inputs: ReportInputs): StressReport {
     poisonedReturns: tally.poisonedReturns,
     elapsedMs: inputs.elapsedMs,
     callsElapsedMs: inputs.callsElapsedMs,
+    memory: inputs.memory,
     problems: [...inputs.problems, ...refusals(inputs.state)],
   };
 }

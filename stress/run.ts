@@ -8,8 +8,9 @@
  */
 import type { DriverProcess } from "../impl/driver/client.js";
 import type { DriverReply } from "../impl/driver/protocol.js";
-import type { ProcessFactory } from "../scenarios/index.js";
+import type { ProcessFactory, ReplyTimeout } from "../scenarios/index.js";
 import { checkStressSettings, STRESS_LIMITS, type StressSettings } from "./limits.js";
+import { measureDriverMemory } from "./memory.js";
 import { type PlannedCall, planCalls, type StressCall } from "./plan.js";
 import { Relogin } from "./relogin.js";
 import { buildStressReport, type StressReport } from "./report.js";
@@ -21,6 +22,8 @@ export interface StressRunOptions {
   temporaryDirectory?: string;
   /** Called after every answered call: calls answered so far, calls planned. */
   onProgress?: (done: number, total: number) => void;
+  /** How long each call may take; default DEFAULT_REPLY_TIMEOUT (SCENARIO_LIMITS.replyTimeoutMs). */
+  replyTimeout?: ReplyTimeout;
 }
 
 export type StressRunResult = { ok: true; report: StressReport } | { ok: false; problem: string };
@@ -70,7 +73,7 @@ export async function runStress(
   if (invalid !== null) throw new RangeError(`runStress: ${invalid}`);
   const plans = planCalls(settings);
   const startedAtMs = Date.now();
-  const opened = await openStressWorld(factory, settings, options.temporaryDirectory);
+  const opened = await openStressWorld(factory, settings, options.temporaryDirectory, options.replyTimeout);
   if (!opened.ok) return opened;
   const { world } = opened;
   try {
@@ -89,6 +92,8 @@ export async function runStress(
       world.processes.map((process, index) => driveProcess(process, plans[index] ?? [], drive)),
     );
     const callsElapsedMs = Date.now() - callsStartedAtMs;
+    // Before the processes exit: their peak resident sets, as the kernel kept them.
+    const memory = await measureDriverMemory(world.processes.map((process) => process.pid));
     const problems = outcomes.filter((problem): problem is string => problem !== null);
     if (drive.relogin.stopped !== null) problems.push(drive.relogin.stopped);
     const report = buildStressReport({
@@ -101,6 +106,7 @@ export async function runStress(
       relogins: drive.relogin.count,
       elapsedMs: Date.now() - startedAtMs,
       callsElapsedMs,
+      memory,
       problems,
     });
     return { ok: true, report };

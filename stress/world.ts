@@ -14,7 +14,7 @@ import { join } from "node:path";
 import type { DriverProcess } from "../impl/driver/client.js";
 import { TOKEN_REFRESH_INTERVAL_MS } from "../impl/manager/index.js";
 import { authJsonPath } from "../impl/storage/index.js";
-import type { ProcessFactory } from "../scenarios/index.js";
+import type { ProcessFactory, ReplyTimeout } from "../scenarios/index.js";
 import { startTokenServer, type TokenServer, writeFamilyAuthJson } from "../server/index.js";
 import { STRESS_LIMITS, type StressSettings } from "./limits.js";
 
@@ -49,7 +49,7 @@ function sleep(durationMs: number): Promise<void> {
 async function startProcesses(
   factory: ProcessFactory,
   count: number,
-  request: { codexHome: string; tokenUrl: string },
+  request: { codexHome: string; tokenUrl: string; replyTimeout?: ReplyTimeout },
 ): Promise<{ processes: DriverProcess[]; problem: string | null }> {
   const gapMs = factory.scenarioOptions?.startGapMs ?? 0;
   const spawnOne = async (index: number) => {
@@ -79,6 +79,7 @@ export async function openStressWorld(
   factory: ProcessFactory,
   settings: StressSettings,
   temporaryDirectory: string = tmpdir(),
+  replyTimeout?: ReplyTimeout,
 ): Promise<OpenStressWorld> {
   let root: string | null = null;
   let server: TokenServer | null = null;
@@ -102,17 +103,22 @@ export async function openStressWorld(
       accessTokenStyle: "jwt",
       accessTokenTtlSeconds: settings.tokenTtlSeconds,
       responseDelayMs: settings.serverDelayMs,
-      limits: { familiesMax: STRESS_LIMITS.reloginsMax + 1 },
+      limits: {
+        familiesMax: STRESS_LIMITS.reloginsMax + 1,
+        // Every call may POST: the largest run must be recorded whole.
+        recordedRequestsMax: STRESS_LIMITS.processesMax * STRESS_LIMITS.callsMax,
+      },
     });
     const codexHome = join(root, "home", ".codex");
     await mkdir(codexHome, { recursive: true });
     const authFile = authJsonPath(codexHome);
     const family = server.createFamily();
     clockBehindMs = 0;
-    await writeFamilyAuthJson(authFile, family, Date.now() - LOGIN_AGE_MS);
+    await writeFamilyAuthJson(authFile, family, Date.now() - LOGIN_AGE_MS, "replace");
     const started = await startProcesses(factory, settings.processes, {
       codexHome,
       tokenUrl: server.tokenUrl,
+      ...(replyTimeout === undefined ? {} : { replyTimeout }),
     });
     processes = started.processes;
     if (started.problem !== null) {

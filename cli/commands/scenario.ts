@@ -11,6 +11,7 @@ import {
   formatJudgedRun,
   isScenarioName,
   type JudgedRun,
+  type ReplyTimeout,
   SCENARIO_NAMES,
   SCENARIOS,
   type ScenarioName,
@@ -20,11 +21,12 @@ import { type Command, parseCommandArgs, UsageError } from "../command.js";
 import { openImplementation } from "../implementation/open.js";
 import { type ImplementationChoice, resolveImplementation, type SpecKind } from "../implementation/spec.js";
 import { EXIT, EXIT_FOR, runOnImplementation } from "../real-runs.js";
+import { replyTimeoutFlag } from "../reply-timeout.js";
 
 const scenarioLines = SCENARIO_NAMES.map((name) => `  ${name.padEnd(14)} ${SCENARIOS[name].summary}`);
 
-const usage = `usage: authrace scenario <name> --variant <variant> [--json]
-       authrace scenario <name> --impl <ref:variant | codex:version> [--json]
+const usage = `usage: authrace scenario <name> --variant <variant> [--json] [--reply-timeout-ms <ms>]
+       authrace scenario <name> --impl <ref:variant | codex:version> [--json] [--reply-timeout-ms <ms>]
 
 Runs a scenario on real OS processes sharing one temporary CODEX_HOME whose auth.json holds R0 of a fresh
 family on the loopback token server: two driver processes (node dist/impl/driver/main.js, one auth manager
@@ -40,6 +42,10 @@ ${scenarioLines.join("\n")}
 options:
   --variant <v>     ${VARIANTS.join(" | ")}: the reference implementation, as --impl ref:<v>
   --impl <spec>     ref:<variant> | codex:<version> (e.g. codex:0.117.0)
+  --reply-timeout-ms <ms>
+                    each driver command's reply timeout; default 20000 (SCENARIO_LIMITS.replyTimeoutMs),
+                    at most 600000; a timeout fails the run naming the limit that fired (codex: releases keep
+                    their own CODEX_LIMITS.requestTimeoutMs)
   --json            one JSON document instead: {"scenario","variant","posts":[{"refreshToken","status","code"}],
                     "processes":{"A":{"cachedBefore","cachedAfter","returned"},"B":{...}},"staleSends":N}
 
@@ -60,7 +66,12 @@ examples: authrace scenario stale-cache --variant legacy
  */
 const SCENARIO_SPEC_KINDS: readonly SpecKind[] = ["ref", "codex"];
 
-export type ScenarioArguments = { scenario: ScenarioName; json: boolean } & ImplementationChoice;
+export type ScenarioArguments = {
+  scenario: ScenarioName;
+  json: boolean;
+  /** --reply-timeout-ms; undefined: DEFAULT_REPLY_TIMEOUT. */
+  replyTimeout?: ReplyTimeout;
+} & ImplementationChoice;
 
 /** Pure: argv to arguments; every mistake is a UsageError. */
 export function parseScenarioArgs(argv: string[]): ScenarioArguments {
@@ -70,6 +81,7 @@ export function parseScenarioArgs(argv: string[]): ScenarioArguments {
       variant: { type: "string" },
       impl: { type: "string" },
       json: { type: "boolean", default: false },
+      "reply-timeout-ms": { type: "string" },
     },
     strict: true,
     allowPositionals: true,
@@ -80,10 +92,12 @@ export function parseScenarioArgs(argv: string[]): ScenarioArguments {
   if (!isScenarioName(name)) {
     throw new UsageError(`unknown scenario '${name}' (known: ${SCENARIO_NAMES.join(", ")})`);
   }
+  const replyTimeout = replyTimeoutFlag(values["reply-timeout-ms"]);
   return {
     scenario: name,
     ...resolveImplementation(values, SCENARIO_SPEC_KINDS),
     json: values.json === true,
+    ...(replyTimeout === undefined ? {} : { replyTimeout }),
   };
 }
 
@@ -103,8 +117,12 @@ export const command: Command = {
     const opened = await openImplementation(args, { commandName: "scenario", json: args.json });
     if (opened === null) return EXIT.failed;
     try {
-      const [judged] = await runOnImplementation([args.scenario], opened.factory, (run) =>
-        print(run, args.json),
+      const options = args.replyTimeout === undefined ? {} : { replyTimeout: args.replyTimeout };
+      const [judged] = await runOnImplementation(
+        [args.scenario],
+        opened.factory,
+        (run) => print(run, args.json),
+        options,
       );
       return judged === undefined ? EXIT.failed : EXIT_FOR[judged.agreement];
     } finally {

@@ -7,6 +7,7 @@
 import { randomInt } from "node:crypto";
 import { SingleBar } from "cli-progress";
 import { VARIANTS } from "../../model/designs/index.js";
+import type { ReplyTimeout } from "../../scenarios/index.js";
 import {
   defaultExpectation,
   formatStressHeader,
@@ -33,6 +34,7 @@ import {
   SPEC_KINDS,
 } from "../implementation/spec.js";
 import { EXIT } from "../real-runs.js";
+import { replyTimeoutFlag } from "../reply-timeout.js";
 
 const EXIT_FOR: Readonly<Record<StressAgreement, number>> = {
   matches: EXIT.ok,
@@ -69,6 +71,8 @@ options:
   --delay-max-ms <D>          longest pause before a call; default ${STRESS_DEFAULTS.delayMaxMs}, at most ${STRESS_LIMITS.delayMaxMs}
   --token-ttl-seconds <T>     access-token lifetime; default ${STRESS_DEFAULTS.tokenTtlSeconds}, at most ${STRESS_LIMITS.tokenTtlSecondsMax}
   --server-delay-ms <X>       the server holds each answer X ms; default ${STRESS_DEFAULTS.serverDelayMs}, at most ${STRESS_LIMITS.serverDelayMsMax}
+  --reply-timeout-ms <ms>     each call's reply timeout; default 20000 (SCENARIO_LIMITS.replyTimeoutMs), at
+                              most 600000: raise it on a loaded machine (a timeout fails the run naming it)
   --expect-stale-sends <e>    ${STALE_SEND_EXPECTATIONS.join(" | ")}; default: the model's verdict for the design
                               at N = 2: none where it holds NoStaleRefreshSent (and for an implementation
                               that mirrors no design, cmd:), any where it does not (a run that finds none
@@ -92,6 +96,8 @@ export interface StressArguments {
   /** null: draw one. */
   seed: number | null;
   expectation: StaleSendExpectation | null;
+  /** --reply-timeout-ms; undefined: DEFAULT_REPLY_TIMEOUT. */
+  replyTimeout: ReplyTimeout | undefined;
   json: boolean;
 }
 
@@ -151,6 +157,7 @@ export function parseStressArgs(argv: string[]): StressArguments {
       "token-ttl-seconds": { type: "string" },
       "server-delay-ms": { type: "string" },
       "expect-stale-sends": { type: "string" },
+      "reply-timeout-ms": { type: "string" },
       json: { type: "boolean", default: false },
     },
     strict: true,
@@ -163,6 +170,7 @@ export function parseStressArgs(argv: string[]): StressArguments {
     settings: settingsOf(values),
     seed: integerOption("--seed", values.seed, "seed"),
     expectation: expectationOf(values["expect-stale-sends"]),
+    replyTimeout: replyTimeoutFlag(values["reply-timeout-ms"]),
     json: values.json === true,
   };
 }
@@ -205,7 +213,10 @@ async function run(argv: string[]): Promise<number> {
   const bar = progressBar(settings.processes * settings.calls, args.json);
   let result: Awaited<ReturnType<typeof runStress>>;
   try {
-    result = await runStress(factory, settings, { onProgress: (done) => bar.update(done) });
+    result = await runStress(factory, settings, {
+      onProgress: (done) => bar.update(done),
+      ...(args.replyTimeout === undefined ? {} : { replyTimeout: args.replyTimeout }),
+    });
   } finally {
     bar.stop();
     await opened.close();

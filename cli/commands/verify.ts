@@ -2,7 +2,7 @@
  * `authrace verify`: the main job. Runs every theorem (and the real-process scenario matrix), prints the
  * verdict matrix, writes each counterexample, and exits non-zero iff something differs from expectations.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { LimitExceeded } from "../../proofs/explorer.js";
 import { explainTrace, mermaid, seedLog, traceJson } from "../../proofs/render.js";
@@ -10,7 +10,9 @@ import { loadPinned, type Row, runTheorem, savePinned, type TheoremResult } from
 import { THEOREMS, type Theorem } from "../../proofs/theorems.js";
 import { traceOf } from "../../proofs/trace.js";
 import { type Command, parseCommandArgs, UsageError } from "../command.js";
+import { makeSubdirectory, prepareOutputDirectory } from "../output-directory.js";
 import { makeProgress } from "../progress.js";
+import { runCrashpointChecks } from "../verify-crashpoints.js";
 import { formatMatrix } from "../verify-matrix.js";
 import { runRealChecks } from "../verify-real.js";
 import { runScenarios } from "../verify-scenarios.js";
@@ -19,16 +21,20 @@ const usage = `usage: authrace verify [options]
 
 Explores every theorem exhaustively, checks each invariant, compares with proofs/theorems.json, writes
 counterexamples, kills the model mutants, and runs the real implementation against the model: the
-real-process scenario matrix, conformance of every variant, the fast-check interleaving checks, the
+real-process scenario matrix, the crash points (a real driver killed at every port call of a refresh, a
+login and a logout, about 25 s), conformance of every variant, the fast-check interleaving checks, the
 implementation mutants and the 8 x 200 stress acceptance runs (a few minutes on 2 cores).
 
 options:
   --tier test|verify   only the small theorems (test) or all of them (verify, default)
   --filter TEXT        only theorems whose name contains TEXT
   --json               print {"theorems":[...]} instead of the matrix
-  --out DIR            where counterexamples go (default out/counterexamples)
+  --out DIR            where counterexamples go (default out/counterexamples); created and checked
+                       writable before anything runs, so a bad path fails at once
   --update             rewrite proofs/theorems.json from this run (review the diff!)
   --no-scenarios       skip the real-process scenario matrix
+  --no-crashpoints     skip the crash points (a real driver killed at every port call; also skipped by
+                       --no-real)
   --no-real            skip conformance, interleavings, implementation mutants and stress
   --states-max N       explorer state limit per theorem (default 5000000)`;
 
@@ -41,7 +47,7 @@ function writeCounterexamples(result: TheoremResult, outDirectory: string): stri
   for (const violation of result.exploration.violations.values()) {
     const trace = traceOf(result.exploration, violation);
     const directory = join(outDirectory, slug(result.theorem.name));
-    mkdirSync(directory, { recursive: true });
+    makeSubdirectory(directory);
     const base = join(directory, violation.invariant);
     writeFileSync(`${base}.txt`, `${explainTrace(trace)}\n\n${seedLog(trace)}\n`);
     writeFileSync(`${base}.mmd`, `${mermaid(trace)}\n`);
@@ -87,11 +93,15 @@ async function run(argv: string[]): Promise<number> {
       out: { type: "string", default: join("out", "counterexamples") },
       update: { type: "boolean", default: false },
       "no-scenarios": { type: "boolean", default: false },
+      "no-crashpoints": { type: "boolean", default: false },
       "no-real": { type: "boolean", default: false },
       "states-max": { type: "string" },
     },
     strict: true,
   });
+  // Outputs first: a path that cannot take them must fail now, not after the exploration.
+  const out = prepareOutputDirectory(values.out as string);
+  if (!out.ok) throw new UsageError(`--out ${values.out}: ${out.problem}`);
   const theorems = selectTheorems(values.tier, values.filter);
   if (theorems.length === 0) throw new UsageError("no theorem matches --tier/--filter");
   const statesMax = values["states-max"] === undefined ? undefined : Number(values["states-max"]);
@@ -139,8 +149,10 @@ async function run(argv: string[]): Promise<number> {
       console.log(`MISMATCH ${row.theorem} ${row.invariant}: ${row.mismatches.join("; ")}`);
   }
   const scenariosOk = values["no-scenarios"] ? true : await runScenarios(values.json === true);
+  const skipCrashpoints = values["no-crashpoints"] || values["no-real"];
+  const crashpointsOk = skipCrashpoints ? true : await runCrashpointChecks(values.json === true);
   const realOk = await runRealChecks(values.json === true, !values["no-real"]);
-  return mismatched.length === 0 && scenariosOk && realOk ? 0 : 1;
+  return mismatched.length === 0 && scenariosOk && crashpointsOk && realOk ? 0 : 1;
 }
 
 export const command: Command = {

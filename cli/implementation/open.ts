@@ -11,7 +11,12 @@ import { defaultDriverScript, spawnDriver } from "../../impl/driver/client.js";
 import { loadModuleImplementation } from "../../impl/plugin/index.js";
 import { requireMutant } from "../../model/designs/index.js";
 import type { Variant } from "../../model/vocabulary.js";
-import { type ProcessFactory, referenceImplementation, SCENARIO_LIMITS } from "../../scenarios/index.js";
+import {
+  type ProcessFactory,
+  referenceImplementation,
+  replyTimeoutOf,
+  SCENARIO_LIMITS,
+} from "../../scenarios/index.js";
 import { UsageError } from "../command.js";
 import type { ImplementationChoice } from "./spec.js";
 
@@ -55,7 +60,7 @@ function driverProgramImplementation(
         name: request.name,
         tokenUrl: request.tokenUrl,
         command,
-        replyTimeoutMs: SCENARIO_LIMITS.replyTimeoutMs,
+        ...replyTimeoutOf(request),
         readyTimeoutMs: SCENARIO_LIMITS.readyTimeoutMs,
         exitTimeoutMs: SCENARIO_LIMITS.exitTimeoutMs,
       });

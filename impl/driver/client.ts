@@ -13,11 +13,13 @@ import { fileURLToPath } from "node:url";
 import { DESIGNS_ENVIRONMENT_VARIABLE, serializeDesigns } from "../../model/designs/index.js";
 import type { Variant } from "../../model/vocabulary.js";
 import { TOKEN_URL_OVERRIDE_VARIABLE } from "../token/request.js";
-import type { DriverCommand, DriverReady, DriverReply, HeldControl } from "./protocol.js";
+import type { DriverCommand, DriverReady, DriverReply, HeldControl, LoginTokens } from "./protocol.js";
 
 /** Something that holds one auth manager and answers the driver commands: this driver, a Codex binary, ... */
 export interface DriverProcess {
   readonly name: string;
+  /** The OS process id, where there is one process to name (for measurements such as its memory). */
+  readonly pid?: number | undefined;
   auth(): Promise<DriverReply>;
   refresh(): Promise<DriverReply>;
   unauthorized(): Promise<DriverReply>;
@@ -66,6 +68,12 @@ export interface SpawnDriverOptions {
    */
   processGroup?: boolean;
   replyTimeoutMs?: number;
+  /**
+   * The name of the limit `replyTimeoutMs` comes from (`SCENARIO_LIMITS.replyTimeoutMs`, `--reply-timeout-ms`),
+   * so a timeout names the limit that fired; default `DRIVER_REPLY_TIMEOUT_MS`, or `replyTimeoutMs` when only the
+   * value was given.
+   */
+  replyTimeoutLimit?: string;
   readyTimeoutMs?: number;
   exitTimeoutMs?: number;
 }
@@ -169,6 +177,14 @@ export class JsonLineDriver implements DriverProcess {
   cached(): Promise<DriverReply> {
     return this.send("cached");
   }
+  /** Writes `tokens` to auth.json as `codex login` would (under the auth.json lock when `underLock`). */
+  login(tokens: LoginTokens, underLock: boolean): Promise<DriverReply> {
+    return this.send("login", { tokens, underLock });
+  }
+  /** Removes auth.json as `codex logout` would (under the auth.json lock when `underLock`). */
+  logout(underLock: boolean): Promise<DriverReply> {
+    return this.send("logout", { underLock });
+  }
 
   async exit(): Promise<DriverExit> {
     if (this.exitStatus === null) void this.send("exit");
@@ -230,26 +246,28 @@ export class JsonLineDriver implements DriverProcess {
     return ready;
   }
 
-  private send(cmd: DriverCommand): Promise<DriverReply> {
+  private send(cmd: DriverCommand, fields: Record<string, unknown> = {}): Promise<DriverReply> {
     this.nextId += 1;
     const id = this.nextId;
     if (this.exitStatus !== null)
       return Promise.resolve(transportFailure(id, "driver-exited", "process has exited"));
     const timeoutMs = this.options.replyTimeoutMs ?? DRIVER_REPLY_TIMEOUT_MS;
+    const limit = this.replyTimeoutLimit();
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
-        resolve(
-          transportFailure(
-            id,
-            "driver-timeout",
-            `no reply to ${cmd} within ${timeoutMs} ms (DRIVER_REPLY_TIMEOUT_MS)`,
-          ),
-        );
+        const message = `no reply to ${cmd} within ${timeoutMs} ms (${limit})`;
+        resolve(transportFailure(id, "driver-timeout", message));
       }, timeoutMs);
       this.pending.set(id, { resolve, timer });
-      this.child.stdin.write(`${JSON.stringify({ id, cmd })}\n`);
+      this.child.stdin.write(`${JSON.stringify({ ...fields, id, cmd })}\n`);
     });
+  }
+
+  /** The limit a reply timeout names: the one that was set, never a default that did not apply. */
+  private replyTimeoutLimit(): string {
+    if (this.options.replyTimeoutLimit !== undefined) return this.options.replyTimeoutLimit;
+    return this.options.replyTimeoutMs === undefined ? "DRIVER_REPLY_TIMEOUT_MS" : "replyTimeoutMs";
   }
 
   private control(message: HeldControl): void {

@@ -18,6 +18,7 @@ const HELD_CLOCK_INITIAL_MS = 0;
 function heldEvent(seq: number, call: HeldCall): HeldEvent {
   const event: HeldEvent = { seq, kind: call.kind };
   if (call.mode !== undefined) event.mode = call.mode;
+  if (call.removes === true) event.mode = "remove";
   if (call.refreshToken !== undefined) event.refreshToken = call.refreshToken;
   if (call.response !== undefined) event.response = heldResponse(call.response);
   return event;

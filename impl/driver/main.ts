@@ -10,9 +10,11 @@
 import { DESIGNS_ENVIRONMENT_VARIABLE, registerSerializedDesigns } from "../../model/designs/index.js";
 import type { Variant } from "../../model/vocabulary.js";
 import { AuthManager } from "../manager/auth-manager.js";
+import { describeStorageError } from "../manager/errors.js";
 import { loadModuleImplementation, type ManagerUnderTest } from "../plugin/index.js";
 import { createRealPorts } from "../ports/real.js";
 import type { AuthPorts } from "../ports/types.js";
+import type { StorageError } from "../storage/index.js";
 import { DRIVER_USAGE, type DriverArguments, type ManagerSource, parseDriverArguments } from "./arguments.js";
 import { HeldMode } from "./held.js";
 import type { DriverReady } from "./protocol.js";
@@ -35,7 +37,7 @@ function served(manager: ManagerUnderTest): ServedManager {
 }
 
 type Loaded =
-  | { ok: true; manager: ServedManager; variant: Variant; name: string }
+  | { ok: true; manager: ServedManager; variant: Variant; name: string; rejection: StorageError | null }
   | { ok: false; message: string };
 
 /**
@@ -47,7 +49,7 @@ async function loadManager(source: ManagerSource, ports: AuthPorts, label: strin
     const { variant, mutant } = source;
     const name = label ?? `${variant}-${process.pid}`;
     const manager = await AuthManager.load({ variant, name, ports, ...(mutant === null ? {} : { mutant }) });
-    return { ok: true, manager, variant, name };
+    return { ok: true, manager, variant, name, rejection: manager.rejection() };
   }
   const file = source.modulePath;
   const imported = await loadModuleImplementation(file);
@@ -56,7 +58,8 @@ async function loadManager(source: ManagerSource, ports: AuthPorts, label: strin
   const name = label ?? `${variant}-${process.pid}`;
   try {
     const manager = await imported.implementation.load({ ports, name });
-    return { ok: true, manager: served(manager), variant, name };
+    // The plugin interface does not say why a module's manager found no auth.json.
+    return { ok: true, manager: served(manager), variant, name, rejection: null };
   } catch (error) {
     return { ok: false, message: `${file}: load() threw (${(error as Error).message})` };
   }
@@ -81,6 +84,16 @@ function logTo(name: string): (line: string) => void {
   return (line) => process.stderr.write(`[${name}] ${line}\n`);
 }
 
+/**
+ * A rejected auth.json (anything but missing) is said on stderr at once, naming the file and the field: the
+ * replies then only say "not logged in", and the user needs to know it is the file, not the login.
+ */
+function reportRejection(loaded: { name: string; rejection: StorageError | null }): void {
+  const { rejection } = loaded;
+  if (rejection === null || rejection.kind === "missing") return;
+  logTo(loaded.name)(`auth.json rejected (${rejection.kind}): ${describeStorageError(rejection)}`);
+}
+
 function loadFailed(message: string): number {
   process.stderr.write(`authrace driver: --module ${message}\n`);
   return USAGE_EXIT_CODE;
@@ -91,9 +104,18 @@ async function runFree(parsed: DriverArguments): Promise<number> {
   const ports = createRealPorts({ codexHome: parsed.home, lock: parsed.lock });
   const loaded = await loadManager(parsed.source, ports, parsed.name);
   if (!loaded.ok) return loadFailed(loaded.message);
+  reportRejection(loaded);
   writeLine(readyLine(parsed, loaded));
   const { manager } = loaded;
-  return serve({ manager: () => manager, input: process.stdin, writeLine, log: logTo(loaded.name) });
+  // login and logout get ports of their own: a lock instance remembers what its holder holds.
+  const accountPorts = createRealPorts({ codexHome: parsed.home, lock: parsed.lock });
+  return serve({
+    manager: () => manager,
+    input: process.stdin,
+    writeLine,
+    log: logTo(loaded.name),
+    accountPorts,
+  });
 }
 
 /**
@@ -103,6 +125,9 @@ async function runFree(parsed: DriverArguments): Promise<number> {
 async function runHeld(parsed: DriverArguments): Promise<number> {
   const held = new HeldMode(writeLine);
   const ports = held.hold(createRealPorts({ codexHome: parsed.home, lock: parsed.lock, clock: held.clock }));
+  const accountPorts = held.hold(
+    createRealPorts({ codexHome: parsed.home, lock: parsed.lock, clock: held.clock }),
+  );
   let manager: ServedManager | null = null;
   let name = parsed.name ?? `driver-${process.pid}`;
   const serving = serve({
@@ -111,12 +136,14 @@ async function runHeld(parsed: DriverArguments): Promise<number> {
     input: process.stdin,
     writeLine,
     log: (line) => logTo(name)(line),
+    accountPorts,
   });
   const loading = loadManager(parsed.source, ports, parsed.name);
   const first = await Promise.race([loading, serving.then((code) => ({ ended: code }))]);
   if ("ended" in first) return first.ended;
   if (!first.ok) return loadFailed(first.message);
   ({ manager, name } = first);
+  reportRejection(first);
   writeLine(readyLine(parsed, first));
   return serving;
 }

@@ -9,7 +9,9 @@
  */
 import { createInterface } from "node:readline";
 import type { AuthResult, CachedAuth, CallOptions, ManagerError, TraceEvent } from "../manager/types.js";
+import type { AuthPorts } from "../ports/types.js";
 import type { Snapshot } from "../storage/index.js";
+import { runAccountCommand } from "./account.js";
 import type { HeldMode } from "./held.js";
 import {
   badRequestReply,
@@ -46,6 +48,8 @@ export interface ServeOptions {
   writeLine: (line: string) => void;
   /** Diagnostics for stderr; already redacted. */
   log: (line: string) => void;
+  /** The ports `login` and `logout` use: a set of their own (held in held mode). */
+  accountPorts: AuthPorts;
 }
 
 function driverAuth(snapshot: Snapshot | null, poisoned: boolean, held: boolean): DriverAuth | null {
@@ -99,6 +103,21 @@ async function runCommand(
   };
   let result: AuthResult;
   switch (request.cmd) {
+    case "login":
+    case "logout": {
+      const done = await runAccountCommand(request, options.accountPorts, trace);
+      const cached = manager.cached();
+      const auth = driverAuth(cached.snapshot, cached.poisoned, held);
+      if (done.ok) return { id: request.id, ok: true, auth, trace };
+      options.log(done.message);
+      return {
+        id: request.id,
+        ok: false,
+        error: { kind: `${request.cmd}-failed`, message: done.message },
+        auth,
+        trace,
+      };
+    }
     case "auth":
       result = await manager.auth(callOptions);
       break;

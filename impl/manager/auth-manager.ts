@@ -7,6 +7,7 @@
  */
 import type { Variant } from "../../model/vocabulary.js";
 import type { AuthPorts } from "../ports/types.js";
+import type { StorageError } from "../storage/index.js";
 import { cacheAfterReload, cachedAuth, EMPTY_CACHE, resultFromCache } from "./cache.js";
 import { limitError, notHandedOutError } from "./errors.js";
 import type { FlowContext, FlowResult } from "./flow-context.js";
@@ -57,6 +58,14 @@ export class AuthManager {
     const io = new TracedIo(manager.ports, manager.callTrace(0, callOptions));
     manager.state = cacheAfterReload(EMPTY_CACHE, await io.restart(), manager.rules);
     return manager;
+  }
+
+  /**
+   * No I/O: why the last read that emptied the cache found no usable auth.json (null while a snapshot is cached,
+   * or before any read). A `missing` file is the ordinary logged-out state; any other kind is a rejection.
+   */
+  rejection(): StorageError | null {
+    return this.state.snapshot === null ? (this.state.rejection ?? null) : null;
   }
 
   /** No I/O: the cached snapshot and whether it is poisoned. */

@@ -67,7 +67,7 @@ export type PostDecision = { kind: "fail"; error: ManagerError } | { kind: "post
 
 /** Before POSTing the cached token: nothing cached -> logged out; poisoned (0.117+) -> fail fast. */
 export function decidePost(cache: Cache, rules: VariantRules): PostDecision {
-  if (cache.snapshot === null) return { kind: "fail", error: loggedOutError() };
+  if (cache.snapshot === null) return { kind: "fail", error: loggedOutError(cache.rejection ?? null) };
   if (rules.poisons && cache.poison !== null) return { kind: "fail", error: poisonedError(cache.poison) };
   return { kind: "post", snapshot: cache.snapshot };
 }

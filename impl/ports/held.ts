@@ -28,6 +28,8 @@ export interface HeldCall {
   kind: HeldKind;
   /** writeDisk: how the implementation asked to write. */
   mode?: WriteMode;
+  /** writeDisk: auth.json is removed instead (a logout); `mode` is then absent. */
+  removes?: true;
   /** writeDisk: what it asked to write (in-process holders only; the driver protocol does not carry it). */
   snapshot?: Snapshot;
   /** sendRefresh: the refresh token about to be POSTed. */
@@ -60,6 +62,11 @@ export function holdPorts(real: AuthPorts, sink: HoldSink): AuthPorts {
       async write(snapshot: Snapshot, mode: WriteMode) {
         await hold(sink, { kind: "writeDisk", mode, snapshot });
         return real.disk.write(snapshot, mode);
+      },
+      async remove() {
+        // A removal changes auth.json as a write does: the model's logout leaves the disk absent.
+        await hold(sink, { kind: "writeDisk", removes: true });
+        return real.disk.remove();
       },
     },
     lock: {

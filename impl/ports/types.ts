@@ -10,6 +10,9 @@ import type { RefreshedTokens, Snapshot, SnapshotResult } from "../storage/index
 /** "in-place": open with truncate, write (Codex <= 0.139). "atomic": temp file, fsync, rename, mode 0600. */
 export type WriteMode = "in-place" | "atomic";
 
+/** How a port call changes auth.json: written in one of the modes, or removed (a logout). */
+export type DiskChange = WriteMode | "remove";
+
 export interface DiskWriteError {
   kind: "write-failed";
   file: string;
@@ -23,6 +26,8 @@ export interface Disk {
   readonly file: string;
   read(): Promise<SnapshotResult>;
   write(snapshot: Snapshot, mode: WriteMode): Promise<DiskWriteResult>;
+  /** Removes auth.json, as `codex logout` does; a file already missing is fine. */
+  remove(): Promise<DiskWriteResult>;
 }
 
 /** Codex's `RefreshTokenFailedReason`: expired, reused (Exhausted), invalidated (Revoked), anything else. */

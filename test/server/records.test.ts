@@ -7,7 +7,7 @@
 import { describe, expect, it } from "vitest";
 import { redact } from "../../impl/redact.js";
 import { formatRequestLine, type RequestRecord } from "../../server/index.js";
-import { getJson, refresh, send, useTokenServers } from "./helpers.js";
+import { control, refresh, useTokenServers } from "./helpers.js";
 
 const startServer = useTokenServers();
 
@@ -85,13 +85,13 @@ describe("over HTTP", () => {
     const r1 = (await refresh(server.tokenUrl, family.refreshToken)).body.refresh_token as string;
     await refresh(server.tokenUrl, family.refreshToken);
 
-    const requests = await getJson(`${server.url}/requests`);
+    const requests = await control(server, "/requests", "GET");
     expect(requests.status).toBe(200);
     expect(requests.body.requests).toEqual(
       server.requests().map((record) => ({ ...record, refreshToken: redact(record.refreshToken) })),
     );
 
-    const state = await getJson(`${server.url}/state`);
+    const state = await control(server, "/state", "GET");
     expect(state.status).toBe(200);
     expect(state.body).toMatchObject({
       options: { graceWindow: true, revokeFamilyOnReuse: false, responseDelayMs: 0 },
@@ -111,8 +111,9 @@ describe("over HTTP", () => {
 
   it("POST /control/family creates a family whose whole tokens work", async () => {
     const server = await startServer();
-    const answer = await send(
-      `${server.url}/control/family`,
+    const answer = await control(
+      server,
+      "/control/family",
       "POST",
       JSON.stringify({ accountId: "acct-http", email: "h@example.com", accessToken: "opaque" }),
     );
@@ -127,7 +128,7 @@ describe("over HTTP", () => {
     );
     expect((await refresh(server.tokenUrl, answer.body.refreshToken)).status).toBe(200);
     for (const bad of ['{"accountId":5}', '{"accessToken":"paper"}', "nope"]) {
-      expect((await send(`${server.url}/control/family`, "POST", bad)).status).toBe(400);
+      expect((await control(server, "/control/family", "POST", bad)).status).toBe(400);
     }
   });
 });

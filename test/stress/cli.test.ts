@@ -53,9 +53,9 @@ describe("parseStressArgs", () => {
   test.each([
     [
       ["--variant", "locked", "--processes", "0"],
-      /--processes must be an integer in \[1, 16\] \(processesMax\), got '0'/,
+      /--processes must be an integer in \[1, 64\] \(processesMax\), got '0'/,
     ],
-    [["--variant", "locked", "--processes", "17"], /\(processesMax\), got '17'/],
+    [["--variant", "locked", "--processes", "65"], /\(processesMax\), got '65'/],
     [["--variant", "locked", "--calls", "2001"], /--calls must be an integer in \[1, 2000\] \(callsMax\)/],
     [["--variant", "locked", "--calls", "ten"], /--calls must be an integer .* got 'ten'/],
     [["--variant", "locked", "--seed=-1"], /--seed must be an integer in \[0, 4294967295\] \(seedMax\)/],
@@ -91,7 +91,7 @@ describe("parseStressArgs", () => {
 test("the CLI exits 2 on a bad flag, naming it, with the usage", async () => {
   const result = await cli(["--variant", "locked", "--processes", "99"]);
   expect(result.code).toBe(2);
-  expect(result.stderr).toMatch(/--processes must be an integer in \[1, 16\] \(processesMax\)/);
+  expect(result.stderr).toMatch(/--processes must be an integer in \[1, 64\] \(processesMax\)/);
   expect(result.stderr).toMatch(/usage: authrace stress/);
   expect(result.stdout).toBe("");
 });

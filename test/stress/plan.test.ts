@@ -128,6 +128,7 @@ describe("judgeStress", () => {
     failedCalls: {},
     refreshErrors: {},
     poisonedReturns: 0,
+    memory: null,
     elapsedMs: 1,
     callsElapsedMs: 1,
     problems,

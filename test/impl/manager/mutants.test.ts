@@ -146,6 +146,7 @@ describe("unlock-before-save (locked)", () => {
           await gate;
           return ports.disk.write(snapshot, mode);
         },
+        remove: () => ports.disk.remove(),
       },
     });
     const first = await load("locked", "unlock-before-save", { name: "A", ports: held });
