@@ -7,6 +7,7 @@ import type { TheoremResult } from "../proofs/run.js";
 
 const SHORT: Record<(typeof INVARIANTS)[number], string> = {
   NoStaleRefreshSent: "NoStaleSent",
+  NoSupersededSend: "SeedFix",
   DiskNeverRegresses: "DiskMonotone",
   AccountNeverMixed: "AccountOne",
   NoSpuriousLogout: "NoSpurious",

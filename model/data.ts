@@ -40,6 +40,11 @@ export interface ProcessData {
   response: ResponseKind;
   /** A refreshed token waiting to be saved (family, generation); accountId = the account re-read for the save. */
   pending: Snapshot;
+  /**
+   * When the current call began, auth.json already held a newer token of the cached token's family (another
+   * process had refreshed and saved). Sending the cached token in this call is the seed's bug. False when idle.
+   */
+  successorOnDisk: boolean;
 }
 
 export const DISK_ABSENT = 0;
@@ -82,7 +87,14 @@ export interface ModelData {
 }
 
 function freshProcess(cache: Snapshot): ProcessData {
-  return { cache, poisoned: false, holdsLock: false, response: RESPONSE_NONE, pending: NO_SNAPSHOT };
+  return {
+    cache,
+    poisoned: false,
+    holdsLock: false,
+    response: RESPONSE_NONE,
+    pending: NO_SNAPSHOT,
+    successorOnDisk: false,
+  };
 }
 
 /**

@@ -3,7 +3,7 @@
  */
 import { type Branch, type EventBranches, LOCATIONS, type Location, type TransitionTable } from "./branch.js";
 import type { ModelConfig } from "./config.js";
-import type { ModelData } from "./data.js";
+import { type ModelData, readableDisk } from "./data.js";
 import type { DesignRules } from "./designs/index.js";
 import { applyBrokenRules } from "./mutants.js";
 import { lockedRefresh, releaseAndReturn } from "./steps/locked.js";
@@ -42,10 +42,47 @@ function idle(config: ModelConfig, isIdleWorld: (data: ModelData) => boolean): E
         return config.overlap || isIdleWorld(data);
       },
       target: targets[call],
+      update: noteSuccessorOnDisk,
     };
     table[call] = [branch];
   }
   return table;
+}
+
+/** A call begins: remember whether auth.json already holds a newer token of the cached token's family. */
+function noteSuccessorOnDisk(data: ModelData, process: number): undefined {
+  const record = processAt(data, process);
+  const disk = readableDisk(data);
+  record.successorOnDisk =
+    disk !== null && disk.family === record.cache.family && disk.generation > record.cache.generation;
+  return undefined;
+}
+
+/** Every branch that returns a process to idle ends its call: per-call memory is cleared there. */
+function endingCalls(table: TransitionTable): TransitionTable {
+  const end = (branch: Branch): Branch => {
+    if (branch.target !== "idle") return branch;
+    const update = branch.update;
+    return {
+      ...branch,
+      update: (data, process) => {
+        const signal = update?.(data, process);
+        processAt(data, process).successorOnDisk = false;
+        return signal;
+      },
+    };
+  };
+  const each = (events: EventBranches): EventBranches =>
+    Object.fromEntries(
+      Object.entries(events).map(([event, branches]) => [event, (branches as Branch[]).map(end)]),
+    ) as EventBranches;
+  return {
+    locations: Object.fromEntries(
+      Object.entries(table.locations).map(([location, events]) => [location, each(events)]),
+    ) as TransitionTable["locations"],
+    anywhere: each(table.anywhere),
+    world: table.world,
+  };
 }
 
 /**
@@ -80,5 +117,5 @@ export function buildTable(config: ModelConfig, othersIdle: (data: ModelData) =>
     anywhere: { ...crashAnywhere(config), ...stallAnywhere(config) },
     world: worldEvents(config),
   };
-  return applyBrokenRules(table, config);
+  return endingCalls(applyBrokenRules(table, config));
 }

@@ -117,6 +117,7 @@ export function faultSpec(fault: Fault): (typeof FAULT_LIST)[number] {
 /** Named invariants; statements live in proofs/invariants.ts and docs/spec.md. */
 export const INVARIANTS = [
   "NoStaleRefreshSent",
+  "NoSupersededSend",
   "DiskNeverRegresses",
   "AccountNeverMixed",
   "NoSpuriousLogout",

@@ -9,6 +9,8 @@ import type { Step } from "./step.js";
 
 export const INVARIANT_STATEMENTS: Record<InvariantName, string> = {
   NoStaleRefreshSent: "The server never receives a refresh token it has already rotated out.",
+  NoSupersededSend:
+    "No call sends a refresh token whose successor was already saved in auth.json when the call began (the guarantee of PR #15357).",
   DiskNeverRegresses: "auth.json never goes back to an older token of the same token family.",
   AccountNeverMixed: "auth.json never holds one account's account_id with another account's tokens.",
   NoSpuriousLogout:
@@ -22,6 +24,7 @@ export const INVARIANT_STATEMENTS: Record<InvariantName, string> = {
 
 export const SAFETY_INVARIANTS = [
   "NoStaleRefreshSent",
+  "NoSupersededSend",
   "DiskNeverRegresses",
   "AccountNeverMixed",
   "NoSpuriousLogout",
@@ -32,7 +35,10 @@ export const PROGRESS_INVARIANTS = ["NoDeadlock", "Converges"] as const satisfie
 /** The safety invariants a step breaks (usually none). */
 export function brokenBy(before: ExplorerState, step: Step): InvariantName[] {
   const broken: InvariantName[] = [];
-  if (step.signal === "staleSend") broken.push("NoStaleRefreshSent");
+  if (step.signal === "staleSend") {
+    broken.push("NoStaleRefreshSent");
+    if (before.data.processes[step.process]?.successorOnDisk) broken.push("NoSupersededSend");
+  }
   if (diskRegressed(before.data, step.raw)) broken.push("DiskNeverRegresses");
   if (accountMixed(step.raw)) broken.push("AccountNeverMixed");
   if (step.signal === "loggedOut" && stillLoggedIn(before.data, step.process))

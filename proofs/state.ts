@@ -26,7 +26,11 @@ const PROCESS_FIELDS = 8;
 const LOCATION_CODES = new Map<Location, number>(LOCATIONS.map((location, index) => [location, index]));
 
 function pushProcess(codes: number[], location: Location, process: ProcessData): void {
-  const flags = (process.poisoned ? 1 : 0) | (process.holdsLock ? 2 : 0) | (process.response << 2);
+  const flags =
+    (process.poisoned ? 1 : 0) |
+    (process.holdsLock ? 2 : 0) |
+    (process.response << 2) |
+    (process.successorOnDisk ? 16 : 0);
   const { cache, pending } = process;
   codes.push(
     LOCATION_CODES.get(location) as number,

@@ -127,6 +127,7 @@ export function violationSeen(
   if (isProgress(invariant) || last === undefined) return stuckSeen(last, final);
   switch (invariant) {
     case "NoStaleRefreshSent":
+    case "NoSupersededSend":
       return staleSendSeen(last);
     case "DiskNeverRegresses":
       return regressionSeen(last);

@@ -31,6 +31,7 @@ export function crashAnywhere(config: ModelConfig): EventBranches {
           record.poisoned = false;
           record.response = RESPONSE_NONE;
           record.pending = NO_SNAPSHOT;
+          record.successorOnDisk = false;
           if (record.holdsLock) data.orphanedLock = true;
           record.holdsLock = false;
           data.faultsUsed.crash += 1;
