@@ -63,7 +63,7 @@ export class Conductor {
     private readonly familyA: string,
     processes: number,
   ) {
-    const request = { home, tokenUrl: session.server.tokenUrl, clock: session.clock };
+    const request = { home, tokenUrl: session.server.tokenUrl, clock: session.clock, scope: session };
     this.slots = PROCESS_NAMES.slice(0, processes).map((name) => subject.slot({ name, ...request }));
   }
 
@@ -310,9 +310,12 @@ export class Conductor {
     return this.records;
   }
 
-  /** Drops every manager; the run's CODEX_HOME is removed in the background (the session awaits it). */
+  /**
+   * Drops every manager (a slot that can keep its process for the next run retires instead); the run's
+   * CODEX_HOME is removed in the background (the session awaits it).
+   */
   async dispose(): Promise<void> {
-    for (const slot of this.slots) await slot.crash();
+    for (const slot of this.slots) await (slot.retire === undefined ? slot.crash() : slot.retire());
     this.session.afterRun(rm(this.home, { recursive: true, force: true }));
   }
 }

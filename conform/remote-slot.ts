@@ -19,6 +19,7 @@ import { type DriverReply, parseHeldEvent } from "../impl/driver/protocol.js";
 import type { CachedAuth } from "../impl/manager/types.js";
 import type { HeldCall, HeldKind } from "../impl/ports/held.js";
 import type { CallEvent } from "../model/vocabulary.js";
+import { type DriverPool, type PooledDriver, pooledDriver } from "./remote-pool.js";
 import { type CallRecord, type ProcessSlot, SETTLE_TIMEOUT_MS, type SlotStatus } from "./slot.js";
 import type { SlotRequest } from "./subject.js";
 import { LOCK_STALE_CONDUCTOR_MS } from "./world-actions.js";
@@ -53,8 +54,9 @@ const CALL_COMMANDS: Record<CallEvent, (driver: JsonLineDriver) => Promise<Drive
   callUnauthorized: (driver) => driver.unauthorized(),
 };
 
-/** One spawned process; a restart makes a new one, and events of an old one are ignored. */
+/** One process serving one run's process; a restart makes a new one, and events of an old one are ignored. */
 interface Incarnation {
+  pooled: PooledDriver;
   driver: JsonLineDriver;
   /** The ready line, once printed (the manager is loaded). */
   ready: DriverMessage | null;
@@ -100,6 +102,8 @@ export class RemoteSlot implements ProcessSlot {
   constructor(
     private readonly command: readonly string[],
     private readonly request: SlotRequest,
+    /** Where processes wait between runs (null: every load spawns, every run's end kills). */
+    private readonly pool: DriverPool | null = null,
   ) {}
 
   get name(): string {
@@ -113,26 +117,25 @@ export class RemoteSlot implements ProcessSlot {
     return { kind: "idle" };
   }
 
-  /** Spawns the program; its first event must be the held read of auth.json, then its ready line. */
+  /**
+   * Spawns the program, or resets one parked by an earlier run of the session onto this run's CODEX_HOME; its
+   * first event must be the held read of auth.json, then its ready line.
+   */
   async load(): Promise<string | null> {
     await this.crash();
-    const { home, tokenUrl, name } = this.request;
-    const driver = startDriver({
-      home,
-      name,
-      tokenUrl,
-      command: this.command,
-      extraArguments: HELD_MODE_ARGUMENTS,
-      processGroup: true,
-      replyTimeoutMs: CALL_REPLY_BACKSTOP_MS,
-    });
-    const incarnation: Incarnation = { driver, ready: null, clockSentMs: null };
+    const { name } = this.request;
+    const parked = this.pool?.take(name) ?? null;
+    const pooled = parked ?? pooledDriver(this.spawn());
+    const { driver } = pooled;
+    const incarnation: Incarnation = { pooled, driver, ready: null, clockSentMs: null };
     this.process = incarnation;
-    driver.onMessage((message) => this.receive(incarnation, message));
-    void driver.waitExit().then(() => this.exited(incarnation));
+    pooled.onMessage = (message) => this.receive(incarnation, message);
+    pooled.onExit = () => this.exited(incarnation);
+    if (parked !== null) driver.reset(this.request.home);
     this.sendClock(incarnation);
     const started = () => this.held !== null || incarnation.ready !== null;
-    const first = await this.settle(started, "no held read of auth.json", START_TIMEOUT_MS);
+    const firstWaitMs = parked === null ? START_TIMEOUT_MS : SETTLE_TIMEOUT_MS;
+    const first = await this.settle(started, "no held read of auth.json", firstWaitMs);
     if (first !== null) return first;
     const read = this.held;
     if (read === null)
@@ -179,6 +182,26 @@ export class RemoteSlot implements ProcessSlot {
     );
   }
 
+  /**
+   * The run is over: a healthy process that can reset is parked for the session's next run (its held call is
+   * dropped by that reset, as by a crash); any other is killed.
+   */
+  async retire(): Promise<void> {
+    const incarnation = this.process;
+    const reusable =
+      incarnation !== null &&
+      this.problem === null &&
+      incarnation.ready?.reset === true &&
+      incarnation.driver.exitedWith === null;
+    if (reusable && this.pool?.park(this.name, incarnation.pooled) === true) {
+      this.process = null;
+      this.held = null;
+      this.call = null;
+      return;
+    }
+    await this.crash();
+  }
+
   /** SIGKILL (its process group): whatever it held, the lock directory included, stays as it was. */
   async crash(): Promise<void> {
     const incarnation = this.process;
@@ -210,6 +233,19 @@ export class RemoteSlot implements ProcessSlot {
       return null;
     }
     return { snapshot, poisoned: reply.auth.poisoned };
+  }
+
+  private spawn(): JsonLineDriver {
+    const { home, tokenUrl, name } = this.request;
+    return startDriver({
+      home,
+      name,
+      tokenUrl,
+      command: this.command,
+      extraArguments: HELD_MODE_ARGUMENTS,
+      processGroup: true,
+      replyTimeoutMs: CALL_REPLY_BACKSTOP_MS,
+    });
   }
 
   private heldNow(): RemoteHeld | null {

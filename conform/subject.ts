@@ -8,6 +8,7 @@ import { createRealPorts, type ManualClock } from "../impl/ports/index.js";
 import { TOKEN_URL_OVERRIDE_VARIABLE } from "../impl/token/request.js";
 import type { Variant } from "../model/vocabulary.js";
 import { holdPorts } from "./held-ports.js";
+import type { SessionScope } from "./session.js";
 import { InProcessSlot, type ProcessSlot } from "./slot.js";
 import { LOCK_STALE_CONDUCTOR_MS } from "./world-actions.js";
 
@@ -20,6 +21,8 @@ export interface SlotRequest {
   tokenUrl: string;
   /** The run's time; a remote process is told it before every action. */
   clock: ManualClock;
+  /** The session the run belongs to: a remote subject keeps its processes there between runs. */
+  scope?: SessionScope;
 }
 
 export interface Subject {

@@ -28,12 +28,21 @@ export class HeldMode {
   private seq = 0;
   /** Held calls by seq. One per command in flight at most, so bounded by COMMANDS_IN_FLIGHT_MAX (+1 at load). */
   private readonly waiting = new Map<number, () => void>();
+  /**
+   * Bumped by every `reset`: ports held for an older generation announce nothing and are never opened, so the
+   * calls of a dropped manager stay where they are, as in a crash, and never print again.
+   */
+  generation = 0;
+  /** Called after a `reset` line was applied: the driver loads a new manager on `home`. */
+  onReset: ((home: string) => void) | null = null;
 
   constructor(private readonly writeLine: (line: string) => void) {}
 
-  /** The real ports, each call announced and held. */
+  /** The real ports, each call announced and held (for the current generation only). */
   hold(real: AuthPorts): AuthPorts {
+    const generation = this.generation;
     const sink: HoldSink = (call) => {
+      if (generation !== this.generation) return; // a dropped manager's call: never announced, never opened
       this.seq += 1;
       this.waiting.set(this.seq, call.open);
       this.writeLine(JSON.stringify({ held: heldEvent(this.seq, call) }));
@@ -45,6 +54,15 @@ export class HeldMode {
   apply(control: HeldControl): string | null {
     if (control.cmd === "clock") {
       this.clock.set(control.nowMs);
+      return null;
+    }
+    if (control.cmd === "reset") {
+      if (this.onReset === null) return "reset: this driver cannot reset";
+      this.generation += 1;
+      this.seq = 0;
+      this.waiting.clear();
+      this.clock.set(HELD_CLOCK_INITIAL_MS);
+      this.onReset(control.home);
       return null;
     }
     const open = this.waiting.get(control.seq);
