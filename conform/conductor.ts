@@ -17,11 +17,12 @@ import {
   type Snapshot,
   type SnapshotResult,
 } from "../impl/storage/index.js";
-import { usesFileLock } from "../model/config.js";
+import { usesFileLock, writesInPlace } from "../model/config.js";
 import { PROCESS_NAMES } from "../model/machine.js";
 import type { EventName } from "../model/vocabulary.js";
 import { familySnapshot } from "../server/index.js";
 import type { RequestRecord } from "../server/types.js";
+import { judgeStep, markWorld } from "./io-witness.js";
 import type { ProjectedProcess, ProjectedSnapshot, Projection, ResponseKind } from "./projection.js";
 import type { Session } from "./session.js";
 import type { ProcessSlot } from "./slot.js";
@@ -91,12 +92,30 @@ export class Conductor {
     return conductor;
   }
 
-  /** Takes one model event on the implementation. */
+  /**
+   * Takes one model event on the implementation, and judges from the file system and the server's ledger what
+   * the step really did (conform/io-witness.ts): I/O no announcement covers is a problem of the step.
+   */
   async step(event: EventName, process: number, plan: StepPlan = {}): Promise<StepReport> {
     const recordsBefore = this.records.length;
+    const before = markWorld(this.home);
+    const status = process >= 0 ? this.slots[process]?.status() : undefined;
+    const announcedWrite =
+      status?.kind === "held" && status.call.kind === "writeDisk" ? status.call.mode : undefined;
     const problem = await this.perform(event, process, plan);
     this.learnTokens();
-    return { problem, records: this.records.slice(recordsBefore) };
+    const records = this.records.slice(recordsBefore);
+    if (problem !== null) return { problem, records };
+    const witnessed = judgeStep({
+      step: `${process < 0 ? "world" : (this.slots[process]?.name ?? `P${process}`)} ${event}`,
+      event,
+      before,
+      after: markWorld(this.home),
+      posts: records,
+      modelWrite: writesInPlace(this.subject.variant) ? "in-place" : "atomic",
+      announcedWrite,
+    });
+    return { problem: witnessed, records };
   }
 
   private async perform(event: EventName, process: number, plan: StepPlan): Promise<string | null> {
