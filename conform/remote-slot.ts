@@ -70,7 +70,7 @@ type RemoteHeld = HeldCall & { seq: number };
  * The line of a program's stderr that says why it ended: the last one starting with an error name (Node ends an uncaught
  * exception's report with its version), else the last one.
  */
-function stderrGist(stderr: string): string {
+export function stderrGist(stderr: string): string {
   const lines = stderr
     .split("\n")
     .map((line) => line.trim())

@@ -6,6 +6,7 @@
  */
 import type { Variant } from "../model/vocabulary.js";
 import { DriverPool } from "./remote-pool.js";
+import { preflightProgram } from "./remote-preflight.js";
 import { RemoteSlot } from "./remote-slot.js";
 import type { Subject } from "./subject.js";
 
@@ -26,6 +27,10 @@ export function remoteSubject(command: readonly string[], variant: Variant): Sub
           (kept) => kept.close(),
         ) ?? null;
       return new RemoteSlot(words, request, pool);
+    },
+    async preflight() {
+      const failed = await preflightProgram(words);
+      return failed === null ? null : `cmd:${words.join(" ")} ${failed.message}`;
     },
   };
 }

@@ -31,6 +31,11 @@ export interface Subject {
   /** The model variant it must follow. */
   readonly variant: Variant;
   slot(request: SlotRequest): ProcessSlot;
+  /**
+   * A program in another process: start it once, before any run, and say in one line why it cannot be run
+   * (could not be started, exited or hung while starting, no held mode), or null. In-process subjects have none.
+   */
+  preflight?(): Promise<string | null>;
 }
 
 export function inProcessSubject(implementation: AuthImplementation): Subject {

@@ -14,6 +14,8 @@ import { formatInterleavingReport } from "../../conform/interleave/report.js";
 import { makeConfig, PROCESSES_MAX } from "../../model/config.js";
 import { VARIANTS } from "../../model/vocabulary.js";
 import { type Command, integerFlag, parseCommandArgs, UsageError } from "../command.js";
+import { cannotRunJunit, interleaveJunit } from "../conform-junit.js";
+import { writeJunit } from "../junit.js";
 import { openSubject, resolveSubjectChoice, SUBJECT_SPEC_FORMS } from "../subject-spec.js";
 
 export const INTERLEAVE_EXIT = { held: 0, failed: 1, usage: 2 } as const;
@@ -41,9 +43,17 @@ options:
   --seed S            fast-check seed (printed first; random when omitted)
   --path P            with --seed and --replay-path: replay one reported counterexample
   --replay-path R     fc.commands' replay path, printed with the counterexample
+  --conformance-only  judge conformance to the model only: a rotated-out token reaching the server (the
+                      design's own failure, e.g. locked with crashes) is counted, not a failure, so the
+                      runs go on until an implementation bug (a divergence) shows, or all runs conform
   --json              one JSON object
+  --junit FILE        also write a JUnit XML report (one test case: this check; the failing run as its text)
 
-exit codes: 0 every run held, 1 the property failed (a stale send or a divergence), 2 usage`;
+A cmd: program is started once first: one that cannot be started, exits or hangs while starting is reported
+as that (its exit code and its stderr line), and no run is made.
+
+exit codes: 0 every run held (conformed, with --conformance-only), 1 the property failed (a stale send or a
+divergence) or the implementation could not be run, 2 usage`;
 
 async function run(argv: string[]): Promise<number> {
   const { values } = parseCommandArgs({
@@ -61,7 +71,9 @@ async function run(argv: string[]): Promise<number> {
       seed: { type: "string" },
       path: { type: "string" },
       "replay-path": { type: "string" },
+      "conformance-only": { type: "boolean", default: false },
       json: { type: "boolean", default: false },
+      junit: { type: "string" },
     },
   });
   const choice = resolveSubjectChoice(values);
@@ -71,6 +83,16 @@ async function run(argv: string[]): Promise<number> {
     return INTERLEAVE_EXIT.failed;
   }
   const { subject } = opened;
+  const cannotRun = (await subject.preflight?.()) ?? null;
+  if (cannotRun !== null) {
+    console.error(`authrace interleave: the implementation cannot be run: ${cannotRun}`);
+    const junit =
+      values.junit === undefined
+        ? null
+        : writeJunit(values.junit, [cannotRunJunit("interleave", subject.name, cannotRun)]);
+    if (junit !== null) console.error(`authrace interleave: ${junit}`);
+    return INTERLEAVE_EXIT.failed;
+  }
   const faults = (values.faults ?? "").split(",").filter((fault) => fault !== "");
   for (const fault of faults) {
     if (!(DRIVEN_FAULTS as readonly string[]).includes(fault)) {
@@ -107,6 +129,7 @@ async function run(argv: string[]): Promise<number> {
     commandsMax: integerFlag("--commands", values.commands, 1, COMMANDS_MAX) ?? COMMANDS_PER_RUN_DEFAULT,
     ...(values.path === undefined ? {} : { path: values.path }),
     ...(values["replay-path"] === undefined ? {} : { replayPath: values["replay-path"] }),
+    staleSendFails: values["conformance-only"] !== true,
     onRun: (done) => bar?.update(Math.min(done, runs)),
   });
   bar?.stop();
@@ -127,6 +150,15 @@ async function run(argv: string[]): Promise<number> {
     );
   } else {
     console.log(formatInterleavingReport(report, minimised));
+  }
+  if (values.junit !== undefined) {
+    const problem = writeJunit(values.junit, [
+      interleaveJunit(report, formatInterleavingReport(report, minimised)),
+    ]);
+    if (problem !== null) {
+      console.error(`authrace interleave: ${problem}`);
+      return INTERLEAVE_EXIT.failed;
+    }
   }
   return report.failure === null ? INTERLEAVE_EXIT.held : INTERLEAVE_EXIT.failed;
 }

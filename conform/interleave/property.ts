@@ -56,6 +56,10 @@ export interface InterleavingReport {
   path: string | null;
   failure: InterleavingFailure | null;
   elapsedMs: number;
+  /** Whether a rotated-out token reaching the server failed the property (false: conformance only). */
+  staleSendsJudged: boolean;
+  /** Rotated-out tokens the real server received over all runs (shrinking runs included). */
+  staleSends: number;
 }
 
 export async function checkInterleavings(options: InterleavingOptions): Promise<InterleavingReport> {
@@ -70,6 +74,8 @@ export async function checkInterleavings(options: InterleavingOptions): Promise<
   const session = await openSession(config.server);
   let world: InterleavingWorld | null = null;
   let runsDone = 0;
+  let staleSends = 0;
+  const staleSendsJudged = options.staleSendFails ?? true;
   let lastFailing: { world: InterleavingWorld; commands: string; schedule: string } | null = null;
   const act = async (release: () => Promise<void>) => {
     await release();
@@ -87,7 +93,7 @@ export async function checkInterleavings(options: InterleavingOptions): Promise<
         new Lockstep(started.conductor, config, stepper),
         scheduler,
         callers,
-        options.staleSendFails ?? true,
+        staleSendsJudged,
       );
       world = current;
       await fc.scheduledModelRun(scheduler, () => ({ model: current, real: current }), run);
@@ -97,6 +103,7 @@ export async function checkInterleavings(options: InterleavingOptions): Promise<
         throw new Error(`${current.failure.kind}: ${current.failure.message}`);
       }
     } finally {
+      staleSends += world?.staleSends.length ?? 0;
       world = null;
       await started.conductor.dispose();
       runsDone += 1;
@@ -137,6 +144,8 @@ export async function checkInterleavings(options: InterleavingOptions): Promise<
       path: details.counterexamplePath ?? null,
       failure,
       elapsedMs: performance.now() - started,
+      staleSendsJudged,
+      staleSends,
     };
   } finally {
     await session.close();
