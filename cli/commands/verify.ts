@@ -11,8 +11,9 @@ import { THEOREMS, type Theorem } from "../../proofs/theorems.js";
 import { traceOf } from "../../proofs/trace.js";
 import { type Command, parseCommandArgs, UsageError } from "../command.js";
 import { makeProgress } from "../progress.js";
+import { writeVerifyJunit } from "../verify-junit.js";
 import { formatMatrix } from "../verify-matrix.js";
-import { runRealChecks } from "../verify-real.js";
+import { type RealSection, runRealChecks } from "../verify-real.js";
 import { runScenarios } from "../verify-scenarios.js";
 
 const usage = `usage: authrace verify [options]
@@ -30,7 +31,9 @@ options:
   --update             rewrite proofs/theorems.json from this run (review the diff!)
   --no-scenarios       skip the real-process scenario matrix
   --no-real            skip conformance, interleavings, implementation mutants and stress
-  --states-max N       explorer state limit per theorem (default 5000000)`;
+  --states-max N       explorer state limit per theorem (default 5000000)
+  --junit FILE         also write a JUnit XML report: one test case per theorem (a mismatch with the pins
+                       fails it, the counterexample as its text) and per real-implementation section`;
 
 export function slug(name: string): string {
   return name.replace(/[/:+]/g, "_");
@@ -89,6 +92,7 @@ async function run(argv: string[]): Promise<number> {
       "no-scenarios": { type: "boolean", default: false },
       "no-real": { type: "boolean", default: false },
       "states-max": { type: "string" },
+      junit: { type: "string" },
     },
     strict: true,
   });
@@ -139,8 +143,15 @@ async function run(argv: string[]): Promise<number> {
       console.log(`MISMATCH ${row.theorem} ${row.invariant}: ${row.mismatches.join("; ")}`);
   }
   const scenariosOk = values["no-scenarios"] ? true : await runScenarios(values.json === true);
-  const realOk = await runRealChecks(values.json === true, !values["no-real"]);
-  return mismatched.length === 0 && scenariosOk && realOk ? 0 : 1;
+  const sections: RealSection[] = [];
+  const realOk = await runRealChecks(values.json === true, !values["no-real"], sections);
+  const junitScenarios = values["no-scenarios"] ? null : scenariosOk;
+  const junit =
+    values.junit === undefined
+      ? null
+      : writeVerifyJunit(values.junit, { results, sections, scenariosOk: junitScenarios });
+  if (junit !== null) console.error(`authrace verify: ${junit}`);
+  return mismatched.length === 0 && scenariosOk && realOk && junit === null ? 0 : 1;
 }
 
 export const command: Command = {
