@@ -30,8 +30,32 @@ export interface StartFailure {
 
 type Seen = { kind: "message"; message: DriverMessage } | { kind: "exit" } | { kind: "timeout" };
 
+/** The waits of a preflight: the first line after the start, the ready line after the released read. */
+export interface PreflightLimits {
+  startTimeoutMs: number;
+  readyTimeoutMs: number;
+}
+
+const PREFLIGHT_LIMITS: PreflightLimits = {
+  startTimeoutMs: DRIVER_READY_TIMEOUT_MS,
+  readyTimeoutMs: SETTLE_TIMEOUT_MS,
+};
+
+/** Resolves once the process is gone, or after KILL_WAIT_MS (the timer never outlives it). */
+async function killed(driver: Driver): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const wait = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, KILL_WAIT_MS);
+  });
+  await Promise.race([driver.kill(), wait]);
+  clearTimeout(timer);
+}
+
 /** Starts `command` once in held mode, loads, and stops it; null when it started as the protocol says. */
-export async function preflightProgram(command: readonly string[]): Promise<StartFailure | null> {
+export async function preflightProgram(
+  command: readonly string[],
+  limits: PreflightLimits = PREFLIGHT_LIMITS,
+): Promise<StartFailure | null> {
   const home = await mkdtemp(join(conformTempRoot(), "authrace-preflight-"));
   const snapshot = makeSnapshot({
     accessToken: "at-R0",
@@ -75,15 +99,15 @@ export async function preflightProgram(command: readonly string[]): Promise<Star
     });
   try {
     driver.setClock(CONFORM_EPOCH_MS);
-    const first = await next(DRIVER_READY_TIMEOUT_MS);
-    const failed = await judgeFirst(first, driver);
+    const first = await next(limits.startTimeoutMs);
+    const failed = judgeFirst(first, driver, limits);
     if (failed !== null || first.kind !== "message") return failed;
     const seq = (first.message.held as { seq?: unknown } | undefined)?.seq;
     driver.release(typeof seq === "number" ? seq : 1);
-    const second = await next(SETTLE_TIMEOUT_MS);
-    return judgeSecond(second, driver);
+    const second = await next(limits.readyTimeoutMs);
+    return judgeSecond(second, driver, limits);
   } finally {
-    await Promise.race([driver.kill(), new Promise((resolve) => setTimeout(resolve, KILL_WAIT_MS))]);
+    await killed(driver);
     await rm(home, { recursive: true, force: true });
   }
 }
@@ -98,9 +122,9 @@ function failure(kind: StartFailureKind, what: string, driver: Driver): StartFai
   return { kind, message: `${what}${ending}${stderrGist(driver.stderr())}`, exitCode: code, signal };
 }
 
-async function judgeFirst(seen: Seen, driver: Driver): Promise<StartFailure | null> {
+function judgeFirst(seen: Seen, driver: Driver, limits: PreflightLimits): StartFailure | null {
   if (seen.kind === "timeout") {
-    return failure("hung", `printed nothing within ${DRIVER_READY_TIMEOUT_MS} ms of its start`, driver);
+    return failure("hung", `hung: printed nothing within ${limits.startTimeoutMs} ms of its start`, driver);
   }
   if (seen.kind === "exit") {
     const spawnFailed = /spawning .* failed/.test(driver.stderr());
@@ -123,13 +147,10 @@ async function judgeFirst(seen: Seen, driver: Driver): Promise<StartFailure | nu
   return null;
 }
 
-function judgeSecond(seen: Seen, driver: Driver): StartFailure | null {
+function judgeSecond(seen: Seen, driver: Driver, limits: PreflightLimits): StartFailure | null {
   if (seen.kind === "timeout") {
-    return failure(
-      "hung",
-      `printed no ready line within ${SETTLE_TIMEOUT_MS} ms of its released read`,
-      driver,
-    );
+    const what = `hung: printed no ready line within ${limits.readyTimeoutMs} ms of its released read`;
+    return failure("hung", what, driver);
   }
   if (seen.kind === "exit") return failure("exited", "exited while loading auth.json", driver);
   if (seen.message.ready !== true) {
