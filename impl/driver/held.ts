@@ -10,8 +10,8 @@ import type { AuthPorts } from "../ports/types.js";
 import { type HeldControl, type HeldEvent, heldResponse } from "./protocol.js";
 
 /**
- * Until the first `clock` line the clock reads 0 (1970): a harness that forgets to set it sees every snapshot
- * as wildly stale at once, never a plausible but wrong time.
+ * Until the first `clock` line the clock reads 0 (1970): a harness that forgets to set it sees no snapshot go
+ * stale and every save stamped 1970-01-01 (wildly stale at any later time), never a plausible but wrong time.
  */
 export const HELD_CLOCK_INITIAL_MS = 0;
 
