@@ -10,14 +10,18 @@
  * 4. The real implementation against the model (bench/conformance.ts): conformance paths/s, fast-check runs/s,
  *    time to find guarded's race, the mutation table, and the 8 x 200 stress acceptance runs.
  *
+ * 5. cmd: programs (bench/remote.ts): the reference driver and the Python example as cmd: programs, paths/s
+ *    and the whole test tier's time.
+ *
  * `--all` runs every theorem and a larger comparison (several minutes). `--only <section>` runs one section:
- * explorer (1-3), conformance, interleavings, mutants, stress. The default runs them all (about 3 minutes).
+ * explorer (1-3), conformance, remote, interleavings, mutants, stress. The default runs them all (about 3 minutes).
  */
 import { parseArgs } from "node:util";
 import { configName, type ModelConfig, makeConfig } from "../model/config.js";
 import { explore } from "../proofs/explorer.js";
 import { THEOREMS, type Theorem } from "../proofs/theorems.js";
 import { benchConformance, benchInterleavings, benchMutants, benchStress } from "./conformance.js";
+import { benchRemote } from "./remote.js";
 import { formatCount, formatSeconds, median, table, timed } from "./stats.js";
 import { xstateSearch } from "./xstate-bfs.js";
 
@@ -130,7 +134,7 @@ function warmUp(): void {
   explore(makeConfig({ variant: "guarded", processes: 2, faults: ["crash"] }));
 }
 
-const SECTIONS = ["explorer", "conformance", "interleavings", "mutants", "stress"] as const;
+const SECTIONS = ["explorer", "conformance", "remote", "interleavings", "mutants", "stress"] as const;
 
 async function main(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -162,6 +166,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(benchComparison(comparisons));
   }
   if (wanted("conformance")) console.log(`\n${await benchConformance()}`);
+  if (wanted("remote")) console.log(`\n${await benchRemote()}`);
   if (wanted("interleavings")) console.log(`\n${await benchInterleavings()}`);
   if (wanted("mutants")) console.log(`\n${await benchMutants()}`);
   if (wanted("stress")) console.log(`\n${await benchStress()}`);
