@@ -19,7 +19,7 @@ import { type DriverReply, parseHeldEvent } from "../impl/driver/protocol.js";
 import type { CachedAuth } from "../impl/manager/types.js";
 import type { HeldCall, HeldKind } from "../impl/ports/held.js";
 import type { CallEvent } from "../model/vocabulary.js";
-import { type DriverPool, type PooledDriver, pooledDriver } from "./remote-pool.js";
+import { attach, type DriverPool, type PooledDriver, pooledDriver } from "./remote-pool.js";
 import { type CallRecord, type ProcessSlot, SETTLE_TIMEOUT_MS, type SlotStatus } from "./slot.js";
 import type { SlotRequest } from "./subject.js";
 import { LOCK_STALE_CONDUCTOR_MS } from "./world-actions.js";
@@ -122,19 +122,27 @@ export class RemoteSlot implements ProcessSlot {
    * first event must be the held read of auth.json, then its ready line.
    */
   async load(): Promise<string | null> {
-    await this.crash();
-    const { name } = this.request;
-    const parked = this.pool?.take(name) ?? null;
-    const pooled = parked ?? pooledDriver(this.spawn());
+    await this.kill(false);
+    const { name, home } = this.request;
+    const taken = this.pool?.take(name, home) ?? null;
+    const pooled = taken?.pooled ?? pooledDriver(this.spawn(), home);
     const { driver } = pooled;
     const incarnation: Incarnation = { pooled, driver, ready: null, clockSentMs: null };
     this.process = incarnation;
-    pooled.onMessage = (message) => this.receive(incarnation, message);
-    pooled.onExit = () => this.exited(incarnation);
-    if (parked !== null) driver.reset(this.request.home);
+    if (taken?.needsReset === true) {
+      driver.reset(home);
+      pooled.home = home;
+    }
+    pooled.spare = false;
+    attach(
+      pooled,
+      (message) => this.receive(incarnation, message),
+      () => this.exited(incarnation),
+    );
     this.sendClock(incarnation);
     const started = () => this.held !== null || incarnation.ready !== null;
-    const firstWaitMs = parked === null ? START_TIMEOUT_MS : SETTLE_TIMEOUT_MS;
+    // A fresh start (or a spare still starting) may take node's start-up; a reset process answers at once.
+    const firstWaitMs = taken?.needsReset === true ? SETTLE_TIMEOUT_MS : START_TIMEOUT_MS;
     const first = await this.settle(started, "no held read of auth.json", firstWaitMs);
     if (first !== null) return first;
     const read = this.held;
@@ -199,18 +207,29 @@ export class RemoteSlot implements ProcessSlot {
       this.call = null;
       return;
     }
-    await this.crash();
+    await this.kill(false);
   }
 
-  /** SIGKILL (its process group): whatever it held, the lock directory included, stays as it was. */
+  /**
+   * The model's crash: SIGKILL (its process group); whatever it held, the lock directory included, stays as it
+   * was. A healthy program that can reset gets a spare started on this run's home for the restart.
+   */
   async crash(): Promise<void> {
+    await this.kill(true);
+  }
+
+  private async kill(startSpare: boolean): Promise<void> {
     const incarnation = this.process;
+    const healthy = this.problem === null && incarnation?.ready?.reset === true;
     this.process = null;
     this.held = null;
     this.call = null;
     this.problem = null;
     if (incarnation === null) return;
     await within(incarnation.driver.kill(), KILL_WAIT_MS);
+    if (startSpare && healthy && this.pool?.hasRoom(this.name) === true) {
+      this.pool.addSpare(this.name, pooledDriver(this.spawn(), this.request.home, true));
+    }
   }
 
   async cached(): Promise<CachedAuth | null> {
