@@ -22,7 +22,7 @@ import { PROCESS_NAMES } from "../model/machine.js";
 import type { EventName } from "../model/vocabulary.js";
 import { familySnapshot } from "../server/index.js";
 import type { RequestRecord } from "../server/types.js";
-import { judgeStep, markWorld } from "./io-witness.js";
+import { type FileMark, judgeStep, markWorld, sameFile, type WorldMark } from "./io-witness.js";
 import type { ProjectedProcess, ProjectedSnapshot, Projection, ResponseKind } from "./projection.js";
 import type { Session } from "./session.js";
 import type { ProcessSlot } from "./slot.js";
@@ -55,7 +55,9 @@ export class Conductor {
   private readonly lossPlanned = new Set<number>();
   private familyB: string | null = null;
   private readonly staleness = new Map<string, boolean>();
-  private lastDisk: { text: string; read: DiskRead } | null = null;
+  private lastDisk: { text: string; read: DiskRead; mark: FileMark | null } | null = null;
+  /** The world as the last step left it (io-witness.ts): the next step's "before", the next observation's file check. */
+  private lastMark: WorldMark | null = null;
 
   private constructor(
     readonly session: Session,
@@ -98,19 +100,26 @@ export class Conductor {
    */
   async step(event: EventName, process: number, plan: StepPlan = {}): Promise<StepReport> {
     const recordsBefore = this.records.length;
-    const before = markWorld(this.home);
+    // Nothing but steps changes the world between steps, so the last step's "after" is this one's "before"; a
+    // change between them (a program acting while only asked `cached`) still shows, in this step.
+    const before = this.lastMark ?? markWorld(this.home);
     const status = process >= 0 ? this.slots[process]?.status() : undefined;
     const announcedWrite =
       status?.kind === "held" && status.call.kind === "writeDisk" ? status.call.mode : undefined;
     const problem = await this.perform(event, process, plan);
     this.learnTokens();
     const records = this.records.slice(recordsBefore);
-    if (problem !== null) return { problem, records };
+    if (problem !== null) {
+      this.lastMark = null;
+      return { problem, records };
+    }
+    const after = markWorld(this.home);
+    this.lastMark = after;
     const witnessed = judgeStep({
       step: `${process < 0 ? "world" : (this.slots[process]?.name ?? `P${process}`)} ${event}`,
       event,
       before,
-      after: markWorld(this.home),
+      after,
       posts: records,
       modelWrite: writesInPlace(this.subject.variant) ? "in-place" : "atomic",
       announcedWrite,
@@ -317,10 +326,14 @@ export class Conductor {
   /** The harness's read of auth.json; unchanged bytes are not parsed again. */
   private readDisk(): DiskRead {
     const file = authJsonPath(this.home);
+    // Same inode, size and times as at the last read: the same bytes, not read again.
+    const mark = this.lastMark?.authJson ?? markWorld(this.home).authJson;
+    if (mark !== null && this.lastDisk !== null && sameFile(mark, this.lastDisk.mark))
+      return this.lastDisk.read;
     const text = readTextNow(file);
-    if (text !== null && text === this.lastDisk?.text) return this.lastDisk.read;
-    const read = text === null ? missing() : parseAuthJson(text, file);
-    if (text !== null) this.lastDisk = { text, read };
+    if (text === null) return missing();
+    const read = text === this.lastDisk?.text ? this.lastDisk.read : parseAuthJson(text, file);
+    this.lastDisk = { text, read, mark };
     return read;
   }
 

@@ -49,7 +49,7 @@ export function markWorld(home: string): WorldMark {
   };
 }
 
-function sameFile(before: FileMark | null, after: FileMark | null): boolean {
+export function sameFile(before: FileMark | null, after: FileMark | null): boolean {
   if (before === null || after === null) return before === after;
   return (
     before.inode === after.inode &&
