@@ -19,21 +19,26 @@ function isCall(event: EventName): boolean {
 /** Where the token came from: the process's steps from the start of its call up to the POST at `index`. */
 function source(path: readonly PathStep[], index: number): string {
   const actor = path[index]?.process;
-  let lockedAt = -1;
+  let begin = index - 1;
+  while (begin >= 0) {
+    const step = path[begin] as PathStep;
+    if (step.process === actor && (isCall(step.event) || step.event === "restart")) break;
+    begin -= 1;
+  }
+  let locked = false;
   let readAt = -1;
-  let readUnderLock = false;
-  for (let position = index - 1; position >= 0; position--) {
+  let readLocked = false;
+  for (let position = begin + 1; position < index; position++) {
     const step = path[position] as PathStep;
     if (step.process !== actor) continue;
-    if (isCall(step.event) || step.event === "restart") break;
-    if (step.event === "readDisk" && readAt < 0) readAt = position;
-    if (step.event === "releaseLock" && lockedAt < 0) break;
-    if (step.event === "acquireLock" && lockedAt < 0) {
-      lockedAt = position;
-      readUnderLock = readAt > position;
+    if (step.event === "acquireLock") locked = true;
+    if (step.event === "releaseLock") locked = false;
+    if (step.event === "readDisk") {
+      readAt = position;
+      readLocked = locked;
     }
   }
-  if (readUnderLock) return `read from auth.json under the lock at step ${readAt + 1}`;
+  if (readAt >= 0 && readLocked && locked) return `read from auth.json under the lock at step ${readAt + 1}`;
   if (readAt >= 0) return `its cached token (auth.json read at step ${readAt + 1} was unchanged)`;
   return "its cached token (no read of auth.json in this call)";
 }
