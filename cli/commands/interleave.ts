@@ -11,8 +11,8 @@ import { DRIVEN_FAULTS } from "../../conform/configs.js";
 import { minimiseFailure } from "../../conform/interleave/minimise.js";
 import { COMMANDS_PER_RUN_DEFAULT, checkInterleavings, RUNS_MAX } from "../../conform/interleave/property.js";
 import { formatInterleavingReport } from "../../conform/interleave/report.js";
-import { makeConfig, PROCESSES_MAX } from "../../model/config.js";
-import { VARIANTS } from "../../model/vocabulary.js";
+import { type ModelConfig, makeConfig, PROCESSES_MAX } from "../../model/config.js";
+import { VARIANTS, type Variant } from "../../model/vocabulary.js";
 import { type Command, integerFlag, parseCommandArgs, UsageError } from "../command.js";
 import { cannotRunJunit, interleaveJunit } from "../conform-junit.js";
 import { writeJunit } from "../junit.js";
@@ -55,6 +55,39 @@ as that (its exit code and its stderr line), and no run is made.
 exit codes: 0 every run held (conformed, with --conformance-only), 1 the property failed (a stale send or a
 divergence) or the implementation could not be run, 2 usage`;
 
+/** The configuration the flags name (callers plus the external rotator); a bad one is a UsageError. */
+function configOf(
+  variant: Variant,
+  values: { faults?: string; callers?: string; external?: boolean; grace?: boolean; revoke?: boolean },
+): ModelConfig {
+  const faults = (values.faults ?? "").split(",").filter((fault) => fault !== "");
+  for (const fault of faults) {
+    if (!(DRIVEN_FAULTS as readonly string[]).includes(fault)) {
+      throw new UsageError(`--faults: '${fault}' is not driven here (driven: ${DRIVEN_FAULTS.join(", ")})`);
+    }
+  }
+  const callers = integerFlag("--callers", values.callers, 1, PROCESSES_MAX - 1) ?? CALLERS_DEFAULT;
+  try {
+    return makeConfig({
+      variant,
+      processes: callers + (values.external === true ? 1 : 0),
+      faults,
+      server: { graceWindow: values.grace === true, revokeFamilyOnReuse: values.revoke === true },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+/** A program that could not be run: said as that, and as an error case in the JUnit report. */
+function cannotRun(subjectName: string, problem: string, junit: string | undefined): number {
+  console.error(`authrace interleave: the implementation cannot be run: ${problem}`);
+  const written =
+    junit === undefined ? null : writeJunit(junit, [cannotRunJunit("interleave", subjectName, problem)]);
+  if (written !== null) console.error(`authrace interleave: ${written}`);
+  return INTERLEAVE_EXIT.failed;
+}
+
 async function run(argv: string[]): Promise<number> {
   const { values } = parseCommandArgs({
     args: argv,
@@ -83,35 +116,10 @@ async function run(argv: string[]): Promise<number> {
     return INTERLEAVE_EXIT.failed;
   }
   const { subject } = opened;
-  const cannotRun = (await subject.preflight?.()) ?? null;
-  if (cannotRun !== null) {
-    console.error(`authrace interleave: the implementation cannot be run: ${cannotRun}`);
-    const junit =
-      values.junit === undefined
-        ? null
-        : writeJunit(values.junit, [cannotRunJunit("interleave", subject.name, cannotRun)]);
-    if (junit !== null) console.error(`authrace interleave: ${junit}`);
-    return INTERLEAVE_EXIT.failed;
-  }
-  const faults = (values.faults ?? "").split(",").filter((fault) => fault !== "");
-  for (const fault of faults) {
-    if (!(DRIVEN_FAULTS as readonly string[]).includes(fault)) {
-      throw new UsageError(`--faults: '${fault}' is not driven here (driven: ${DRIVEN_FAULTS.join(", ")})`);
-    }
-  }
-  const callers = integerFlag("--callers", values.callers, 1, PROCESSES_MAX - 1) ?? CALLERS_DEFAULT;
+  const problem = (await subject.preflight?.()) ?? null;
+  if (problem !== null) return cannotRun(subject.name, problem, values.junit);
   const external = values.external === true;
-  let config: ReturnType<typeof makeConfig>;
-  try {
-    config = makeConfig({
-      variant: subject.variant,
-      processes: callers + (external ? 1 : 0),
-      faults,
-      server: { graceWindow: values.grace === true, revokeFamilyOnReuse: values.revoke === true },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const config = configOf(subject.variant, values);
   if (values.path !== undefined && values.seed === undefined) throw new UsageError("--path needs --seed");
   const runs = integerFlag("--runs", values.runs, 1, RUNS_MAX) ?? RUNS_DEFAULT;
   const seed =

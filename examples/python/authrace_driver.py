@@ -9,6 +9,7 @@ and test/examples/python-driver.test.ts does the same in CI.
 Threads: the main thread reads stdin; each call (auth, refresh, unauthorized) runs in a thread of its own, so
 `cached` and control lines are answered while a call is held. A `reset` abandons the held calls: their threads
 unwind without printing and without releasing anything (a lock they held stays on disk, as after a crash).
+One file on purpose (longer than the project's usual files): a stranger's driver, readable top to bottom.
 """
 import argparse
 import base64
