@@ -12,9 +12,12 @@
  *
  * 5. Load (bench/load.ts): 32 x 200 and 64 x 100 stress runs per design of LOAD_DESIGNS (`locked`; new designs
  *    join that list): stale sends, calls/s, each driver's measured peak memory.
+ * 6. cmd: programs (bench/remote.ts): the reference driver and the Python example as cmd: programs, paths/s
+ *    and the whole test tier's time.
  *
  * `--all` runs every theorem and a larger comparison (several minutes). `--only <section>` runs one section:
- * explorer (1-3), conformance, interleavings, mutants, stress, load. The default runs them all (several minutes).
+ * explorer (1-3), conformance, remote, interleavings, mutants, stress, load. The default runs them all (several
+ * minutes).
  */
 import { parseArgs } from "node:util";
 import { configName, type ModelConfig, makeConfig } from "../model/config.js";
@@ -22,6 +25,7 @@ import { explore } from "../proofs/explorer.js";
 import { THEOREMS, type Theorem } from "../proofs/theorems.js";
 import { benchConformance, benchInterleavings, benchMutants, benchStress } from "./conformance.js";
 import { benchLoad } from "./load.js";
+import { benchRemote } from "./remote.js";
 import { formatCount, formatSeconds, median, table, timed } from "./stats.js";
 import { xstateSearch } from "./xstate-bfs.js";
 
@@ -134,7 +138,7 @@ function warmUp(): void {
   explore(makeConfig({ variant: "guarded", processes: 2, faults: ["crash"] }));
 }
 
-const SECTIONS = ["explorer", "conformance", "interleavings", "mutants", "stress", "load"] as const;
+const SECTIONS = ["explorer", "conformance", "remote", "interleavings", "mutants", "stress", "load"] as const;
 
 async function main(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -166,6 +170,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(benchComparison(comparisons));
   }
   if (wanted("conformance")) console.log(`\n${await benchConformance()}`);
+  if (wanted("remote")) console.log(`\n${await benchRemote()}`);
   if (wanted("interleavings")) console.log(`\n${await benchInterleavings()}`);
   if (wanted("mutants")) console.log(`\n${await benchMutants()}`);
   if (wanted("stress")) console.log(`\n${await benchStress()}`);

@@ -18,11 +18,13 @@ import { mutantNames, VARIANTS } from "../model/designs/index.js";
 import { runMutantKills } from "../proofs/mutants.js";
 import { formatStressAcceptance, runStressAcceptance, stressAcceptanceMatches } from "../stress/index.js";
 
-interface Section {
+export interface RealSection {
   title: string;
   ok: boolean;
   table: string;
 }
+
+type Section = RealSection;
 
 function mark(ok: boolean): string {
   return ok ? "yes" : "NO";
@@ -139,8 +141,15 @@ async function stress(): Promise<Section> {
   };
 }
 
-/** Runs every section; tables go to stdout, or to stderr when stdout carries JSON. */
-export async function runRealChecks(json: boolean, includeRealIo: boolean): Promise<boolean> {
+/**
+ * Runs every section; tables go to stdout, or to stderr when stdout carries JSON. Each section, once run, is also
+ * appended to `collected` (for --junit).
+ */
+export async function runRealChecks(
+  json: boolean,
+  includeRealIo: boolean,
+  collected: RealSection[] = [],
+): Promise<boolean> {
   const print = (section: Section) => {
     const text = `\n${section.title}:\n${section.table}\n`;
     if (json) process.stderr.write(text);
@@ -155,5 +164,6 @@ export async function runRealChecks(json: boolean, includeRealIo: boolean): Prom
       sections.push(section);
     }
   }
+  collected.push(...sections);
   return sections.every((section) => section.ok);
 }

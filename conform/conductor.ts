@@ -16,12 +16,13 @@ import {
   type Snapshot,
   type SnapshotResult,
 } from "../impl/storage/index.js";
-import { usesFileLock } from "../model/config.js";
+import { usesFileLock, writesInPlace } from "../model/config.js";
 import { requireDesign } from "../model/designs/index.js";
 import type { StalenessRule } from "../model/designs/types.js";
 import type { EventName } from "../model/vocabulary.js";
 import { familySnapshot } from "../server/index.js";
 import type { RequestRecord } from "../server/types.js";
+import { type FileMark, judgeStep, markWorld, sameFile, type WorldMark } from "./io-witness.js";
 import type { ProjectedProcess, ProjectedSnapshot, Projection, ResponseKind } from "./projection.js";
 import type { Session } from "./session.js";
 import type { ProcessSlot } from "./slot.js";
@@ -62,7 +63,9 @@ export class Conductor {
   private readonly lossPlanned = new Set<number>();
   private familyB: string | null = null;
   private readonly staleness = new Map<string, boolean>();
-  private lastDisk: { text: string; read: DiskRead } | null = null;
+  private lastDisk: { text: string; read: DiskRead; mark: FileMark | null } | null = null;
+  /** The world as the last step left it (io-witness.ts): the next step's "before", the next observation's file check. */
+  private lastMark: WorldMark | null = null;
 
   private constructor(
     readonly session: Session,
@@ -71,7 +74,7 @@ export class Conductor {
     private readonly familyA: string,
     processes: number,
   ) {
-    const request = { home, tokenUrl: session.server.tokenUrl, clock: session.clock };
+    const request = { home, tokenUrl: session.server.tokenUrl, clock: session.clock, scope: session };
     this.slots = PROCESS_NAMES.slice(0, processes).map((name) => subject.slot({ name, ...request }));
   }
 
@@ -99,12 +102,37 @@ export class Conductor {
     return conductor;
   }
 
-  /** Takes one model event on the implementation. */
+  /**
+   * Takes one model event on the implementation, and judges from the file system and the server's ledger what
+   * the step really did (conform/io-witness.ts): I/O no announcement covers is a problem of the step.
+   */
   async step(event: EventName, process: number, plan: StepPlan = {}): Promise<StepReport> {
     const recordsBefore = this.records.length;
+    // Nothing but steps changes the world between steps, so the last step's "after" is this one's "before"; a
+    // change between them (a program acting while only asked `cached`) still shows, in this step.
+    const before = this.lastMark ?? markWorld(this.home);
+    const status = process >= 0 ? this.slots[process]?.status() : undefined;
+    const announcedWrite =
+      status?.kind === "held" && status.call.kind === "writeDisk" ? status.call.mode : undefined;
     const problem = await this.perform(event, process, plan);
     this.learnTokens();
-    return { problem, records: this.records.slice(recordsBefore) };
+    const records = this.records.slice(recordsBefore);
+    if (problem !== null) {
+      this.lastMark = null;
+      return { problem, records };
+    }
+    const after = markWorld(this.home);
+    this.lastMark = after;
+    const witnessed = judgeStep({
+      step: `${process < 0 ? "world" : (this.slots[process]?.name ?? `P${process}`)} ${event}`,
+      event,
+      before,
+      after,
+      posts: records,
+      modelWrite: writesInPlace(requireDesign(this.subject.variant).rules) ? "in-place" : "atomic",
+      announcedWrite,
+    });
+    return { problem: witnessed, records };
   }
 
   private async perform(event: EventName, process: number, plan: StepPlan): Promise<string | null> {
@@ -310,10 +338,14 @@ export class Conductor {
   /** The harness's read of auth.json; unchanged bytes are not parsed again. */
   private readDisk(): DiskRead {
     const file = authJsonPath(this.home);
+    // Same inode, size and times as at the last read: the same bytes, not read again.
+    const mark = this.lastMark?.authJson ?? markWorld(this.home).authJson;
+    if (mark !== null && this.lastDisk !== null && sameFile(mark, this.lastDisk.mark))
+      return this.lastDisk.read;
     const text = readTextNow(file);
-    if (text !== null && text === this.lastDisk?.text) return this.lastDisk.read;
-    const read = text === null ? missing() : parseAuthJson(text, file);
-    if (text !== null) this.lastDisk = { text, read };
+    if (text === null) return missing();
+    const read = text === this.lastDisk?.text ? this.lastDisk.read : parseAuthJson(text, file);
+    this.lastDisk = { text, read, mark };
     return read;
   }
 
@@ -322,9 +354,12 @@ export class Conductor {
     return this.records;
   }
 
-  /** Drops every manager; the run's CODEX_HOME is removed in the background (the session awaits it). */
+  /**
+   * Drops every manager (a slot that can keep its process for the next run retires instead); the run's
+   * CODEX_HOME is removed in the background (the session awaits it).
+   */
   async dispose(): Promise<void> {
-    for (const slot of this.slots) await slot.crash();
+    for (const slot of this.slots) await (slot.retire === undefined ? slot.crash() : slot.retire());
     this.session.afterRun(rm(this.home, { recursive: true, force: true }));
   }
 }

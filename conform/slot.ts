@@ -51,6 +51,11 @@ export interface ProcessSlot {
   release(kind: HeldKind): Promise<string | null>;
   /** The process dies: its manager, held call and call in progress are gone. */
   crash(): Promise<void>;
+  /**
+   * The run is over: like `crash` for the run, but a process that can be reset may be kept for the next run of
+   * the session (remote slots). Absent: the conductor crashes the slot.
+   */
+  retire?(): Promise<void>;
   /** No I/O: what the manager caches (null when down). */
   cached(): Promise<CachedAuth | null>;
 }

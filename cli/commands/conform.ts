@@ -32,8 +32,10 @@ import {
 } from "../../model/config.js";
 import { VARIANTS } from "../../model/designs/index.js";
 import { type Command, integerFlag, parseCommandArgs, UsageError } from "../command.js";
+import { cannotRunJunit, conformJunit } from "../conform-junit.js";
 import { openSubject } from "../implementation/open.js";
 import { resolveSubjectChoice, SUBJECT_SPEC_FORMS } from "../implementation/spec.js";
+import { writeJunit } from "../junit.js";
 
 const CONFORM_EXIT = { conforms: 0, differs: 1, usage: 2 } as const;
 
@@ -76,15 +78,24 @@ options:
                        (default ${LANES_DEFAULT}, at most ${LANES_MAX})
   --workers <W>        worker threads sharing the paths, each with its own lanes (default 1; one thread
                        keeps one core busy, so W = cores runs fastest), at most ${WORKERS_MAX}
+  --covering           run only a covering subset of the shortest and extended paths: greedily the path
+                       taking the most transitions not yet taken, until every reachable one is (for slow
+                       subjects such as cmd: programs; states are no longer all visited)
   --json               one JSON object on stdout instead of text
+  --junit FILE         also write a JUnit XML report: one test case per configuration, a divergence or
+                       missing coverage as its failure (the report with the numbered path as the text)
+
+A cmd: program is started once before any path: one that cannot be started, exits or hangs while
+starting, or has no held mode is reported as that (its exit code and its stderr line), and no path runs.
 
 exit status: 0 every configuration conforms and every reachable transition was taken; 1 a divergence,
-coverage below 100%, or the implementation could not be opened; 2 usage.
+coverage below 100%, or the implementation could not be opened or run; 2 usage.
 
 examples: authrace conform --variant locked
           authrace conform --variant locked --faults crash
           authrace conform --impl mutant:save-in-place
-          authrace conform --impl 'cmd:node my-driver.js' --variant locked`;
+          authrace conform --impl 'cmd:node my-driver.js' --variant locked --covering
+          authrace conform --impl 'cmd:python3 examples/python/authrace_driver.py' --variant locked`;
 
 function tierOf(text: string | undefined): ConformanceTier {
   if (text === undefined) return "test";
@@ -110,7 +121,11 @@ export interface ConformArguments {
   simplePathsMax: number;
   lanes: number;
   workers: number;
+  /** Only a covering subset of the shortest and extended paths (every reachable transition still taken). */
+  covering: boolean;
   json: boolean;
+  /** Where to write a JUnit XML report. */
+  junit: string | undefined;
 }
 
 /** Pure: argv to arguments; every mistake is a UsageError. */
@@ -126,7 +141,9 @@ function parseConformArgs(argv: string[]): ConformArguments {
       "simple-paths": { type: "string" },
       lanes: { type: "string" },
       workers: { type: "string" },
+      covering: { type: "boolean", default: false },
       json: { type: "boolean", default: false },
+      junit: { type: "string" },
     },
     strict: true,
     allowPositionals: false,
@@ -143,7 +160,9 @@ function parseConformArgs(argv: string[]): ConformArguments {
       integerFlag("--simple-paths", values["simple-paths"], 0, SIMPLE_PATHS_MAX) ?? SIMPLE_PATHS_CHECKED,
     lanes: integerFlag("--lanes", values.lanes, 1, LANES_MAX) ?? LANES_DEFAULT,
     workers: integerFlag("--workers", values.workers, 1, WORKERS_MAX) ?? 1,
+    covering: values.covering === true,
     json: values.json === true,
+    junit: values.junit,
   };
 }
 
@@ -243,6 +262,8 @@ async function run(argv: string[]): Promise<number> {
   }
   const { subject } = opened;
   const configs = selectConfigs(subject, args);
+  const cannotRun = (await subject.preflight?.()) ?? null;
+  if (cannotRun !== null) return reportCannotRun(subject, args, cannotRun);
   const reports: ConformanceReport[] = [];
   for (const config of configs) {
     const bar = progressBar(args.json);
@@ -251,6 +272,7 @@ async function run(argv: string[]): Promise<number> {
       const options = {
         lanes: args.lanes,
         simplePathsMax: args.simplePathsMax,
+        coveringOnly: args.covering,
         onPath: (done: number, total: number) => bar.onPath(configName(config), done, total),
       };
       report =
@@ -278,7 +300,30 @@ async function run(argv: string[]): Promise<number> {
   } else {
     console.log(summaryLine(subject, reports));
   }
+  const written =
+    args.junit === undefined
+      ? null
+      : writeJunit(args.junit, [conformJunit(subject.name, reports, fullyConforms)]);
+  if (written !== null) {
+    console.error(`authrace conform: ${written}`);
+    return CONFORM_EXIT.differs;
+  }
   return ok ? CONFORM_EXIT.conforms : CONFORM_EXIT.differs;
+}
+
+/** A program that could not be run: said as that (not as divergences), in text, JSON and JUnit alike. */
+function reportCannotRun(subject: Subject, args: ConformArguments, problem: string): number {
+  console.error(`authrace conform: the implementation cannot be run: ${problem}`);
+  if (args.json) {
+    const value = { implementation: subject.name, variant: subject.variant, ok: false, cannotRun: problem };
+    console.log(JSON.stringify(value, null, 2));
+  }
+  const written =
+    args.junit === undefined
+      ? null
+      : writeJunit(args.junit, [cannotRunJunit("conform", subject.name, problem)]);
+  if (written !== null) console.error(`authrace conform: ${written}`);
+  return CONFORM_EXIT.differs;
 }
 
 export const command: Command = {

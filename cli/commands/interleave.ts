@@ -20,8 +20,10 @@ import { type ModelConfig, makeConfig, PROCESSES_MAX } from "../../model/config.
 import { VARIANTS } from "../../model/designs/index.js";
 import type { Variant } from "../../model/vocabulary.js";
 import { type Command, integerFlag, parseCommandArgs, UsageError } from "../command.js";
+import { cannotRunJunit, interleaveJunit } from "../conform-junit.js";
 import { openSubject } from "../implementation/open.js";
 import { resolveSubjectChoice, SUBJECT_SPEC_FORMS } from "../implementation/spec.js";
+import { writeJunit } from "../junit.js";
 
 const INTERLEAVE_EXIT = { held: 0, failed: 1, usage: 2 } as const;
 const RUNS_DEFAULT = 1_000;
@@ -48,9 +50,26 @@ options:
   --seed S            fast-check seed (printed first; random when omitted)
   --path P            with --seed and --replay-path: replay one reported counterexample
   --replay-path R     fc.commands' replay path, printed with the counterexample
+  --conformance-only  judge conformance to the model only: a rotated-out token reaching the server (the
+                      design's own failure, e.g. locked with crashes) is counted, not a failure, so the
+                      runs go on until an implementation bug (a divergence) shows, or all runs conform
   --json              one JSON object
+  --junit FILE        also write a JUnit XML report (one test case: this check; the failing run as its text)
 
-exit codes: 0 every run held, 1 the property failed (a stale send or a divergence), 2 usage`;
+A cmd: program is started once first: one that cannot be started, exits or hangs while starting is reported
+as that (its exit code and its stderr line), and no run is made.
+
+exit codes: 0 every run held (conformed, with --conformance-only), 1 the property failed (a stale send or a
+divergence) or the implementation could not be run, 2 usage`;
+
+/** A program that could not be run: said as that, and as an error case in the JUnit report. */
+function cannotRun(subjectName: string, problem: string, junit: string | undefined): number {
+  console.error(`authrace interleave: the implementation cannot be run: ${problem}`);
+  const written =
+    junit === undefined ? null : writeJunit(junit, [cannotRunJunit("interleave", subjectName, problem)]);
+  if (written !== null) console.error(`authrace interleave: ${written}`);
+  return INTERLEAVE_EXIT.failed;
+}
 
 function parseInterleaveFlags(argv: string[]) {
   return parseCommandArgs({
@@ -68,7 +87,9 @@ function parseInterleaveFlags(argv: string[]) {
       seed: { type: "string" },
       path: { type: "string" },
       "replay-path": { type: "string" },
+      "conformance-only": { type: "boolean", default: false },
       json: { type: "boolean", default: false },
+      junit: { type: "string" },
     },
   }).values;
 }
@@ -130,6 +151,8 @@ async function run(argv: string[]): Promise<number> {
     return INTERLEAVE_EXIT.failed;
   }
   const { subject } = opened;
+  const problem = (await subject.preflight?.()) ?? null;
+  if (problem !== null) return cannotRun(subject.name, problem, values.junit);
   const { config, external } = configOf(subject.variant, values);
   if (values.path !== undefined && values.seed === undefined) throw new UsageError("--path needs --seed");
   const runs = integerFlag("--runs", values.runs, 1, RUNS_MAX) ?? RUNS_DEFAULT;
@@ -148,12 +171,22 @@ async function run(argv: string[]): Promise<number> {
     commandsMax: integerFlag("--commands", values.commands, 1, COMMANDS_MAX) ?? COMMANDS_PER_RUN_DEFAULT,
     ...(values.path === undefined ? {} : { path: values.path }),
     ...(values["replay-path"] === undefined ? {} : { replayPath: values["replay-path"] }),
+    staleSendFails: values["conformance-only"] !== true,
     onRun: (done) => bar?.update(Math.min(done, runs)),
   });
   bar?.stop();
   const minimised =
     report.failure?.kind === "staleSend" ? await minimiseFailure(subject, config, report.failure.log) : null;
   printReport(report, minimised, values.json === true);
+  if (values.junit !== undefined) {
+    const written = writeJunit(values.junit, [
+      interleaveJunit(report, formatInterleavingReport(report, minimised)),
+    ]);
+    if (written !== null) {
+      console.error(`authrace interleave: ${written}`);
+      return INTERLEAVE_EXIT.failed;
+    }
+  }
   return report.failure === null ? INTERLEAVE_EXIT.held : INTERLEAVE_EXIT.failed;
 }
 

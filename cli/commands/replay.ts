@@ -36,21 +36,26 @@ The model path is always the trace's. The implementation is, by default, the tra
 
 options:
   --variant <v>   replay on the reference implementation of another design (as --impl ref:<v>); next to
-                  --impl cmd: it names the model the program claims (required there)
+                  --impl cmd: it names the model the program claims
   --impl <spec>   ${SUBJECT_SPEC_FORMS}
+                  cmd:<command> needs --variant <v> (a program cannot be asked which design it implements)
+                  and held mode (docs/driver-protocol.md); a program that cannot be started, exits or hangs
+                  while starting is reported as that (exit 1), with its exit code and stderr line
                   (codex: is refused: its port calls cannot be held; see authrace scenario / stress)
   --json          one JSON object on stdout instead of text
 
 exit status:
   0  the implementation followed the model for every step and the real system showed the violation
-  1  the implementation diverged from the model (shown numbered), or could not be opened
+  1  the implementation diverged from the model (shown numbered), or could not be opened or run
   2  usage, or a trace file that cannot be read or has a bad field (the message names the file and field)
   3  the trace's configuration cannot be driven (a stall or tornWrite fault; the reason is printed)
   4  the implementation followed the model, but the violation was not observed on the real system
 
 examples: authrace replay out/counterexamples/guarded_N2_none/NoStaleRefreshSent.json
           authrace replay out/counterexamples/locked_N2_crash/NoStaleRefreshSent.json \\
-            --impl mutant:no-reread-after-lock`;
+            --impl mutant:no-reread-after-lock
+          authrace replay out/counterexamples/locked_N2_crash/NoStaleRefreshSent.json \\
+            --impl 'cmd:python3 examples/python/authrace_driver.py' --variant locked`;
 
 /** The trace's own design: its mutant when it is a mutant's counterexample, else the reference. */
 function traceSubject(config: ModelConfig): SubjectChoice {
@@ -73,6 +78,11 @@ async function replay(trace: ReplayTrace, chosen: SubjectChoice | null, json: bo
   const opened = await openSubject(choice);
   if (!opened.ok) {
     console.error(`authrace replay: cannot open ${describeSubjectChoice(choice)}: ${opened.message}`);
+    return REPLAY_EXIT.diverged;
+  }
+  const cannotRun = (await opened.subject.preflight?.()) ?? null;
+  if (cannotRun !== null) {
+    console.error(`authrace replay: the implementation cannot be run: ${cannotRun}`);
     return REPLAY_EXIT.diverged;
   }
   const result = await replayTrace(trace, opened.subject);

@@ -13,8 +13,9 @@ import { type Command, parseCommandArgs, UsageError } from "../command.js";
 import { makeSubdirectory, prepareOutputDirectory } from "../output-directory.js";
 import { makeProgress } from "../progress.js";
 import { runCrashpointChecks } from "../verify-crashpoints.js";
+import { writeVerifyJunit } from "../verify-junit.js";
 import { formatMatrix } from "../verify-matrix.js";
-import { runRealChecks } from "../verify-real.js";
+import { type RealSection, runRealChecks } from "../verify-real.js";
 import { runScenarios } from "../verify-scenarios.js";
 
 const usage = `usage: authrace verify [options]
@@ -36,7 +37,9 @@ options:
   --no-crashpoints     skip the crash points (a real driver killed at every port call; also skipped by
                        --no-real)
   --no-real            skip conformance, interleavings, implementation mutants and stress
-  --states-max N       explorer state limit per theorem (default 5000000)`;
+  --states-max N       explorer state limit per theorem (default 5000000)
+  --junit FILE         also write a JUnit XML report: one test case per theorem (a mismatch with the pins
+                       fails it, the counterexample as its text) and per real-implementation section`;
 
 function slug(name: string): string {
   return name.replace(/[/:+]/g, "_");
@@ -96,6 +99,7 @@ async function run(argv: string[]): Promise<number> {
       "no-crashpoints": { type: "boolean", default: false },
       "no-real": { type: "boolean", default: false },
       "states-max": { type: "string" },
+      junit: { type: "string" },
     },
     strict: true,
   });
@@ -151,8 +155,15 @@ async function run(argv: string[]): Promise<number> {
   const scenariosOk = values["no-scenarios"] ? true : await runScenarios(values.json === true);
   const skipCrashpoints = values["no-crashpoints"] || values["no-real"];
   const crashpointsOk = skipCrashpoints ? true : await runCrashpointChecks(values.json === true);
-  const realOk = await runRealChecks(values.json === true, !values["no-real"]);
-  return mismatched.length === 0 && scenariosOk && crashpointsOk && realOk ? 0 : 1;
+  const sections: RealSection[] = [];
+  const realOk = await runRealChecks(values.json === true, !values["no-real"], sections);
+  const junitScenarios = values["no-scenarios"] ? null : scenariosOk;
+  const junit =
+    values.junit === undefined
+      ? null
+      : writeVerifyJunit(values.junit, { results, sections, scenariosOk: junitScenarios });
+  if (junit !== null) console.error(`authrace verify: ${junit}`);
+  return mismatched.length === 0 && scenariosOk && crashpointsOk && realOk && junit === null ? 0 : 1;
 }
 
 export const command: Command = {

@@ -55,6 +55,10 @@ export interface InterleavingReport {
   path: string | null;
   failure: InterleavingFailure | null;
   elapsedMs: number;
+  /** Whether a rotated-out token reaching the server failed the property (false: conformance only). */
+  staleSendsJudged: boolean;
+  /** Rotated-out tokens the real server received over all runs (shrinking runs included). */
+  staleSends: number;
 }
 
 type PropertyInputs = [
@@ -71,6 +75,7 @@ interface FailingRun {
 /** What the runs leave behind: fast-check reports a failure's inputs only, so its world is kept here. */
 interface RunRecord {
   runsDone: number;
+  staleSends: number;
   lastFailing: FailingRun | null;
 }
 
@@ -82,6 +87,10 @@ function callersOf(options: InterleavingOptions): number {
   const callers = options.config.processes - (options.external === true ? 1 : 0);
   if (callers < 1) throw new RangeError("config.processes: no caller left beside the external rotator");
   return callers;
+}
+
+function staleSendsJudged(options: InterleavingOptions): boolean {
+  return options.staleSendFails ?? true;
 }
 
 /** One run: a fresh conductor and world, the scheduled commands, and the world's verdict. */
@@ -111,7 +120,7 @@ function interleavingProperty(
         new Lockstep(started.conductor, config, stepper),
         scheduler,
         callers,
-        options.staleSendFails ?? true,
+        staleSendsJudged(options),
       );
       world = current;
       await fc.scheduledModelRun(scheduler, () => ({ model: current, real: current }), run);
@@ -121,6 +130,7 @@ function interleavingProperty(
         throw new Error(`${current.failure.kind}: ${current.failure.message}`);
       }
     } finally {
+      record.staleSends += world?.staleSends.length ?? 0;
       world = null;
       await started.conductor.dispose();
       record.runsDone += 1;
@@ -153,7 +163,7 @@ function failureOf(
 export async function checkInterleavings(options: InterleavingOptions): Promise<InterleavingReport> {
   const callers = callersOf(options);
   const session = await openSession(options.config.server);
-  const record: RunRecord = { runsDone: 0, lastFailing: null };
+  const record: RunRecord = { runsDone: 0, staleSends: 0, lastFailing: null };
   const started = performance.now();
   try {
     const property = interleavingProperty(options, session, callers, record);
@@ -171,6 +181,8 @@ export async function checkInterleavings(options: InterleavingOptions): Promise<
       path: details.counterexamplePath ?? null,
       failure: failureOf(details, record.lastFailing),
       elapsedMs: performance.now() - started,
+      staleSendsJudged: staleSendsJudged(options),
+      staleSends: record.staleSends,
     };
   } finally {
     await session.close();

@@ -32,8 +32,11 @@ export function formatInterleavingReport(
   const rate = report.elapsedMs > 0 ? (report.runs / report.elapsedMs) * 1000 : 0;
   const timing = `${report.runs} runs in ${report.elapsedMs.toFixed(0)} ms (${rate.toFixed(1)} runs/s)`;
   const { failure } = report;
+  const judged = report.staleSendsJudged
+    ? ""
+    : ` (conformance only: ${report.staleSends} rotated-out token(s) reached the server, the design's own failure, not judged)`;
   if (failure === null)
-    return `${report.config} on ${report.subject}: held for ${timing}, seed ${report.seed}`;
+    return `${report.config} on ${report.subject}: ${report.staleSendsJudged ? "held" : "conforms"} for ${timing}, seed ${report.seed}${judged}`;
   const lines = [
     `${report.config} on ${report.subject}: ${failure.kind} after ${timing}`,
     `  ${failure.message}`,

@@ -160,6 +160,18 @@ export class JsonLineDriver implements DriverProcess {
     this.control({ cmd: "clock", nowMs });
   }
 
+  /**
+   * Held mode, a program whose ready line says `"reset":true`: drop its manager and load a new one on `home`
+   * (the held construction read, then the ready line again). The requests it had in flight are abandoned: they
+   * resolve at once as `driver-abandoned` failures, since the program will never answer them.
+   */
+  reset(home: string): void {
+    for (const [id] of this.pending) {
+      this.settle(id, transportFailure(id, "driver-abandoned", "dropped by a reset before it replied"));
+    }
+    this.control({ cmd: "reset", home });
+  }
+
   /** The last characters the process wrote to stderr (its log; redacted by the driver). */
   stderr(): string {
     return this.stderrTail;

@@ -7,6 +7,7 @@
  * module that cannot be loaded exit 2. With --held every port call waits for the harness (held.ts), which
  * also sets the clock. Protocol: docs/driver-protocol.md.
  */
+import { resolve } from "node:path";
 import { DESIGNS_ENVIRONMENT_VARIABLE, registerSerializedDesigns } from "../../model/designs/index.js";
 import type { Variant } from "../../model/vocabulary.js";
 import { AuthManager } from "../manager/auth-manager.js";
@@ -68,7 +69,7 @@ async function loadManager(source: ManagerSource, ports: AuthPorts, label: strin
 function readyLine(parsed: DriverArguments, loaded: { variant: Variant; name: string }): string {
   const { source } = parsed;
   const mutant = "mutant" in source && source.mutant !== null ? { mutant: source.mutant } : {};
-  const held = parsed.held ? { held: true as const } : {};
+  const held = parsed.held ? { held: true as const, reset: true as const } : {};
   const { name, variant } = loaded;
   return JSON.stringify({
     ready: true,
@@ -114,38 +115,54 @@ async function runFree(parsed: DriverArguments): Promise<number> {
     input: process.stdin,
     writeLine,
     log: logTo(loaded.name),
-    accountPorts,
+    accountPorts: () => accountPorts,
   });
 }
 
 /**
  * Held mode: the command loop runs from the start, because the construction read of auth.json is held and only
- * a `release` line lets loading finish. The end of stdin before that ends the process.
+ * a `release` line lets loading finish. The end of stdin before that ends the process. A `reset` line loads a
+ * new manager on another CODEX_HOME the same way (held read, then the ready line again), so one process serves
+ * many conformance runs; a load superseded by a later reset prints nothing.
  */
 async function runHeld(parsed: DriverArguments): Promise<number> {
   const held = new HeldMode(writeLine);
-  const ports = held.hold(createRealPorts({ codexHome: parsed.home, lock: parsed.lock, clock: held.clock }));
-  const accountPorts = held.hold(
-    createRealPorts({ codexHome: parsed.home, lock: parsed.lock, clock: held.clock }),
-  );
   let manager: ServedManager | null = null;
   let name = parsed.name ?? `driver-${process.pid}`;
+  let accountPorts: AuthPorts | null = null;
+  let failed: ((code: number) => void) | null = null;
+  const loadFailure = new Promise<number>((resolve) => {
+    failed = resolve;
+  });
+  const loadOn = async (home: string): Promise<void> => {
+    const generation = held.generation;
+    manager = null;
+    const ports = held.hold(createRealPorts({ codexHome: home, lock: parsed.lock, clock: held.clock }));
+    accountPorts = held.hold(createRealPorts({ codexHome: home, lock: parsed.lock, clock: held.clock }));
+    const loaded = await loadManager(parsed.source, ports, parsed.name);
+    if (generation !== held.generation) return;
+    if (!loaded.ok) {
+      failed?.(loadFailed(loaded.message));
+      return;
+    }
+    ({ manager, name } = loaded);
+    reportRejection(loaded);
+    writeLine(readyLine(parsed, loaded));
+  };
+  held.onReset = (home) => void loadOn(resolve(home));
   const serving = serve({
     manager: () => manager,
     held,
     input: process.stdin,
     writeLine,
     log: (line) => logTo(name)(line),
-    accountPorts,
+    accountPorts: () => {
+      if (accountPorts === null) throw new Error("driver: an account command before the first load");
+      return accountPorts;
+    },
   });
-  const loading = loadManager(parsed.source, ports, parsed.name);
-  const first = await Promise.race([loading, serving.then((code) => ({ ended: code }))]);
-  if ("ended" in first) return first.ended;
-  if (!first.ok) return loadFailed(first.message);
-  ({ manager, name } = first);
-  reportRejection(first);
-  writeLine(readyLine(parsed, first));
-  return serving;
+  void loadOn(parsed.home);
+  return Promise.race([serving, loadFailure]);
 }
 
 async function main(): Promise<number> {

@@ -73,6 +73,11 @@ export interface DriverReady {
   mutant?: string;
   /** Started with --held: every port call is announced and waits for `release`. */
   held?: true;
+  /**
+   * Held mode: the program takes `{"cmd":"reset","home":...}` (a new manager on a fresh CODEX_HOME, as if just
+   * started), so one process serves many runs.
+   */
+  reset?: true;
   pid: number;
 }
 
@@ -165,7 +170,11 @@ export interface HeldEvent {
   response?: HeldResponse;
 }
 
-export type HeldControl = { cmd: "release"; seq: number } | { cmd: "clock"; nowMs: number };
+export type HeldControl =
+  | { cmd: "release"; seq: number }
+  | { cmd: "clock"; nowMs: number }
+  /** Back to the construction state on `home`: every held call and call in flight dropped, seq and clock 0. */
+  | { cmd: "reset"; home: string };
 
 export function heldResponse(result: RefreshResult): HeldResponse {
   if (result.ok) return { kind: "ok", status: result.status };
@@ -243,7 +252,7 @@ export function parseHeldControl(line: string): HeldControl | string | null {
     return null;
   }
   if (typeof json !== "object" || json === null || Array.isArray(json)) return null;
-  const { cmd, seq, nowMs } = json as Record<string, unknown>;
+  const { cmd, seq, nowMs, home } = json as Record<string, unknown>;
   if (cmd === "release") {
     return typeof seq === "number" && Number.isSafeInteger(seq)
       ? { cmd, seq }
@@ -253,6 +262,11 @@ export function parseHeldControl(line: string): HeldControl | string | null {
     return typeof nowMs === "number" && Number.isSafeInteger(nowMs) && nowMs >= 0
       ? { cmd, nowMs }
       : "clock: nowMs must be a non-negative integer (epoch milliseconds)";
+  }
+  if (cmd === "reset") {
+    return typeof home === "string" && home !== ""
+      ? { cmd, home }
+      : "reset: home must be a non-empty path (the new CODEX_HOME)";
   }
   return null;
 }

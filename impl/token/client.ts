@@ -3,7 +3,7 @@
  * Every failure is a typed result: network errors, the timeout, an oversized or undecodable body and any
  * status other than 2xx/401 are transient; a 401 is permanent (see classify.ts).
  */
-import { type Dispatcher, request } from "undici";
+import type { Dispatcher } from "undici";
 import type { RefreshResult, TokenEndpoint } from "../ports/types.js";
 import { classifyResponse } from "./classify.js";
 import { type Environment, refreshRequestBody, tokenUrl } from "./request.js";
@@ -51,11 +51,19 @@ function failureFromError(error: unknown, timedOut: boolean, timeoutMs: number):
   return { ok: false, failure: { kind: "transient", cause: "network", status: null, message } };
 }
 
+/**
+ * undici, imported on the first refresh rather than at start: it is most of a driver process's start-up (about
+ * 0.1 s of CPU), and a driver started for a conformance run or a crash's restart often never refreshes.
+ */
+let undici: Promise<typeof import("undici")> | null = null;
+
 async function postRefresh(refreshToken: string, options: TokenClientOptions): Promise<RefreshResult> {
   const timeoutMs = options.timeoutMs ?? REFRESH_TIMEOUT_MS;
   const bytesMax = options.responseBytesMax ?? RESPONSE_BYTES_MAX;
   const signal = AbortSignal.timeout(timeoutMs);
   try {
+    undici ??= import("undici");
+    const { request } = await undici;
     const response = await request(tokenUrl(options.environment ?? process.env), {
       method: "POST",
       headers: { "content-type": "application/json", accept: "application/json" },
