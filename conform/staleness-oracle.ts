@@ -6,6 +6,7 @@
  * "last-refresh": stale when last_refresh is more than 8 days before now.
  * "expiry-then-last-refresh": if the access token is a JWT whose payload has a numeric `exp`, stale when
  * exp (seconds) <= now; otherwise the 8-day rule. No last_refresh: never stale by the 8-day rule.
+ * "expiry-early-then-last-refresh": the same with exp <= now + 5 minutes (Codex 0.136+).
  */
 import type { StalenessRule } from "../model/designs/types.js";
 
@@ -30,9 +31,10 @@ function expirySeconds(accessToken: string): number | undefined {
 }
 
 export function staleByRule(input: StalenessInput, rule: StalenessRule, nowMs: number): boolean {
-  if (rule === "expiry-then-last-refresh") {
+  if (rule !== "last-refresh") {
     const exp = expirySeconds(input.accessToken);
-    if (exp !== undefined) return exp * 1000 <= nowMs;
+    const marginMs = rule === "expiry-early-then-last-refresh" ? 300_000 : 0;
+    if (exp !== undefined) return exp * 1000 <= nowMs + marginMs;
   }
   if (input.lastRefresh === null) return false;
   return Date.parse(input.lastRefresh) + EIGHT_DAYS_MS < nowMs;

@@ -78,6 +78,14 @@ export function theoremsOf(designs: readonly Design[]): Theorem[] {
       }
     }
   }
+  // Every fault the design admits at once: faults that are harmless alone may combine.
+  for (const design of designs) {
+    for (const { processes, faultsMax } of design.checks.faultsTogether) {
+      const faults = applicableFaults(design.rules);
+      const config = makeConfig({ variant: design.name, processes, faults, faultsMax });
+      theorems.push({ ...theorem(config, "Every fault the design admits, together."), tier: "verify" });
+    }
+  }
   // A server that revokes the family on reuse turns the remaining race into a logout of every process.
   for (const design of designs) {
     if (!design.checks.revokeOnReuse) continue;

@@ -40,6 +40,7 @@ export const guarded: Design = {
   checks: {
     theoremProcesses: [2, 3],
     graceFaults: [],
+    faultsTogether: [{ processes: 2, faultsMax: 1 }],
     revokeOnReuse: true,
     conformanceExtra: [],
     conformLoginInTestTier: false,

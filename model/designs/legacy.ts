@@ -23,6 +23,7 @@ export const legacy: Design = {
   checks: {
     theoremProcesses: [2, 3],
     graceFaults: [],
+    faultsTogether: [{ processes: 2, faultsMax: 1 }],
     revokeOnReuse: false,
     conformanceExtra: [],
     conformLoginInTestTier: false,

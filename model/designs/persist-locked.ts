@@ -6,7 +6,8 @@ import { type Design, INTACT_RULES } from "./types.js";
 
 export const persistLocked: Design = {
   name: "persist-locked",
-  mirrors: "Codex 0.171.0 as observed: file lock and temp+fsync+rename around the save only",
+  mirrors:
+    "Codex 0.171.0 as observed: file lock and temp+fsync+rename around the save only; stale 5 minutes before exp",
   releases: [{ from: "0.171.0", to: null }],
   rules: {
     staleAuth: "refresh-token",
@@ -14,7 +15,7 @@ export const persistLocked: Design = {
     lockKind: "mkdir",
     loginTakesLock: true,
     writeMode: "atomic",
-    staleness: "expiry-then-last-refresh",
+    staleness: "expiry-early-then-last-refresh",
     inProcessLock: true,
     poisons: true,
     ...INTACT_RULES,
@@ -23,6 +24,7 @@ export const persistLocked: Design = {
   checks: {
     theoremProcesses: [2, 3],
     graceFaults: [],
+    faultsTogether: [{ processes: 2, faultsMax: 1 }],
     revokeOnReuse: false,
     conformanceExtra: [],
     conformLoginInTestTier: false,

@@ -19,9 +19,11 @@ export type WriteMode = "in-place" | "atomic";
 
 /**
  * "last-refresh": stale when last_refresh is older than 8 days (<= 0.116).
- * "expiry-then-last-refresh": the access token's JWT `exp` <= now if it has one, else the 8-day rule (0.117+).
+ * "expiry-then-last-refresh": the access token's JWT `exp` <= now if it has one, else the 8-day rule
+ * (0.117-0.135).
+ * "expiry-early-then-last-refresh": as above with `exp` <= now + 5 minutes (0.136+).
  */
-export type StalenessRule = "last-refresh" | "expiry-then-last-refresh";
+export type StalenessRule = "last-refresh" | "expiry-then-last-refresh" | "expiry-early-then-last-refresh";
 
 /** The rules of one design. The first group are traits; the second are rules a mutant may break. */
 export interface DesignRules {
@@ -101,6 +103,11 @@ export interface DesignChecks {
   theoremProcesses: readonly number[];
   /** Extra theorems at every N above: fault sets explored with a server grace window for the previous token. */
   graceFaults: readonly (readonly Fault[])[];
+  /**
+   * Theorems with every fault the design admits switched on together, each at most `faultsMax` times, at
+   * these N (verify tier: hundreds of thousands of states each).
+   */
+  faultsTogether: readonly { processes: number; faultsMax: number }[];
   /** An extra theorem at N = 2: the server revokes the whole token family on reuse. */
   revokeOnReuse: boolean;
   /** Conformance at N = 2 beyond no faults, revoke and each driven single fault. */

@@ -53,6 +53,13 @@ describe("isStale", () => {
     );
   });
 
+  test("0.136+: stale 5 minutes before exp, not earlier", () => {
+    const rule = "expiry-early-then-last-refresh";
+    expect(isStale(withExpiry(NOW_MS + 5 * 60_000, NOW_MS), rule, NOW_MS)).toBe(true);
+    expect(isStale(withExpiry(NOW_MS + 5 * 60_000 + 1000, NOW_MS), rule, NOW_MS)).toBe(false);
+    expect(isStale(withExpiry(NOW_MS + 5 * 60_000, NOW_MS), "expiry-then-last-refresh", NOW_MS)).toBe(false);
+  });
+
   test("legacy ignores exp and uses only the 8-day rule", () => {
     expect(isStale(withExpiry(NOW_MS - 1000, NOW_MS), "last-refresh", NOW_MS)).toBe(false);
     expect(isStale(withExpiry(NOW_MS + 1000, NOW_MS - 9 * DAY_MS), "last-refresh", NOW_MS)).toBe(true);
