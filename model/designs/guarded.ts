@@ -17,6 +17,7 @@ export const guarded: Design = {
     writeMode: "in-place",
     staleness: "expiry-then-last-refresh",
     inProcessLock: true,
+    refreshFailureAsksLogin: false,
     poisons: true,
     ...INTACT_RULES,
   },

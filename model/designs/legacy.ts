@@ -16,6 +16,7 @@ export const legacy: Design = {
     writeMode: "in-place",
     staleness: "last-refresh",
     inProcessLock: false,
+    refreshFailureAsksLogin: true,
     poisons: false,
     ...INTACT_RULES,
   },

@@ -16,6 +16,7 @@ export const locked: Design = {
     writeMode: "atomic",
     staleness: "expiry-then-last-refresh",
     inProcessLock: true,
+    refreshFailureAsksLogin: false,
     poisons: true,
     ...INTACT_RULES,
   },

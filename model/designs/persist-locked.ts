@@ -17,6 +17,7 @@ export const persistLocked: Design = {
     writeMode: "atomic",
     staleness: "expiry-early-then-last-refresh",
     inProcessLock: true,
+    refreshFailureAsksLogin: false,
     poisons: true,
     ...INTACT_RULES,
   },
