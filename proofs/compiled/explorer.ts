@@ -11,7 +11,7 @@
  * Successors are visited in the reference's order and admitted in breadth-first order, so each invariant's
  * first violation is at its smallest depth: counterexamples are shortest.
  */
-import { type Branch, LOCATIONS, type Location } from "../../model/branch.js";
+import { type Branch, LOCATIONS, type Location, type Signal } from "../../model/branch.js";
 import type { ModelConfig } from "../../model/config.js";
 import { initialData, type ModelData, normalized } from "../../model/data.js";
 import { buildTable } from "../../model/table.js";
@@ -70,6 +70,24 @@ interface Run {
   edges: CompactEdges;
   violations: Map<InvariantName, Violation>;
   transitions: number;
+  liveness: boolean;
+}
+
+/** What the hot loop needs of a branch, looked up once per branch object instead of per step. */
+interface BranchCodes {
+  /** The target location's index, or -1 when the process stays. */
+  target: number;
+  fault: boolean;
+}
+
+function codesOf(known: Map<Branch, BranchCodes>, branch: Branch): BranchCodes {
+  let codes = known.get(branch);
+  if (codes === undefined) {
+    const target = branch.target === undefined ? -1 : (LOCATION_INDEX.get(branch.target) as number);
+    codes = { target, fault: branch.fault === true };
+    known.set(branch, codes);
+  }
+  return codes;
 }
 
 /** The visitor every enabled step of the state at `cursor` goes through. */
@@ -77,6 +95,10 @@ function makeVisitor(run: Run, scratch: Scratch, cursor: { id: number }) {
   const { layout, store, edges, violations, symmetry } = run;
   const canonicalize = makeCanonicalizer(layout);
   const work = layout.workspace();
+  const known = new Map<Branch, BranchCodes>();
+  const { words, processBytes } = layout;
+  // Edges serve liveness only; without it they are not kept (a large share of the memory).
+  const keepEdges = run.liveness;
   const step = {
     event: "callAuth",
     process: 0,
@@ -88,34 +110,36 @@ function makeVisitor(run: Run, scratch: Scratch, cursor: { id: number }) {
   return (process: number, event: EventName, branch: Branch): void => {
     run.transitions++;
     const id = cursor.id;
+    const codes = codesOf(known, branch);
     // An update runs on the workspace, reloaded from the parent's bytes (no copy allocated per step).
     let raw = scratch.data;
+    let signal: Signal | undefined;
     if (branch.update) {
       work.load(store.arenaBytes, id * layout.stride);
       raw = work.data;
+      signal = branch.update(raw, process);
     }
-    const signal = branch.update?.(raw, process);
     step.event = event;
     step.process = process;
     step.branch = branch;
-    step.fault = branch.fault === true;
+    step.fault = codes.fault;
     step.signal = signal;
     step.raw = raw;
-    const label = encodeStep(event, process);
     for (const invariant of brokenBy(scratch.before, step)) {
       if (!violations.has(invariant)) {
         const length = (store.depths[id] as number) + 1;
         violations.set(invariant, { invariant, stateIndex: id, step: { event, process }, length });
       }
     }
-    const vector = store.scratchBytes;
-    if (branch.update) layout.encode(normalized(raw), scratch.codes, vector);
-    else vector.set(store.arenaBytes.subarray(id * layout.stride, (id + 1) * layout.stride));
-    if (process >= 0 && branch.target !== undefined) {
-      vector[process * layout.processBytes] = LOCATION_INDEX.get(branch.target) as number;
+    if (branch.update) layout.encode(normalized(raw), scratch.codes, store.scratchBytes);
+    else {
+      const { arena, scratch: vector } = store;
+      for (let word = 0, from = id * words; word < words; word++) vector[word] = arena[from + word] as number;
     }
-    if (symmetry) canonicalize(vector);
-    edges.add(id, store.admit(id, label), branch.fault === true);
+    if (process >= 0 && codes.target >= 0) store.scratchBytes[process * processBytes] = codes.target;
+    if (symmetry) canonicalize(store.scratchBytes);
+    const target = store.admit(id, encodeStep(event, process));
+    if (keepEdges) edges.add(id, target, codes.fault);
   };
 }
 
@@ -174,6 +198,7 @@ export function exploreCompiled(config: ModelConfig, options: ExploreOptions = {
     edges: new CompactEdges(),
     violations: new Map(),
     transitions: 0,
+    liveness: options.progress ?? true,
   };
   const initial = makeScratch(layout);
   initial.data = initialData(config.processes);
@@ -182,7 +207,7 @@ export function exploreCompiled(config: ModelConfig, options: ExploreOptions = {
   store.admit(-1, encodeStep(null, -1));
   const complete = expandAll(run, options, started);
   const count = store.count;
-  if (complete && (options.progress ?? true)) {
+  if (complete && run.liveness) {
     for (const violation of checkLiveness(store.goals.subarray(0, count), run.edges)) {
       const length = store.depths[violation.stateIndex] as number;
       run.violations.set(violation.invariant, { ...violation, length });
