@@ -13,13 +13,17 @@
  * 5. Load (bench/load.ts): 32 x 200 and 64 x 100 stress runs per design of LOAD_DESIGNS (`locked`; new designs
  *    join that list): stale sends, calls/s, each driver's measured peak memory.
  *
+ * 6. The compiled explorer (bench/compiled.ts): guarded at N = 4, 5 (and 6), the explorer part of verify, the
+ *    speed-up over the interpretive reference.
+ *
  * `--all` runs every theorem and a larger comparison (several minutes). `--only <section>` runs one section:
- * explorer (1-3), conformance, interleavings, mutants, stress, load. The default runs them all (several minutes).
+ * explorer (1-3), compiled (6, with N = 6), conformance, interleavings, mutants, stress, load. The default runs them all (several minutes).
  */
 import { parseArgs } from "node:util";
 import { configName, type ModelConfig, makeConfig } from "../model/config.js";
 import { explore } from "../proofs/explorer.js";
 import { THEOREMS, type Theorem } from "../proofs/theorems.js";
+import { benchCompiled } from "./compiled.js";
 import { benchConformance, benchInterleavings, benchMutants, benchStress } from "./conformance.js";
 import { benchLoad } from "./load.js";
 import { formatCount, formatSeconds, median, table, timed } from "./stats.js";
@@ -134,7 +138,15 @@ function warmUp(): void {
   explore(makeConfig({ variant: "guarded", processes: 2, faults: ["crash"] }));
 }
 
-const SECTIONS = ["explorer", "conformance", "interleavings", "mutants", "stress", "load"] as const;
+const SECTIONS = [
+  "explorer",
+  "compiled",
+  "conformance",
+  "interleavings",
+  "mutants",
+  "stress",
+  "load",
+] as const;
 
 async function main(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -165,6 +177,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(`\n${benchSeed()}\n`);
     console.log(benchComparison(comparisons));
   }
+  if (wanted("compiled")) console.log(`\n${benchCompiled(all || only === "compiled")}`);
   if (wanted("conformance")) console.log(`\n${await benchConformance()}`);
   if (wanted("interleavings")) console.log(`\n${await benchInterleavings()}`);
   if (wanted("mutants")) console.log(`\n${await benchMutants()}`);
