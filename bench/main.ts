@@ -26,6 +26,7 @@ import { THEOREMS, type Theorem } from "../proofs/theorems.js";
 import { benchCompiled } from "./compiled.js";
 import { benchConformance, benchInterleavings, benchMutants, benchStress } from "./conformance.js";
 import { benchLoad } from "./load.js";
+import { benchParallel } from "./parallel.js";
 import { formatCount, formatSeconds, median, table, timed } from "./stats.js";
 import { xstateSearch } from "./xstate-bfs.js";
 
@@ -177,7 +178,10 @@ async function main(argv: string[]): Promise<number> {
     console.log(`\n${benchSeed()}\n`);
     console.log(benchComparison(comparisons));
   }
-  if (wanted("compiled")) console.log(`\n${benchCompiled(all || only === "compiled")}`);
+  if (wanted("compiled")) {
+    console.log(`\n${benchCompiled(all || only === "compiled")}`);
+    console.log(`\n${await benchParallel({ variant: "guarded", processes: 4 })}`);
+  }
   if (wanted("conformance")) console.log(`\n${await benchConformance()}`);
   if (wanted("interleavings")) console.log(`\n${await benchInterleavings()}`);
   if (wanted("mutants")) console.log(`\n${await benchMutants()}`);
