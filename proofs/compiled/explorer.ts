@@ -34,7 +34,8 @@ import { decodeStep, encodeStep } from "./labels.js";
 import { type Layout, makeLayout } from "./layout.js";
 import { StateStore } from "./store.js";
 
-const PROGRESS_EVERY_STATES = 50_000;
+/** Progress is reported every this many expanded states (a multiple of CLOCK_EVERY_STATES, see below). */
+const PROGRESS_EVERY_STATES = 12 * 4096;
 /** How often (in expanded states) the wall-clock limit is looked at. */
 const CLOCK_EVERY_STATES = 4096;
 
