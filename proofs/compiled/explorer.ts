@@ -160,7 +160,10 @@ function expandAll(run: Run, options: ExploreOptions, started: number): boolean 
     if (id % CLOCK_EVERY_STATES === 0) {
       const seconds = (performance.now() - started) / 1000;
       if (seconds > limits.secondsMax) {
-        throw new LimitExceeded(`explorer: secondsMax (${limits.secondsMax}) reached for this configuration`);
+        throw new LimitExceeded(
+          `explorer: secondsMax (${limits.secondsMax}) reached for this configuration ` +
+            `(${store.count} states stored, depth ${store.depths[id]}, ${run.transitions} transitions)`,
+        );
       }
       store.externalBytes = run.edges.bytes();
       store.checkBytes();
