@@ -57,7 +57,10 @@ export const locked: Design = {
   checks: {
     theoremProcesses: [2, 3, 4],
     graceFaults: [["crash"], ["lostResponse"], ["stall"]],
-    faultsTogether: [{ processes: 2, faultsMax: 1 }],
+    faultsTogether: [
+      { processes: 2, faultsMax: 1 },
+      { processes: 3, faultsMax: 1 },
+    ],
     revokeOnReuse: true,
     conformanceExtra: [
       { faults: ["crash"], server: { graceWindow: true } },
