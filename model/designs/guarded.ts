@@ -18,6 +18,7 @@ export const guarded: Design = {
     staleness: "expiry-then-last-refresh",
     inProcessLock: true,
     refreshFailureAsksLogin: false,
+    knownCodePermanentOnAnyStatus: false,
     poisons: true,
     ...INTACT_RULES,
   },

@@ -17,6 +17,7 @@ export const legacy: Design = {
     staleness: "last-refresh",
     inProcessLock: false,
     refreshFailureAsksLogin: true,
+    knownCodePermanentOnAnyStatus: false,
     poisons: false,
     ...INTACT_RULES,
   },

@@ -17,6 +17,7 @@ export const locked: Design = {
     staleness: "expiry-then-last-refresh",
     inProcessLock: true,
     refreshFailureAsksLogin: false,
+    knownCodePermanentOnAnyStatus: false,
     poisons: true,
     ...INTACT_RULES,
   },

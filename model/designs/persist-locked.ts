@@ -18,6 +18,7 @@ export const persistLocked: Design = {
     staleness: "expiry-early-then-last-refresh",
     inProcessLock: true,
     refreshFailureAsksLogin: false,
+    knownCodePermanentOnAnyStatus: true,
     poisons: true,
     ...INTACT_RULES,
   },

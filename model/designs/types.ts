@@ -44,6 +44,8 @@ export interface DesignRules {
    * (0.116's RefreshTokenFailed in client.rs); auth()'s own proactive refresh only logs it.
    */
   refreshFailureAsksLogin: boolean;
+  /** A known refresh error code (reused, expired, invalidated) is permanent on any HTTP status (0.136+). */
+  knownCodePermanentOnAnyStatus: boolean;
 
   /** The guarded reload and the locked read compare auth.json's account_id with the cache's (else Skipped). */
   checksAccount: boolean;
