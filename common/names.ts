@@ -5,7 +5,7 @@
  */
 
 /** The model's processes, in order; a configuration of N processes uses the first N. */
-export const PROCESS_NAMES = ["A", "B", "C", "D", "E", "F"] as const;
+export const PROCESS_NAMES = ["A", "B", "C", "D", "E", "F", "G", "H"] as const;
 
 /** `A`, `B`, ... for a process index; `world` for -1 (an outside action); `P<n>` past the named ones. */
 export function processName(process: number): string {

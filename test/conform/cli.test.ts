@@ -119,7 +119,7 @@ describe("authrace replay", () => {
         variantFile("processes.json", (trace) => {
           (trace.config as Record<string, unknown>).processes = 9;
         }),
-        /processes\.json: config\.processes: 9 is not an integer in \[1, 6\]/,
+        /processes\.json: config\.processes: 9 is not an integer in \[1, 8\]/,
       ],
       [
         variantFile("grace.json", (trace) => {
