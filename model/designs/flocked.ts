@@ -46,6 +46,7 @@ export const flocked: Design = {
     theoremProcesses: [2, 3, 4],
     // No stall: a kernel lock is never taken from a live holder, so the fault does not apply.
     graceFaults: [["crash"], ["lostResponse"]],
+    faultsTogether: [{ processes: 2, faultsMax: 1 }],
     revokeOnReuse: true,
     conformanceExtra: [
       { faults: ["crash"], server: { graceWindow: true } },
