@@ -64,8 +64,12 @@ export function isTransportFailure(reply: DriverReply): reply is Extract<DriverR
   return !reply.ok && reply.error.kind.startsWith(TRANSPORT_ERROR_PREFIX);
 }
 
-/** The token endpoint said no for good (401) or a poisoned snapshot failed fast: a user would log in again. */
+/**
+ * The token endpoint said no for good (401), a poisoned snapshot failed fast, or came back poisoned: a user
+ * would log in again. A real Codex shows the last only (`authToken: null`), so without it a Codex process whose
+ * family was revoked would stay poisoned for the rest of the run, and a mixed run would stop measuring it.
+ */
 export function isPermanentFailure(reply: DriverReply): boolean {
   if (!reply.ok) return reply.error.kind === "permanent";
-  return reply.refreshError?.kind === "permanent";
+  return reply.refreshError?.kind === "permanent" || reply.auth?.poisoned === true;
 }
