@@ -7,7 +7,7 @@
 import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { rm, utimes } from "node:fs/promises";
 import { PROCESS_NAMES } from "../common/names.js";
-import { isFlocked, lockPathOf } from "../impl/ports/index.js";
+import { flockIsHeld, lockPathOf } from "../impl/ports/index.js";
 import type { RefreshResult } from "../impl/ports/types.js";
 import {
   authJsonPath,
@@ -320,7 +320,7 @@ export class Conductor {
     const kind = requireDesign(this.subject.variant).rules.lockKind;
     const located = await lockPathOf(kind, authJsonPath(this.home));
     if (!located.ok) return false;
-    if (kind === "flock") return isFlocked(located.path);
+    if (kind === "flock") return flockIsHeld(located.path);
     try {
       const info = statSync(located.path);
       return info.mtimeMs >= Date.now() - LOCK_STALE_CONDUCTOR_MS;

@@ -1,7 +1,7 @@
 /**
  * Mixed stress runs: processes of several implementations on one auth.json, as a user runs authrace's design
  * next to real Codex app-servers in one CODEX_HOME. Process P<k> runs member (k - 1) mod m, so
- * `--impl ref:flocked --impl codex:0.171.0 --processes 4` is P1 flocked, P2 Codex, P3 flocked, P4 Codex.
+ * `--impl ref:locked --impl codex:0.171.0 --processes 4` is P1 locked, P2 Codex, P3 locked, P4 Codex.
  *
  * No single model judges a mix of designs (two designs need not exclude each other), so a mix is judged by
  * its members' common design when they share one, and otherwise expects anything: the run counts stale sends

@@ -94,7 +94,7 @@ class KernelFileLock implements Lock {
     await handle.close();
     return lockFailure(
       "busy",
-      `${located.path} is flocked by another process: still held after ${this.retriesMax} retries (LOCK_RETRIES_MAX)`,
+      `${located.path} is locked (flock) by another process: still held after ${this.retriesMax} retries (LOCK_RETRIES_MAX)`,
     );
   }
 
@@ -136,10 +136,10 @@ export function createFlockLock(authFile: string, options: FlockOptions = {}): L
 }
 
 /**
- * Is `path` flocked by anyone? Asked from a separate open file description (a harness observing the world):
+ * Does anyone hold an flock on `path`? Asked from a separate open file description (a harness observing the world):
  * a non-blocking exclusive flock that fails means held; one that succeeds is undone at once. No file: free.
  */
-export async function isFlocked(path: string): Promise<boolean> {
+export async function flockIsHeld(path: string): Promise<boolean> {
   let handle: FileHandle;
   try {
     handle = await open(path, constants.O_RDONLY);

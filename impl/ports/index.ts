@@ -9,7 +9,7 @@ export {
   LOCK_RETRY_MINIMUM_MS,
   LOCK_STALE_MS,
 } from "./file-lock.js";
-export { createFlockLock, type FlockOptions, isFlocked } from "./flock-lock.js";
+export { createFlockLock, type FlockOptions, flockIsHeld } from "./flock-lock.js";
 export { FLOCK_FILE_NAME, lockPathOf, MKDIR_LOCK_NAME, realAuthDirectory } from "./lock-path.js";
 export { createLock, createRealPorts, lockKindOf, type RealPortsOptions } from "./real.js";
 export { ManualClock, systemClock } from "./system-clock.js";

@@ -7,7 +7,7 @@ import { spawn } from "node:child_process";
 import { realpath, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import { createFlockLock, FLOCK_FILE_NAME, isFlocked } from "../../../impl/ports/index.js";
+import { createFlockLock, FLOCK_FILE_NAME, flockIsHeld } from "../../../impl/ports/index.js";
 import { useTempHome } from "../helpers/home.js";
 
 const QUICK = { retriesMax: 3, retryMinimumMs: 5, retryMaximumMs: 10 };
@@ -43,9 +43,9 @@ describe("flock lock", () => {
   test("acquire flocks auth.lock beside auth.json (which may not exist); release frees it, the file stays", async () => {
     const lock = createFlockLock(temp.file);
     expect(await lock.acquire()).toEqual({ ok: true });
-    expect(await isFlocked(await lockFile())).toBe(true);
+    expect(await flockIsHeld(await lockFile())).toBe(true);
     expect(await lock.release()).toEqual({ ok: true });
-    expect(await isFlocked(await lockFile())).toBe(false);
+    expect(await flockIsHeld(await lockFile())).toBe(false);
   });
 
   test("a second holder in the same process waits until the first releases", async () => {
@@ -73,7 +73,7 @@ describe("flock lock", () => {
       ok: false,
       error: {
         kind: "busy",
-        message: `${await lockFile()} is flocked by another process: still held after 3 retries (LOCK_RETRIES_MAX)`,
+        message: `${await lockFile()} is locked (flock) by another process: still held after 3 retries (LOCK_RETRIES_MAX)`,
       },
     });
     await holder.release();
@@ -97,7 +97,7 @@ describe("flock lock", () => {
     const lock = createFlockLock(temp.file);
     await lock.acquire();
     await lock.abandon?.();
-    expect(await isFlocked(await lockFile())).toBe(false);
+    expect(await flockIsHeld(await lockFile())).toBe(false);
     expect(await lock.release()).toMatchObject({ ok: false, error: { kind: "not-held" } });
   });
 

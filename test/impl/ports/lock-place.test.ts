@@ -15,7 +15,7 @@ import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import {
   createRealPorts,
   FLOCK_FILE_NAME,
-  isFlocked,
+  flockIsHeld,
   lockPathOf,
   MKDIR_LOCK_NAME,
 } from "../../../impl/ports/index.js";
@@ -85,9 +85,9 @@ test("the flock lock is Codex 0.171's auth.lock, and observable from another ope
   const home = join(root, "home");
   await mkdir(home);
   const lock = portsOf(home, "flock").lock;
-  expect(await isFlocked(join(home, "auth.lock"))).toBe(false);
+  expect(await flockIsHeld(join(home, "auth.lock"))).toBe(false);
   await lock.acquire();
-  expect(await isFlocked(join(home, "auth.lock"))).toBe(true);
+  expect(await flockIsHeld(join(home, "auth.lock"))).toBe(true);
   await lock.release();
-  expect(await isFlocked(join(home, "auth.lock"))).toBe(false);
+  expect(await flockIsHeld(join(home, "auth.lock"))).toBe(false);
 });
