@@ -52,7 +52,7 @@ export const flocked: Design = {
       { faults: ["crash"], server: { graceWindow: true } },
       { faults: ["lostResponse"], server: { graceWindow: true } },
     ],
-    conformLoginInTestTier: false,
+    conformLoginInTestTier: true,
     interleavings: [
       { processes: 3, faults: ["transient", "login", "logout"], external: true },
       { processes: 3, faults: ["crash", "lostResponse"], server: { graceWindow: true }, external: true },
