@@ -43,7 +43,7 @@ describe.skipIf(SKIP_REAL_CODEX)("real Codex 0.171.0 beside authrace's locks", (
     await mkdir(codexHome, { recursive: true });
     server = await startTokenServer({ accessTokenStyle: "jwt" });
     // A fresh login: no process refreshes at startup; refresh() (refreshToken: true) always does.
-    await writeFamilyAuthJson(authJsonPath(codexHome), server.createFamily(), Date.now());
+    await writeFamilyAuthJson(authJsonPath(codexHome), server.createFamily(), Date.now(), "refuse");
   });
   afterEach(async () => {
     await Promise.allSettled(processes.splice(0).map((process) => process.exit()));
