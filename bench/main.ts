@@ -15,16 +15,21 @@
  * 6. cmd: programs (bench/remote.ts): the reference driver and the Python example as cmd: programs, paths/s
  *    and the whole test tier's time.
  *
+ * 6. The compiled explorer (bench/compiled.ts): guarded at N = 4, 5 (and 6), the explorer part of verify, the
+ *    speed-up over the interpretive reference.
+ *
  * `--all` runs every theorem and a larger comparison (several minutes). `--only <section>` runs one section:
- * explorer (1-3), conformance, remote, interleavings, mutants, stress, load. The default runs them all (several
- * minutes).
+ * explorer (1-3), compiled (with N = 6), conformance, remote, interleavings, mutants, stress, load. The
+ * default runs them all (several minutes).
  */
 import { parseArgs } from "node:util";
 import { configName, type ModelConfig, makeConfig } from "../model/config.js";
 import { explore } from "../proofs/explorer.js";
 import { THEOREMS, type Theorem } from "../proofs/theorems.js";
+import { benchCompiled } from "./compiled.js";
 import { benchConformance, benchInterleavings, benchMutants, benchStress } from "./conformance.js";
 import { benchLoad } from "./load.js";
+import { benchParallel } from "./parallel.js";
 import { benchRemote } from "./remote.js";
 import { formatCount, formatSeconds, median, table, timed } from "./stats.js";
 import { xstateSearch } from "./xstate-bfs.js";
@@ -138,7 +143,16 @@ function warmUp(): void {
   explore(makeConfig({ variant: "guarded", processes: 2, faults: ["crash"] }));
 }
 
-const SECTIONS = ["explorer", "conformance", "remote", "interleavings", "mutants", "stress", "load"] as const;
+const SECTIONS = [
+  "explorer",
+  "compiled",
+  "conformance",
+  "remote",
+  "interleavings",
+  "mutants",
+  "stress",
+  "load",
+] as const;
 
 async function main(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -168,6 +182,10 @@ async function main(argv: string[]): Promise<number> {
     console.log(benchTheorems(all ? THEOREMS : defaultTheorems()));
     console.log(`\n${benchSeed()}\n`);
     console.log(benchComparison(comparisons));
+  }
+  if (wanted("compiled")) {
+    console.log(`\n${benchCompiled(all || only === "compiled")}`);
+    console.log(`\n${await benchParallel({ variant: "guarded", processes: 4 })}`);
   }
   if (wanted("conformance")) console.log(`\n${await benchConformance()}`);
   if (wanted("remote")) console.log(`\n${await benchRemote()}`);

@@ -41,7 +41,7 @@ export interface ModelConfig {
 }
 
 export const PROCESSES_MIN = 1;
-export const PROCESSES_MAX = 6;
+export const PROCESSES_MAX = 8;
 export const FAULTS_MAX_LIMIT = 3;
 
 export function writesInPlace(rules: DesignRules): boolean {

@@ -45,6 +45,11 @@ export interface ProcessData {
    * process had refreshed and saved). Sending the cached token in this call is the seed's bug. False when idle.
    */
   successorOnDisk: boolean;
+  /**
+   * This call POSTs through refreshToken()'s flow (refreshToken() or 401 recovery), not auth()'s direct POST.
+   * Kept only for designs whose rules tell the two apart (refreshFailureAsksLogin); false when idle.
+   */
+  viaRefreshToken: boolean;
 }
 
 export const DISK_ABSENT = 0;
@@ -94,6 +99,7 @@ function freshProcess(cache: Snapshot): ProcessData {
     response: RESPONSE_NONE,
     pending: NO_SNAPSHOT,
     successorOnDisk: false,
+    viaRefreshToken: false,
   };
 }
 

@@ -67,7 +67,9 @@ function endingCalls(table: TransitionTable): TransitionTable {
       ...branch,
       update: (data, process) => {
         const signal = update?.(data, process);
-        processAt(data, process).successorOnDisk = false;
+        const record = processAt(data, process);
+        record.successorOnDisk = false;
+        record.viaRefreshToken = false;
         return signal;
       },
     };
@@ -109,7 +111,7 @@ export function buildTable(config: ModelConfig, othersIdle: (data: ModelData) =>
   if (scope === "refresh") {
     Object.assign(locations, lockedRefresh());
   } else {
-    locations.reload = guardedReload();
+    locations.reload = guardedReload(config.rules);
     Object.assign(locations, persist(config));
   }
   const table: TransitionTable = {

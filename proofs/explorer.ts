@@ -4,74 +4,42 @@
  * Every reachable state is visited once (canonical keys, symmetry over identical processes), so the first
  * violation of each invariant is found at its smallest depth: counterexamples are shortest. Limits on states
  * and depth fail loudly. Liveness (NoDeadlock, Converges) is checked on the complete graph afterwards.
+ *
+ * `explore` runs the compiled explorer (proofs/compiled/: states packed into typed arrays). The interpretive
+ * explorer below, `exploreReference`, keeps one object and one string key per state; it stays as the
+ * reference the compiled one is checked against (test/proofs/compiled.test.ts).
  */
 import type { ModelConfig } from "../model/config.js";
-import type { EventName, InvariantName } from "../model/vocabulary.js";
+import type { InvariantName } from "../model/vocabulary.js";
+import { exploreCompiled } from "./compiled/explorer.js";
+import {
+  DEFAULT_LIMITS,
+  type Exploration,
+  type ExploreLimits,
+  type ExploreOptions,
+  LimitExceeded,
+  type StepLabel,
+  type Violation,
+} from "./exploration.js";
 import { brokenBy } from "./invariants.js";
 import { checkLiveness, type EdgeList, goalFlags, makeEdgeList } from "./liveness.js";
 import { canonicalKey, type ExplorerState, initialState, permute } from "./state.js";
 import { makeStepper, type Stepper } from "./step.js";
 
-export interface ExploreLimits {
-  statesMax: number;
-  depthMax: number;
-}
+export {
+  DEFAULT_LIMITS,
+  type Exploration,
+  type ExploreLimits,
+  type ExploreOptions,
+  LimitExceeded,
+  type Progress,
+  type StepLabel,
+  type Violation,
+} from "./exploration.js";
 
-export const DEFAULT_LIMITS: ExploreLimits = { statesMax: 5_000_000, depthMax: 400 };
-
-export class LimitExceeded extends Error {
-  override name = "LimitExceeded";
-}
-
-export interface Progress {
-  states: number;
-  transitions: number;
-  depth: number;
-  seconds: number;
-}
-
-export interface ExploreOptions {
-  limits?: Partial<ExploreLimits>;
-  /** Symmetry reduction over identical processes (on by default; off for the differential check). */
-  symmetry?: boolean;
-  /** Stop at the first violation of any safety invariant (for "time to first counterexample"). */
-  stopAtFirstViolation?: boolean;
-  /** Check liveness, NoDeadlock and Converges, on the complete graph (on by default; proofs/liveness.ts). */
-  progress?: boolean;
-  onProgress?: (progress: Progress) => void;
-}
-
-/** A step named by its event and acting process (an index into the state it leaves; -1 for the world). */
-export interface StepLabel {
-  event: EventName;
-  process: number;
-}
-
-/** Where a violation was found: the state it happened in, or the step out of it. */
-export interface Violation {
-  invariant: InvariantName;
-  stateIndex: number;
-  /** The violating step out of `stateIndex` (safety), or null when the state itself is the witness (liveness). */
-  step: StepLabel | null;
-  /** Steps from the initial state, including the violating one. */
-  length: number;
-}
-
-export interface Exploration {
-  config: ModelConfig;
-  states: number;
-  transitions: number;
-  depth: number;
-  seconds: number;
-  violations: Map<InvariantName, Violation>;
-  /** Per state: parent index, and the step from the parent (replayed by trace.ts). */
-  parents: Int32Array;
-  parentSteps: (StepLabel | null)[];
-  depths: Int32Array;
-  keys: string[];
-  stepper: Stepper;
-  symmetry: boolean;
-  complete: boolean;
+/** Explores one configuration with the compiled explorer. */
+export function explore(config: ModelConfig, options: ExploreOptions = {}): Exploration {
+  return exploreCompiled(config, options);
 }
 
 const PROGRESS_EVERY_STATES = 50_000;
@@ -173,7 +141,8 @@ function expandAll(visited: Visited, stepper: Stepper, options: ExploreOptions, 
   return { violations, edges, transitions, complete: !stopped };
 }
 
-export function explore(config: ModelConfig, options: ExploreOptions = {}): Exploration {
+/** The interpretive reference: one object and one string key per state. */
+export function exploreReference(config: ModelConfig, options: ExploreOptions = {}): Exploration {
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   const symmetry = options.symmetry ?? true;
   const stepper = makeStepper(config);
@@ -197,9 +166,10 @@ export function explore(config: ModelConfig, options: ExploreOptions = {}): Expl
     seconds: (performance.now() - started) / 1000,
     violations,
     parents: visited.parents.subarray(0, count),
-    parentSteps: visited.parentSteps,
+    parentStep: (id) => visited.parentSteps[id] ?? null,
     depths: visited.depths.subarray(0, count),
-    keys: visited.keys,
+    keyOf: (id) => visited.keys[id] as string,
+    bytesPerState: 0,
     stepper,
     symmetry,
     complete,

@@ -30,7 +30,8 @@ function pushProcess(codes: number[], location: Location, process: ProcessData):
     (process.poisoned ? 1 : 0) |
     (process.holdsLock ? 2 : 0) |
     (process.response << 2) |
-    (process.successorOnDisk ? 16 : 0);
+    (process.successorOnDisk ? 16 : 0) |
+    (process.viaRefreshToken ? 32 : 0);
   const { cache, pending } = process;
   codes.push(
     LOCATION_CODES.get(location) as number,

@@ -31,13 +31,13 @@ export interface Stepper {
 }
 
 /** The table's events listed once per stepper: per location, region-wide ("anywhere"), and the world's. */
-interface EventLists {
+export interface EventLists {
   byLocation: Map<Location, [EventName, Branch[]][]>;
   anywhere: [EventName, Branch[]][];
   world: [EventName, Branch[]][];
 }
 
-function eventLists(table: TransitionTable): EventLists {
+export function eventLists(table: TransitionTable): EventLists {
   const byLocation = new Map(
     Object.entries(table.locations).map(([location, events]) => [location, Object.entries(events)]),
   ) as Map<Location, [EventName, Branch[]][]>;
@@ -69,29 +69,49 @@ function apply(state: ExplorerState, event: EventName, process: number, branch: 
   };
 }
 
+/** Visits a step: the acting process (-1: the world), its event and the branch it takes. */
+export type StepVisitor = (process: number, event: EventName, branch: Branch) => void;
+
+/**
+ * Every enabled step of every process, then of the world, in the one order both explorers use (the order
+ * decides which of several shortest counterexamples is found first).
+ */
+export function forEachEnabled(
+  events: EventLists,
+  locations: readonly Location[],
+  data: ModelData,
+  visit: StepVisitor,
+): void {
+  const taken: EventName[] = [];
+  for (let process = 0; process < locations.length; process++) {
+    const location = locations[process] as Location;
+    // As in XState, a location's own branches come first; a region-wide one applies when none is enabled.
+    taken.length = 0;
+    for (const [event, branches] of events.byLocation.get(location) ?? []) {
+      const branch = enabledBranch(branches, data, process);
+      if (!branch) continue;
+      taken.push(event);
+      visit(process, event, branch);
+    }
+    if (location === "down") continue;
+    for (const [event, branches] of events.anywhere) {
+      if (taken.includes(event)) continue;
+      const branch = enabledBranch(branches, data, process);
+      if (branch) visit(process, event, branch);
+    }
+  }
+  for (const [event, branches] of events.world) {
+    const branch = enabledBranch(branches, data, -1);
+    if (branch) visit(-1, event, branch);
+  }
+}
+
 /** Every enabled step of every process, then of the world. */
 function allSteps(events: EventLists, state: ExplorerState): Step[] {
   const steps: Step[] = [];
-  state.locations.forEach((location, process) => {
-    // As in XState, a location's own branches come first; a region-wide one applies when none is enabled.
-    const taken = new Set<EventName>();
-    for (const [event, branches] of events.byLocation.get(location) ?? []) {
-      const branch = enabledBranch(branches, state.data, process);
-      if (!branch) continue;
-      taken.add(event);
-      steps.push(apply(state, event, process, branch));
-    }
-    if (location === "down") return;
-    for (const [event, branches] of events.anywhere) {
-      if (taken.has(event)) continue;
-      const branch = enabledBranch(branches, state.data, process);
-      if (branch) steps.push(apply(state, event, process, branch));
-    }
+  forEachEnabled(events, state.locations, state.data, (process, event, branch) => {
+    steps.push(apply(state, event, process, branch));
   });
-  for (const [event, branches] of events.world) {
-    const branch = enabledBranch(branches, state.data, -1);
-    if (branch) steps.push(apply(state, event, -1, branch));
-  }
   return steps;
 }
 

@@ -78,9 +78,9 @@ export function traceOf(exploration: Exploration, violation: Violation): Trace {
     concrete = step.next;
   };
   for (const id of pathTo(exploration, violation.stateIndex)) {
-    const step = exploration.parentSteps[id];
+    const step = exploration.parentStep(id);
     if (!step) throw new Error(`trace replay: state ${id} has no parent step (explorer bug)`);
-    record(replayOne(exploration, concrete, step, exploration.keys[id] as string));
+    record(replayOne(exploration, concrete, step, exploration.keyOf(id)));
   }
   const stuckAt = violation.step === null ? concrete : null;
   if (violation.step) record(replayOne(exploration, concrete, violation.step, null));

@@ -2,15 +2,13 @@
  * `authrace verify`: the main job. Runs every theorem (and the real-process scenario matrix), prints the
  * verdict matrix, writes each counterexample, and exits non-zero iff something differs from expectations.
  */
-import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { LimitExceeded } from "../../proofs/explorer.js";
-import { explainTrace, mermaid, seedLog, traceJson } from "../../proofs/render.js";
 import { loadPinned, type Row, runTheorem, savePinned, type TheoremResult } from "../../proofs/run.js";
 import { THEOREMS, type Theorem } from "../../proofs/theorems.js";
-import { traceOf } from "../../proofs/trace.js";
 import { type Command, parseCommandArgs, UsageError } from "../command.js";
-import { makeSubdirectory, prepareOutputDirectory } from "../output-directory.js";
+import { writeCounterexamples } from "../counterexamples.js";
+import { prepareOutputDirectory } from "../output-directory.js";
 import { makeProgress } from "../progress.js";
 import { runCrashpointChecks } from "../verify-crashpoints.js";
 import { writeVerifyJunit } from "../verify-junit.js";
@@ -40,25 +38,6 @@ options:
   --states-max N       explorer state limit per theorem (default 5000000)
   --junit FILE         also write a JUnit XML report: one test case per theorem (a mismatch with the pins
                        fails it, the counterexample as its text) and per real-implementation section`;
-
-function slug(name: string): string {
-  return name.replace(/[/:+]/g, "_");
-}
-
-function writeCounterexamples(result: TheoremResult, outDirectory: string): string[] {
-  const written: string[] = [];
-  for (const violation of result.exploration.violations.values()) {
-    const trace = traceOf(result.exploration, violation);
-    const directory = join(outDirectory, slug(result.theorem.name));
-    makeSubdirectory(directory);
-    const base = join(directory, violation.invariant);
-    writeFileSync(`${base}.txt`, `${explainTrace(trace)}\n\n${seedLog(trace)}\n`);
-    writeFileSync(`${base}.mmd`, `${mermaid(trace)}\n`);
-    writeFileSync(`${base}.json`, `${JSON.stringify(traceJson(trace, result.theorem.name), null, 2)}\n`);
-    written.push(base);
-  }
-  return written;
-}
 
 function selectTheorems(tier: string | undefined, filter: string | undefined): Theorem[] {
   if (tier !== undefined && tier !== "test" && tier !== "verify")
@@ -135,7 +114,9 @@ async function run(argv: string[]): Promise<number> {
     progress.finish(results[results.length - 1] as TheoremResult);
   }
   progress.stop();
-  for (const result of results) writeCounterexamples(result, values.out as string);
+  for (const result of results) {
+    writeCounterexamples(result.exploration, result.theorem.name, values.out as string);
+  }
   if (values.update) {
     const next = { ...pinned };
     for (const result of results) next[result.theorem.name] = result.pinned;

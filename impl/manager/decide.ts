@@ -2,6 +2,7 @@
  * The manager's decisions: pure functions from (cache, what the last port call returned, rules) to what to do
  * next. No await, no clock, no file system here; the flows perform the I/O these decisions ask for.
  */
+
 import type { RefreshResult } from "../ports/types.js";
 import {
   type RefreshedTokens,
@@ -10,6 +11,7 @@ import {
   snapshotsEqual,
   withRefreshedTokens,
 } from "../storage/index.js";
+import { promoteKnownCode } from "../token/classify.js";
 import { replaceCache } from "./cache.js";
 import {
   describeStorageError,
@@ -87,7 +89,7 @@ export function decideResponse(
   rules: VariantRules,
 ): ResponseDecision {
   if (response.ok) return { kind: "save", tokens: response.tokens };
-  const { failure } = response;
+  const failure = rules.knownCodePermanentOnAnyStatus ? promoteKnownCode(response.failure) : response.failure;
   const error = errorFromRefreshFailure(failure, posted.tokens.refreshToken);
   const stillPosted = cache.snapshot !== null && snapshotsEqual(cache.snapshot, posted);
   if (failure.kind !== "permanent" || !rules.poisons || !stillPosted) return { kind: "fail", cache, error };

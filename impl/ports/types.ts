@@ -38,7 +38,14 @@ export type TransientCause = "network" | "timeout" | "decode" | "status";
 
 export type RefreshFailure =
   | { kind: "permanent"; reason: PermanentReason; status: number; code: string | null; message: string }
-  | { kind: "transient"; cause: TransientCause; status: number | null; message: string };
+  | {
+      kind: "transient";
+      cause: TransientCause;
+      status: number | null;
+      message: string;
+      /** The error code of a non-2xx answer other than 401, if its body names one (0.136+ reads it). */
+      code?: string | null;
+    };
 
 export type RefreshResult =
   | { ok: true; status: number; tokens: RefreshedTokens }

@@ -8,11 +8,13 @@
  * - 401: permanent. The code comes from `{"error":{"code":X}}`, `{"error":"X"}` or `{"code":X}`, lower-cased:
  *   refresh_token_expired -> expired, refresh_token_reused -> exhausted, refresh_token_invalidated -> revoked,
  *   anything else (or none) -> other.
- * - any other status: transient. (From 0.136 a known code is permanent on any status; not mirrored here.)
+ * - any other status: transient, carrying the body's error code. From 0.136 a known code is permanent on any
+ *   status: the designs that follow 0.136+ say so (`knownCodePermanentOnAnyStatus`), and the manager
+ *   promotes such an answer with `promoteKnownCode`.
  * Messages name status and code only: a response body may hold tokens and is never echoed.
  */
 import { REFRESH_ERROR_CODES } from "../../model/vocabulary.js";
-import type { PermanentReason, RefreshResult } from "../ports/types.js";
+import type { PermanentReason, RefreshFailure, RefreshResult } from "../ports/types.js";
 import { parseIdToken, type RefreshedTokens } from "../storage/index.js";
 
 const UNAUTHORIZED_STATUS = 401;
@@ -119,5 +121,21 @@ export function classifyResponse(status: number, body: string): RefreshResult {
     return { ok: false, failure: { kind: "permanent", reason, status, code, message } };
   }
   const message = `HTTP ${status} from the token endpoint`;
-  return { ok: false, failure: { kind: "transient", cause: "status", status, message } };
+  const code = extractErrorCode(body);
+  return { ok: false, failure: { kind: "transient", cause: "status", status, message, code } };
+}
+
+/** 0.136+: a transient answer whose body names a known refresh error code is permanent, on any status. */
+export function promoteKnownCode(failure: RefreshFailure): RefreshFailure {
+  if (failure.kind !== "transient" || failure.status === null || !failure.code) return failure;
+  const reason = REASON_BY_CODE[failure.code];
+  if (reason === undefined) return failure;
+  const { status, code } = failure;
+  return {
+    kind: "permanent",
+    reason,
+    status,
+    code,
+    message: `HTTP ${status} ${code}: ${PERMANENT_MESSAGES[reason]}`,
+  };
 }

@@ -19,9 +19,12 @@ export const flocked: Design = {
     lockKind: "flock",
     loginTakesLock: true,
     writeMode: "atomic",
-    staleness: "expiry-then-last-refresh",
+    // The rest as Codex 0.171, the release the change is for.
+    staleness: "expiry-early-then-last-refresh",
     inProcessLock: true,
     poisons: true,
+    refreshFailureAsksLogin: false,
+    knownCodePermanentOnAnyStatus: true,
     ...INTACT_RULES,
   },
   mutants: [

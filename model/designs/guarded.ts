@@ -17,6 +17,8 @@ export const guarded: Design = {
     writeMode: "in-place",
     staleness: "expiry-then-last-refresh",
     inProcessLock: true,
+    refreshFailureAsksLogin: false,
+    knownCodePermanentOnAnyStatus: false,
     poisons: true,
     ...INTACT_RULES,
   },

@@ -16,6 +16,8 @@ export const legacy: Design = {
     writeMode: "in-place",
     staleness: "last-refresh",
     inProcessLock: false,
+    refreshFailureAsksLogin: true,
+    knownCodePermanentOnAnyStatus: false,
     poisons: false,
     ...INTACT_RULES,
   },

@@ -16,6 +16,8 @@ export const locked: Design = {
     writeMode: "atomic",
     staleness: "expiry-then-last-refresh",
     inProcessLock: true,
+    refreshFailureAsksLogin: false,
+    knownCodePermanentOnAnyStatus: false,
     poisons: true,
     ...INTACT_RULES,
   },
@@ -56,7 +58,10 @@ export const locked: Design = {
   checks: {
     theoremProcesses: [2, 3, 4],
     graceFaults: [["crash"], ["lostResponse"], ["stall"]],
-    faultsTogether: [{ processes: 2, faultsMax: 1 }],
+    faultsTogether: [
+      { processes: 2, faultsMax: 1 },
+      { processes: 3, faultsMax: 1 },
+    ],
     revokeOnReuse: true,
     conformanceExtra: [
       { faults: ["crash"], server: { graceWindow: true } },

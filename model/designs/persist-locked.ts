@@ -17,6 +17,8 @@ export const persistLocked: Design = {
     writeMode: "atomic",
     staleness: "expiry-early-then-last-refresh",
     inProcessLock: true,
+    refreshFailureAsksLogin: false,
+    knownCodePermanentOnAnyStatus: true,
     poisons: true,
     ...INTACT_RULES,
   },

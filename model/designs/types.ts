@@ -44,6 +44,13 @@ export interface DesignRules {
   inProcessLock: boolean;
   /** Record a permanent failure against the cached snapshot and fail fast on it (PR #15530, 0.117+). */
   poisons: boolean;
+  /**
+   * A permanent failure of refreshToken() or 401 recovery tells the user to log out and sign in again
+   * (0.116's RefreshTokenFailed in client.rs); auth()'s own proactive refresh only logs it.
+   */
+  refreshFailureAsksLogin: boolean;
+  /** A known refresh error code (reused, expired, invalidated) is permanent on any HTTP status (0.136+). */
+  knownCodePermanentOnAnyStatus: boolean;
 
   /** The guarded reload and the locked read compare auth.json's account_id with the cache's (else Skipped). */
   checksAccount: boolean;

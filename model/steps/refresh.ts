@@ -2,6 +2,7 @@
  * The refresh as Codex does it (every design without a lock across the refresh): guarded reload, POST of the cached token,
  * then a save that re-reads auth.json and keeps its account_id. See docs/protocol.md.
  */
+
 import type { Branch, EventBranches, Location } from "../branch.js";
 import type { ModelConfig } from "../config.js";
 import { usesFileLock, writesInPlace } from "../config.js";
@@ -14,6 +15,7 @@ import {
   RESPONSE_TRANSIENT,
   readableDisk,
 } from "../data.js";
+import type { DesignRules } from "../designs/types.js";
 import {
   adoptDisk,
   clearResponse,
@@ -26,7 +28,7 @@ import {
 } from "./shared.js";
 
 /** Guarded reload: Skipped -> error, Changed -> adopt, NoChange -> POST (or fail fast when poisoned). */
-export function guardedReload(): EventBranches {
+export function guardedReload(rules: DesignRules): EventBranches {
   return {
     readDisk: [
       {
@@ -48,7 +50,19 @@ export function guardedReload(): EventBranches {
         guard: (data, process) => processAt(data, process).poisoned,
         target: "idle",
       },
-      { label: "NoChange: POST the cached refresh token", target: "post" },
+      {
+        label: "NoChange: POST the cached refresh token",
+        target: "post",
+        // Only a design that answers refreshToken()'s failures differently from auth()'s remembers the path.
+        ...(rules.refreshFailureAsksLogin
+          ? {
+              update: (data, process) => {
+                processAt(data, process).viaRefreshToken = true;
+                return undefined;
+              },
+            }
+          : {}),
+      },
     ],
   };
 }
@@ -97,6 +111,7 @@ function receiveBranches(config: ModelConfig, afterSuccess: Location, afterFailu
           return undefined;
         },
       },
+      ...(config.rules.refreshFailureAsksLogin ? [asksLogin(afterFailure)] : []),
       {
         label: poisons
           ? "401 permanent: poison the cached snapshot"
@@ -141,6 +156,23 @@ function receiveBranches(config: ModelConfig, afterSuccess: Location, afterFailu
     ];
   }
   return receive;
+}
+
+/** refreshToken() or recovery failed permanently: the user is told to log out and sign in again. */
+function asksLogin(afterFailure: Location): Branch {
+  return {
+    label: "401 permanent in refreshToken()/recovery: RefreshTokenFailed, 'log out and sign in again'",
+    fails: true,
+    guard: (data, process) => {
+      const record = processAt(data, process);
+      return record.response === RESPONSE_PERMANENT && record.viaRefreshToken;
+    },
+    target: afterFailure,
+    update: (data, process) => {
+      clearResponse(data, process);
+      return "loggedOut";
+    },
+  };
 }
 
 /** Saving a refreshed token: [lock] re-read -> write (account_id kept from the re-read) -> [unlock] -> reload. */

@@ -39,6 +39,7 @@ export function crashAnywhere(config: ModelConfig): EventBranches {
           record.response = RESPONSE_NONE;
           record.pending = NO_SNAPSHOT;
           record.successorOnDisk = false;
+          record.viaRefreshToken = false;
           if (record.holdsLock && orphans) data.orphanedLock = true;
           record.holdsLock = false;
           data.faultsUsed.crash += 1;
