@@ -142,7 +142,11 @@ export class AuthManager {
     if (event !== undefined) trace.emit(event);
     return {
       rules: this.rules,
-      io: new TracedIo(this.ports, trace),
+      io: new TracedIo(
+        this.ports,
+        trace,
+        event === "callAuth" && this.rules.sendsRefreshReason ? "scheduled" : undefined,
+      ),
       clock: this.ports.clock,
       cache: () => this.state,
       setCache: (cache) => {

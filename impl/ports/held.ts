@@ -10,7 +10,7 @@
  */
 import type { IoEvent } from "../../model/vocabulary.js";
 import type { Snapshot } from "../storage/index.js";
-import type { AuthPorts, RefreshResult, WriteMode } from "./types.js";
+import type { AuthPorts, RefreshReason, RefreshResult, WriteMode } from "./types.js";
 
 /** The port calls a scheduler can hold: the model's I/O events, except the model-only `flushDisk`. */
 export type HeldKind = Exclude<IoEvent, "flushDisk">;
@@ -83,9 +83,9 @@ export function holdPorts(real: AuthPorts, sink: HoldSink): AuthPorts {
       ...(abandon === undefined ? {} : { abandon }),
     },
     tokenEndpoint: {
-      async refresh(refreshToken: string) {
+      async refresh(refreshToken: string, reason?: RefreshReason) {
         await hold(sink, { kind: "sendRefresh", refreshToken });
-        const response = await real.tokenEndpoint.refresh(refreshToken);
+        const response = await real.tokenEndpoint.refresh(refreshToken, reason);
         await hold(sink, { kind: "receiveResponse", response });
         return response;
       },

@@ -51,9 +51,12 @@ export type RefreshResult =
   | { ok: true; status: number; tokens: RefreshedTokens }
   | { ok: false; failure: RefreshFailure };
 
+/** Why a refresh is made, as Codex 0.171 says in its request (`refresh_reason`); absent in older releases. */
+export type RefreshReason = "scheduled";
+
 /** POST /oauth/token with one refresh token. */
 export interface TokenEndpoint {
-  refresh(refreshToken: string): Promise<RefreshResult>;
+  refresh(refreshToken: string, reason?: RefreshReason): Promise<RefreshResult>;
 }
 
 export type LockErrorKind =

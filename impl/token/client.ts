@@ -4,7 +4,7 @@
  * status other than 2xx/401 are transient; a 401 is permanent (see classify.ts).
  */
 import type { Dispatcher } from "undici";
-import type { RefreshResult, TokenEndpoint } from "../ports/types.js";
+import type { RefreshReason, RefreshResult, TokenEndpoint } from "../ports/types.js";
 import { classifyResponse } from "./classify.js";
 import { type Environment, refreshRequestBody, tokenUrl } from "./request.js";
 
@@ -57,7 +57,11 @@ function failureFromError(error: unknown, timedOut: boolean, timeoutMs: number):
  */
 let undici: Promise<typeof import("undici")> | null = null;
 
-async function postRefresh(refreshToken: string, options: TokenClientOptions): Promise<RefreshResult> {
+async function postRefresh(
+  refreshToken: string,
+  reason: RefreshReason | undefined,
+  options: TokenClientOptions,
+): Promise<RefreshResult> {
   const timeoutMs = options.timeoutMs ?? REFRESH_TIMEOUT_MS;
   const bytesMax = options.responseBytesMax ?? RESPONSE_BYTES_MAX;
   const signal = AbortSignal.timeout(timeoutMs);
@@ -67,7 +71,7 @@ async function postRefresh(refreshToken: string, options: TokenClientOptions): P
     const response = await request(tokenUrl(options.environment ?? process.env), {
       method: "POST",
       headers: { "content-type": "application/json", accept: "application/json" },
-      body: refreshRequestBody(refreshToken),
+      body: refreshRequestBody(refreshToken, reason),
       signal,
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,
@@ -88,5 +92,5 @@ async function postRefresh(refreshToken: string, options: TokenClientOptions): P
 }
 
 export function createTokenClient(options: TokenClientOptions = {}): TokenEndpoint {
-  return { refresh: (refreshToken) => postRefresh(refreshToken, options) };
+  return { refresh: (refreshToken, reason) => postRefresh(refreshToken, reason, options) };
 }

@@ -19,6 +19,7 @@ export const guarded: Design = {
     inProcessLock: true,
     refreshFailureAsksLogin: false,
     knownCodePermanentOnAnyStatus: false,
+    sendsRefreshReason: false,
     poisons: true,
     ...INTACT_RULES,
   },

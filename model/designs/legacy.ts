@@ -18,6 +18,7 @@ export const legacy: Design = {
     inProcessLock: false,
     refreshFailureAsksLogin: true,
     knownCodePermanentOnAnyStatus: false,
+    sendsRefreshReason: false,
     poisons: false,
     ...INTACT_RULES,
   },

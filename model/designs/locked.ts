@@ -18,6 +18,7 @@ export const locked: Design = {
     inProcessLock: true,
     refreshFailureAsksLogin: false,
     knownCodePermanentOnAnyStatus: false,
+    sendsRefreshReason: false,
     poisons: true,
     ...INTACT_RULES,
   },

@@ -19,6 +19,7 @@ export const persistLocked: Design = {
     inProcessLock: true,
     refreshFailureAsksLogin: false,
     knownCodePermanentOnAnyStatus: true,
+    sendsRefreshReason: true,
     poisons: true,
     ...INTACT_RULES,
   },

@@ -51,6 +51,8 @@ export interface DesignRules {
   refreshFailureAsksLogin: boolean;
   /** A known refresh error code (reused, expired, invalidated) is permanent on any HTTP status (0.136+). */
   knownCodePermanentOnAnyStatus: boolean;
+  /** auth()'s proactive refresh says `"refresh_reason": "scheduled"` in its request (0.171). */
+  sendsRefreshReason: boolean;
 
   /** The guarded reload and the locked read compare auth.json's account_id with the cache's (else Skipped). */
   checksAccount: boolean;
