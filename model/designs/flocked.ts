@@ -25,6 +25,7 @@ export const flocked: Design = {
     poisons: true,
     refreshFailureAsksLogin: false,
     knownCodePermanentOnAnyStatus: true,
+    sendsRefreshReason: true,
     ...INTACT_RULES,
   },
   mutants: [
