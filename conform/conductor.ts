@@ -7,10 +7,10 @@
 import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { rm, utimes } from "node:fs/promises";
 import { PROCESS_NAMES } from "../common/names.js";
+import { flockIsHeld, lockPathOf } from "../impl/ports/index.js";
 import type { RefreshResult } from "../impl/ports/types.js";
 import {
   authJsonPath,
-  authLockPath,
   formatAuthJson,
   parseAuthJson,
   type Snapshot,
@@ -137,7 +137,8 @@ export class Conductor {
 
   private async perform(event: EventName, process: number, plan: StepPlan): Promise<string | null> {
     const slot = this.slots[process];
-    const locking = usesFileLock(requireDesign(this.subject.variant).rules);
+    const rules = requireDesign(this.subject.variant).rules;
+    const lock = usesFileLock(rules) ? rules.lockKind : null;
     const server = this.session.server;
     switch (event) {
       case "callAuth":
@@ -178,10 +179,10 @@ export class Conductor {
       case "login": {
         const family = server.createFamily({ accountId: ACCOUNT_IDS.B });
         this.familyB = family.familyId;
-        return externalLogin(this.home, family, this.session.clock.nowMs(), locking);
+        return externalLogin(this.home, family, this.session.clock.nowMs(), lock);
       }
       case "logout":
-        return externalLogout(this.home, locking);
+        return externalLogout(this.home, lock);
       case "flushDisk":
         return "an in-place write's two halves (tornWrite) are one port call in the implementation";
     }
@@ -207,8 +208,10 @@ export class Conductor {
   /** A dead holder's lock goes stale: its directory's mtime is set far in the past, as time would. */
   private async expireOrphanedLock(): Promise<string | null> {
     const past = new Date(Date.now() - 2 * LOCK_STALE_CONDUCTOR_MS);
+    const located = await lockPathOf("mkdir", authJsonPath(this.home));
+    if (!located.ok) return `no lock to expire (${located.message})`;
     try {
-      await utimes(authLockPath(this.home), past, past);
+      await utimes(located.path, past, past);
       return null;
     } catch (error) {
       return `no lock to expire (${(error as NodeJS.ErrnoException).code})`;
@@ -254,7 +257,7 @@ export class Conductor {
       processes,
       disk,
       families: { A: this.family(this.familyA), B: this.family(this.familyB) },
-      lockHeld: this.lockHeld(),
+      lockHeld: await this.lockHeld(),
     };
     return { projection, problem: problems[0] ?? null };
   }
@@ -309,10 +312,17 @@ export class Conductor {
     };
   }
 
-  /** Held: the lock directory exists and is fresher than the stale time (as proper-lockfile judges it). */
-  private lockHeld(): boolean {
+  /**
+   * Held, as the design's lock judges it: a lock directory that exists and is fresher than the stale time (as
+   * proper-lockfile judges it), or an flock that a non-blocking try from a description of our own is refused.
+   */
+  private async lockHeld(): Promise<boolean> {
+    const kind = requireDesign(this.subject.variant).rules.lockKind;
+    const located = await lockPathOf(kind, authJsonPath(this.home));
+    if (!located.ok) return false;
+    if (kind === "flock") return flockIsHeld(located.path);
     try {
-      const info = statSync(authLockPath(this.home));
+      const info = statSync(located.path);
       return info.mtimeMs >= Date.now() - LOCK_STALE_CONDUCTOR_MS;
     } catch {
       return false;

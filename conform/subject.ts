@@ -4,7 +4,7 @@
  * with held real ports; remote subjects (cmd:) drive a program in the driver protocol's held mode.
  */
 import type { AuthImplementation } from "../impl/plugin/index.js";
-import { createRealPorts, type ManualClock } from "../impl/ports/index.js";
+import { createRealPorts, lockKindOf, type ManualClock } from "../impl/ports/index.js";
 import { TOKEN_URL_OVERRIDE_VARIABLE } from "../impl/token/request.js";
 import type { Variant } from "../model/vocabulary.js";
 import { holdPorts } from "./held-ports.js";
@@ -48,6 +48,7 @@ export function inProcessSubject(implementation: AuthImplementation): Subject {
           createRealPorts({
             codexHome: home,
             clock,
+            lockKind: lockKindOf(implementation.variant),
             token: { environment: { [TOKEN_URL_OVERRIDE_VARIABLE]: tokenUrl } },
             lock: { staleMs: LOCK_STALE_CONDUCTOR_MS, retriesMax: 0 },
           }),

@@ -8,7 +8,14 @@ import { mkdir, mkdtemp, readdir, rm, stat, utimes } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { TOKEN_REFRESH_INTERVAL_MS } from "../impl/manager/index.js";
-import { AUTH_JSON_FILE_NAME, authJsonPath, authLockPath, readAuthJson } from "../impl/storage/index.js";
+import { flockIsHeld } from "../impl/ports/index.js";
+import {
+  AUTH_JSON_FILE_NAME,
+  authJsonPath,
+  authLockPath,
+  FLOCK_FILE_NAME,
+  readAuthJson,
+} from "../impl/storage/index.js";
 import { startTokenServer, type TokenServer, writeFamilyAuthJson } from "../server/index.js";
 
 const MS_PER_DAY = 24 * 60 * 60 * 1000;
@@ -27,9 +34,9 @@ export type RealDisk =
 
 export interface Observation {
   disk: RealDisk;
-  /** Files in CODEX_HOME other than auth.json and its lock directory (a temp file left by a write). */
+  /** Files in CODEX_HOME other than auth.json and its locks (a temp file left by a write). */
   strayFiles: string[];
-  /** The lock directory is there (held, or orphaned by a killed holder). */
+  /** The lock directory is there (held, or orphaned by a killed holder), or auth.lock's flock is held. */
   lockPresent: boolean;
 }
 
@@ -94,8 +101,11 @@ export async function openCrashWorld(temporaryDirectory: string = tmpdir()): Pro
         const entries = await readdir(home);
         return {
           disk: await observeDisk(home, opened),
-          strayFiles: entries.filter((entry) => entry !== AUTH_JSON_FILE_NAME && entry !== lockName),
-          lockPresent: entries.includes(lockName),
+          // auth.lock (a kernel lock's file) stays on purpose; it is held only while its holder lives.
+          strayFiles: entries.filter(
+            (entry) => entry !== AUTH_JSON_FILE_NAME && entry !== lockName && entry !== FLOCK_FILE_NAME,
+          ),
+          lockPresent: entries.includes(lockName) || (await flockIsHeld(join(home, FLOCK_FILE_NAME))),
         };
       },
       async ageLock() {

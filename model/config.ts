@@ -52,11 +52,19 @@ export function usesFileLock(rules: DesignRules): boolean {
   return rules.lockScope !== "none";
 }
 
+/**
+ * A lock that is reclaimed by its age (mkdir): a crashed holder's stays until it goes stale, and a stalled
+ * live holder's can be taken from it. A kernel lock (flock) is freed when its holder dies and never else.
+ */
+export function lockIsReclaimable(rules: DesignRules): boolean {
+  return usesFileLock(rules) && rules.lockKind === "mkdir";
+}
+
 /** Why a fault cannot apply to a design with these rules, or null when it can (vocabulary.ts FAULT_LIST). */
 export function faultObstacle(fault: Fault, rules: DesignRules): string | null {
   const { requires } = faultSpec(fault);
   if (requires === "in-place-write" && !writesInPlace(rules)) return "needs an in-place writer";
-  if (requires === "file-lock" && !usesFileLock(rules)) return "needs a file lock";
+  if (requires === "reclaimable-lock" && !lockIsReclaimable(rules)) return "needs a lock reclaimed by age";
   return null;
 }
 

@@ -88,14 +88,14 @@ export const FAULT_LIST = [
     name: "stall",
     events: ["expireLock"],
     counted: true,
-    requires: "file-lock",
+    requires: "reclaimable-lock",
     meaning: "a lock holder stalls past the lock's stale time and its lock is reclaimed",
   },
 ] as const satisfies readonly {
   name: string;
   events: readonly EventName[];
   counted: boolean;
-  requires: "in-place-write" | "file-lock" | null;
+  requires: "in-place-write" | "reclaimable-lock" | null;
   meaning: string;
 }[];
 

@@ -77,6 +77,19 @@ const KILLS: { mutant: MutantName; invariant: InvariantName; story: string; inpu
     input: { processes: 2, faults: ["crash", "tornWrite"], server: { graceWindow: true } },
   },
   {
+    mutant: "flock-released-before-save",
+    invariant: "NoStaleRefreshSent",
+    story:
+      "A redeems R0 and drops its flock before saving R1; B takes the flock, re-reads R0 and POSTs it. (As unlock-before-save: the seed's sequential calls cannot kill it.)",
+    input: SIMULTANEOUS,
+  },
+  {
+    mutant: "flock-without-reread",
+    invariant: "NoStaleRefreshSent",
+    story: "The seed's story: A refreshes to R1 and saves it; B takes the flock and POSTs its cached R0.",
+    input: SEED,
+  },
+  {
     mutant: "poison-never-cleared",
     invariant: "Converges",
     story:

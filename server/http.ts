@@ -23,6 +23,8 @@ import {
 import type { RequestRecord } from "./types.js";
 
 export const TOKEN_PATH = "/oauth/token";
+/** The token URL's query parameter naming the sender (`?sender=P3`). */
+export const SENDER_PARAMETER = "sender";
 
 export interface HttpContext {
   token: TokenEndpointContext;
@@ -43,6 +45,15 @@ function pathOf(request: IncomingMessage): string {
     return new URL(request.url ?? "/", "http://127.0.0.1").pathname;
   } catch {
     return "";
+  }
+}
+
+/** The token URL's `sender` query parameter (see RequestRecord.sender); null when absent or unparsable. */
+function senderOf(request: IncomingMessage): string | null {
+  try {
+    return new URL(request.url ?? "/", "http://127.0.0.1").searchParams.get(SENDER_PARAMETER);
+  } catch {
+    return null;
   }
 }
 
@@ -109,7 +120,7 @@ async function handleToken(
   else if (body.kind === "too-large")
     input = { kind: "too-large", requestBodyMaxBytes: context.requestBodyMaxBytes };
   else input = { kind: "body", text: body.text };
-  const outcome = answerTokenRequest(context.token, input);
+  const outcome = answerTokenRequest(context.token, input, senderOf(request));
   if (outcome.record) context.onRequest?.(outcome.record);
   else context.onLimitReached?.(outcome.refusal);
   const { reply } = outcome;

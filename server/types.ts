@@ -119,6 +119,11 @@ export interface RequestRecord {
   fault: FaultKind | null;
   /** Codex 0.171 sends `refresh_reason` ("scheduled" on proactive refresh); null when absent. */
   refreshReason: string | null;
+  /**
+   * Who sent it, when the token URL says: its `sender` query parameter (`/oauth/token?sender=P3`; a stress
+   * run gives each process its own URL, so a mixed run attributes every POST); null when absent.
+   */
+  sender: string | null;
 }
 
 export interface FamilyState {

@@ -51,6 +51,15 @@ export function formatStressHeader(implementation: string, settings: StressRepor
   ].join("\n");
 }
 
+/** A mixed run's attribution: one row per implementation (nothing for a run of one). */
+function implementationRows(report: StressReport): string[][] {
+  if (report.byImplementation.length < 2) return [];
+  return report.byImplementation.map((row) => [
+    `  ${row.implementation} (${row.processes.join(", ") || "no process"})`,
+    `${row.posts} POSTs, ${row.staleSends} stale send${row.staleSends === 1 ? "" : "s"}`,
+  ]);
+}
+
 export function formatStressReport(report: StressReport, judgement: StressJudgement, replay: string): string {
   const planned = report.settings.processes * report.settings.calls;
   const byKind = STRESS_CALLS.map((call) => `${call} ${report.callsByKind[call]}`).join(", ");
@@ -68,6 +77,8 @@ export function formatStressReport(report: StressReport, judgement: StressJudgem
     ["failed calls", describeCounts(report.failedCalls)],
     ["auth() refresh errors", describeCounts(report.refreshErrors)],
     ["poisoned returns", String(report.poisonedReturns)],
+    ["lock failures", describeCounts(report.lockFailures)],
+    ...implementationRows(report),
     ["elapsed", `${seconds} s (${callsPerSecond(report).toFixed(0)} calls/s)`],
     ["memory per driver", describeMemory(report)],
   ];

@@ -8,9 +8,10 @@
  */
 import type { DriverProcess } from "../impl/driver/client.js";
 import type { DriverReply } from "../impl/driver/protocol.js";
-import type { ProcessFactory, ReplyTimeout } from "../scenarios/index.js";
+import type { ReplyTimeout } from "../scenarios/index.js";
 import { checkStressSettings, STRESS_LIMITS, type StressSettings } from "./limits.js";
 import { measureDriverMemory } from "./memory.js";
+import { implementationOf, type StressFactory } from "./mix.js";
 import { type PlannedCall, planCalls, type StressCall } from "./plan.js";
 import { Relogin } from "./relogin.js";
 import { buildStressReport, type StressReport } from "./report.js";
@@ -65,7 +66,7 @@ async function driveProcess(process: DriverProcess, plan: readonly PlannedCall[]
 }
 
 export async function runStress(
-  factory: ProcessFactory,
+  factory: StressFactory,
   settings: StressSettings,
   options: StressRunOptions = {},
 ): Promise<StressRunResult> {
@@ -97,6 +98,10 @@ export async function runStress(
     const problems = outcomes.filter((problem): problem is string => problem !== null);
     if (drive.relogin.stopped !== null) problems.push(drive.relogin.stopped);
     const report = buildStressReport({
+      processes: world.processes.map(({ name }) => ({
+        name,
+        implementation: implementationOf(factory, name),
+      })),
       implementation: factory.name,
       variant: factory.variant,
       settings,

@@ -15,7 +15,12 @@ import type { DriverProcess } from "../impl/driver/client.js";
 import { TOKEN_REFRESH_INTERVAL_MS } from "../impl/manager/index.js";
 import { authJsonPath } from "../impl/storage/index.js";
 import type { ProcessFactory, ReplyTimeout } from "../scenarios/index.js";
-import { startTokenServer, type TokenServer, writeFamilyAuthJson } from "../server/index.js";
+import {
+  SENDER_PARAMETER,
+  startTokenServer,
+  type TokenServer,
+  writeFamilyAuthJson,
+} from "../server/index.js";
 import { STRESS_LIMITS, type StressSettings } from "./limits.js";
 
 const MS_PER_DAY = 24 * 60 * 60 * 1000;
@@ -33,8 +38,15 @@ export interface StressWorld {
 
 export type OpenStressWorld = { ok: true; world: StressWorld } | { ok: false; problem: string };
 
+/** The token URL with `?sender=<process>` (server/http.ts records it as RequestRecord.sender). */
+export function senderUrl(tokenUrl: string, process: string): string {
+  const url = new URL(tokenUrl);
+  url.searchParams.set(SENDER_PARAMETER, process);
+  return url.toString();
+}
+
 /** `P1`, `P2`, ...: names processes in replies, logs and the report (K can exceed the model's six letters). */
-function processLabel(index: number): string {
+export function processLabel(index: number): string {
   return `P${index + 1}`;
 }
 
@@ -54,7 +66,9 @@ async function startProcesses(
   const gapMs = factory.scenarioOptions?.startGapMs ?? 0;
   const spawnOne = async (index: number) => {
     const name = processLabel(index);
-    const started = await factory.spawn({ ...request, name });
+    // Each process POSTs to a token URL naming it, so the server's records say who sent what.
+    const tokenUrl = senderUrl(request.tokenUrl, name);
+    const started = await factory.spawn({ ...request, tokenUrl, name });
     return started.ok
       ? { process: started.driver, problem: null }
       : { process: null, problem: `${name} did not start (${started.error.kind}): ${started.error.message}` };

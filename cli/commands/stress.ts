@@ -25,11 +25,13 @@ import {
   type StressSettings,
   stressJson,
 } from "../../stress/index.js";
+import { isMixOfDesigns, mixImplementations } from "../../stress/mix.js";
 import { type Command, parseCommandArgs, UsageError } from "../command.js";
-import { openImplementation } from "../implementation/open.js";
+import { type OpenedImplementation, openImplementation } from "../implementation/open.js";
 import {
   describeSpecKinds,
   type ImplementationChoice,
+  parseImplementationSpec,
   resolveImplementation,
   SPEC_KINDS,
 } from "../implementation/spec.js";
@@ -64,7 +66,10 @@ options:
   --impl <spec>               ${describeSpecKinds(SPEC_KINDS)}
                               cmd: is split on spaces (no shell) and gets --home <dir> --name <label>;
                               module: runs a module's manager (impl/plugin) in the reference driver;
-                              mutant: runs a design with one rule broken, judged as its base design
+                              mutant: runs a design with one rule broken, judged as its base design;
+                              repeat it to mix implementations on one auth.json: process P<k> runs the
+                              ((k - 1) mod m)-th; stale sends are counted per implementation, and a mix of
+                              designs is expected to show anything unless --expect-stale-sends says
   --processes <K>             default ${STRESS_DEFAULTS.processes}, at most ${STRESS_LIMITS.processesMax}
   --calls <M>                 per process; default ${STRESS_DEFAULTS.calls}, at most ${STRESS_LIMITS.callsMax}
   --seed <S>                  0..${STRESS_LIMITS.seedMax}; default a random one (printed)
@@ -86,12 +91,14 @@ examples: authrace stress --variant locked --processes 8 --calls 200
           authrace stress --variant guarded --seed 1 --expect-stale-sends some
           authrace stress --impl 'cmd:node dist/impl/driver/main.js --variant locked' --calls 50
           authrace stress --impl module:./my-manager.js --json
-          authrace stress --impl mutant:no-reread-after-lock --processes 4 --calls 20`;
+          authrace stress --impl mutant:no-reread-after-lock --processes 4 --calls 20
+          authrace stress --impl ref:locked --impl codex:0.171.0 --processes 4 --calls 30`;
 
 export interface StressArguments {
-  implementation: ImplementationChoice;
-  /** The --impl spec as given (or ref:<variant>), for the replay line. */
-  spec: string;
+  /** One, or several to mix (one per --impl, in order). */
+  implementations: ImplementationChoice[];
+  /** The --impl specs as given (or ref:<variant>), for the replay line. */
+  specs: string[];
   settings: Omit<StressSettings, "seed">;
   /** null: draw one. */
   seed: number | null;
@@ -143,13 +150,33 @@ function settingsOf(values: Readonly<Record<string, unknown>>): StressArguments[
   return settings;
 }
 
+/** One --impl (or --variant) as every command takes it; several --impl: a mix, each spec on its own. */
+function implementationsOf(
+  variant: string | undefined,
+  specs: readonly string[],
+  processes: number,
+): ImplementationChoice[] {
+  if (specs.length <= 1) return [resolveImplementation({ variant, impl: specs[0] }, SPEC_KINDS)];
+  if (variant !== undefined) {
+    throw new UsageError(
+      "--variant and several --impl: name each implementation with --impl (ref:<variant>)",
+    );
+  }
+  if (processes < specs.length) {
+    throw new UsageError(
+      `--processes ${processes} is fewer than the ${specs.length} implementations mixed (one process each at least)`,
+    );
+  }
+  return specs.map((spec) => parseImplementationSpec(spec, SPEC_KINDS));
+}
+
 /** Pure: argv to arguments; every mistake is a UsageError. */
 export function parseStressArgs(argv: string[]): StressArguments {
   const { values } = parseCommandArgs({
     args: argv,
     options: {
       variant: { type: "string" },
-      impl: { type: "string" },
+      impl: { type: "string", multiple: true },
       processes: { type: "string" },
       calls: { type: "string" },
       seed: { type: "string" },
@@ -163,11 +190,12 @@ export function parseStressArgs(argv: string[]): StressArguments {
     strict: true,
     allowPositionals: false,
   });
-  const implementation = resolveImplementation(values, SPEC_KINDS);
+  const specs = values.impl ?? [];
+  const settings = settingsOf(values);
   return {
-    implementation,
-    spec: values.impl ?? `ref:${values.variant}`,
-    settings: settingsOf(values),
+    implementations: implementationsOf(values.variant, specs, settings.processes),
+    specs: specs.length === 0 ? [`ref:${values.variant}`] : specs,
+    settings,
     seed: integerOption("--seed", values.seed, "seed"),
     expectation: expectationOf(values["expect-stale-sends"]),
     replyTimeout: replyTimeoutFlag(values["reply-timeout-ms"]),
@@ -198,10 +226,30 @@ function progressBar(total: number, json: boolean): { update(done: number): void
   return { update: (done) => bar.update(done), stop: () => bar.stop() };
 }
 
+/** Opens every implementation of the run; null (the opened ones closed) when one cannot be had. */
+async function openAll(args: StressArguments): Promise<OpenedImplementation[] | null> {
+  const opened: OpenedImplementation[] = [];
+  for (const choice of args.implementations) {
+    const one = await openImplementation(choice, { commandName: "stress", json: args.json });
+    if (one === null) {
+      await Promise.all(opened.map((member) => member.close()));
+      return null;
+    }
+    opened.push(one);
+  }
+  return opened;
+}
+
 async function run(argv: string[]): Promise<number> {
   const args = parseStressArgs(argv);
-  const opened = await openImplementation(args.implementation, { commandName: "stress", json: args.json });
-  if (opened === null) return EXIT.failed;
+  const members = await openAll(args);
+  if (members === null) return EXIT.failed;
+  const opened = {
+    factory: mixImplementations(members.map((member) => member.factory)),
+    close: async () => {
+      await Promise.all(members.map((member) => member.close()));
+    },
+  };
   const settings: StressSettings = {
     ...args.settings,
     seed: args.seed ?? randomInt(STRESS_LIMITS.seedMax + 1),
@@ -226,8 +274,9 @@ async function run(argv: string[]): Promise<number> {
     return EXIT.failed;
   }
   const { report } = result;
-  const judgement = judgeStress(report, args.expectation ?? defaultExpectation(factory.variant));
-  const replay = replayCommand(report, shellWord(args.spec));
+  const expectation = isMixOfDesigns(factory) ? "any" : defaultExpectation(factory.variant);
+  const judgement = judgeStress(report, args.expectation ?? expectation);
+  const replay = replayCommand(report, args.specs.map(shellWord).join(" --impl "));
   if (args.json) console.log(JSON.stringify(stressJson(report, judgement, replay), null, 2));
   else console.log(formatStressReport(report, judgement, replay));
   return EXIT_FOR[judgement.agreement];

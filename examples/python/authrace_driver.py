@@ -38,6 +38,8 @@ REFRESH_TIMEOUT_S = 30
 RESPONSE_BYTES_MAX = 256 * 1024
 LAST_REFRESH_MAX_AGE_MS = 8 * 24 * 60 * 60 * 1000
 LOCK_RETRY_MIN_S, LOCK_RETRY_MAX_S = 0.010, 0.100
+# Not auth.json.lock: Codex 0.171 opens a file of that name in its save (wire-spec section 6).
+MKDIR_LOCK_NAME = "auth.json.mkdir-lock"
 RFC3339 = re.compile(r"^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
 REASONS = {"refresh_token_expired": "expired", "refresh_token_reused": "exhausted",
            "refresh_token_invalidated": "revoked"}
@@ -233,14 +235,22 @@ class Driver:
         self.write(ready)
 
 
-class FileLock:
-    """proper-lockfile's mkdir lock at auth.json.lock (section 6); freshness is mtime against the wall clock."""
+def mkdir_lock_path(auth_file):
+    """auth.json.mkdir-lock in the directory of auth.json's real file (section 6): symlinks resolved, so homes
+    sharing one auth.json through a symlink share one lock; realpath also follows a dangling link."""
+    return os.path.join(os.path.dirname(os.path.realpath(auth_file)), MKDIR_LOCK_NAME)
 
-    def __init__(self, path, stale_ms, retries):
-        self.path, self.stale_ms, self.retries = path, stale_ms, retries
+
+class FileLock:
+    """proper-lockfile's mkdir lock at auth.json.mkdir-lock (section 6); freshness is mtime against the wall clock."""
+
+    def __init__(self, auth_file, stale_ms, retries):
+        self.auth_file, self.stale_ms, self.retries = auth_file, stale_ms, retries
+        self.path = mkdir_lock_path(auth_file)
         self.refresher = None
 
     def acquire(self):
+        self.path = mkdir_lock_path(self.auth_file)
         for attempt in range(self.retries + 1):
             if attempt > 0:
                 capped = min(LOCK_RETRY_MAX_S, LOCK_RETRY_MIN_S * 2 ** (attempt - 1))
@@ -303,7 +313,7 @@ class Manager:
     def __init__(self, driver, home, generation):
         self.driver, self.home, self.generation = driver, home, generation
         self.file = os.path.join(home, "auth.json")
-        self.lock = FileLock(self.file + ".lock", driver.args.lock_stale_ms, driver.args.lock_retries)
+        self.lock = FileLock(self.file, driver.args.lock_stale_ms, driver.args.lock_retries)
         self.mutex = threading.Lock()
         self.cache, self.poison = None, None
         self.replace_cache(self.read_disk())

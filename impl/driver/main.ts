@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
- * The driver program: ONE auth manager in this OS process, with real adapters (auth.json in --home,
- * proper-lockfile, undici to $CODEX_REFRESH_TOKEN_URL_OVERRIDE), answering JSON-line commands on stdin.
+ * The driver program: ONE auth manager in this OS process, with real adapters (auth.json in --home, the
+ * design's lock: proper-lockfile or flock(2), undici to $CODEX_REFRESH_TOKEN_URL_OVERRIDE), answering
+ * JSON-line commands on stdin.
  * The manager is authrace's AuthManager in --variant (or a mutant of it, --mutant), or the one a module exports
  * (--module <path>, the interface of impl/plugin/index.ts). Prints one ready line after loading auth.json; bad arguments and a
  * module that cannot be loaded exit 2. With --held every port call waits for the harness (held.ts), which
@@ -9,11 +10,12 @@
  */
 import { resolve } from "node:path";
 import { DESIGNS_ENVIRONMENT_VARIABLE, registerSerializedDesigns } from "../../model/designs/index.js";
+import type { LockKind } from "../../model/designs/types.js";
 import type { Variant } from "../../model/vocabulary.js";
 import { AuthManager } from "../manager/auth-manager.js";
 import { describeStorageError } from "../manager/errors.js";
 import { loadModuleImplementation, type ManagerUnderTest } from "../plugin/index.js";
-import { createRealPorts } from "../ports/real.js";
+import { createRealPorts, lockKindOf } from "../ports/real.js";
 import type { AuthPorts } from "../ports/types.js";
 import type { StorageError } from "../storage/index.js";
 import { DRIVER_USAGE, type DriverArguments, type ManagerSource, parseDriverArguments } from "./arguments.js";
@@ -95,21 +97,32 @@ function reportRejection(loaded: { name: string; rejection: StorageError | null 
   logTo(loaded.name)(`auth.json rejected (${rejection.kind}): ${describeStorageError(rejection)}`);
 }
 
+/**
+ * The lock the manager's design takes: a variant's from its record; a module is imported to learn its variant
+ * (loading imports it again, from Node's module cache). Known before any port is made, so every set of ports
+ * of the process (the manager's, login's and logout's) takes the same kind of lock.
+ */
+async function lockKindOfSource(source: ManagerSource): Promise<{ kind: LockKind } | { message: string }> {
+  if ("variant" in source) return { kind: lockKindOf(source.variant) };
+  const imported = await loadModuleImplementation(source.modulePath);
+  return imported.ok ? { kind: lockKindOf(imported.implementation.variant) } : { message: imported.message };
+}
+
 function loadFailed(message: string): number {
   process.stderr.write(`authrace driver: --module ${message}\n`);
   return USAGE_EXIT_CODE;
 }
 
 /** Loads, prints the ready line, then serves commands until `exit` or the end of stdin. */
-async function runFree(parsed: DriverArguments): Promise<number> {
-  const ports = createRealPorts({ codexHome: parsed.home, lock: parsed.lock });
+async function runFree(parsed: DriverArguments, lockKind: LockKind): Promise<number> {
+  const ports = createRealPorts({ codexHome: parsed.home, lockKind, lock: parsed.lock });
   const loaded = await loadManager(parsed.source, ports, parsed.name);
   if (!loaded.ok) return loadFailed(loaded.message);
   reportRejection(loaded);
   writeLine(readyLine(parsed, loaded));
   const { manager } = loaded;
   // login and logout get ports of their own: a lock instance remembers what its holder holds.
-  const accountPorts = createRealPorts({ codexHome: parsed.home, lock: parsed.lock });
+  const accountPorts = createRealPorts({ codexHome: parsed.home, lockKind, lock: parsed.lock });
   return serve({
     manager: () => manager,
     input: process.stdin,
@@ -125,7 +138,7 @@ async function runFree(parsed: DriverArguments): Promise<number> {
  * new manager on another CODEX_HOME the same way (held read, then the ready line again), so one process serves
  * many conformance runs; a load superseded by a later reset prints nothing.
  */
-async function runHeld(parsed: DriverArguments): Promise<number> {
+async function runHeld(parsed: DriverArguments, lockKind: LockKind): Promise<number> {
   const held = new HeldMode(writeLine);
   let manager: ServedManager | null = null;
   let name = parsed.name ?? `driver-${process.pid}`;
@@ -137,8 +150,9 @@ async function runHeld(parsed: DriverArguments): Promise<number> {
   const loadOn = async (home: string): Promise<void> => {
     const generation = held.generation;
     manager = null;
-    const ports = held.hold(createRealPorts({ codexHome: home, lock: parsed.lock, clock: held.clock }));
-    accountPorts = held.hold(createRealPorts({ codexHome: home, lock: parsed.lock, clock: held.clock }));
+    const options = { codexHome: home, lockKind, lock: parsed.lock, clock: held.clock };
+    const ports = held.hold(createRealPorts(options));
+    accountPorts = held.hold(createRealPorts(options));
     const loaded = await loadManager(parsed.source, ports, parsed.name);
     if (generation !== held.generation) return;
     if (!loaded.ok) {
@@ -181,7 +195,9 @@ async function main(): Promise<number> {
     process.stderr.write(`authrace driver: ${parsed.message}\n\n${DRIVER_USAGE}\n`);
     return USAGE_EXIT_CODE;
   }
-  return parsed.arguments.held ? runHeld(parsed.arguments) : runFree(parsed.arguments);
+  const lock = await lockKindOfSource(parsed.arguments.source);
+  if ("message" in lock) return loadFailed(lock.message);
+  return parsed.arguments.held ? runHeld(parsed.arguments, lock.kind) : runFree(parsed.arguments, lock.kind);
 }
 
 const exitCode = await main();

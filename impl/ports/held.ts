@@ -51,6 +51,8 @@ function hold(sink: HoldSink, call: Omit<HeldCall, "open">): Promise<void> {
 }
 
 export function holdPorts(real: AuthPorts, sink: HoldSink): AuthPorts {
+  // Not a port call of the protocol (no model event): a harness's crash runs it at once, unheld.
+  const abandon = real.lock.abandon?.bind(real.lock);
   return {
     clock: real.clock,
     disk: {
@@ -78,6 +80,7 @@ export function holdPorts(real: AuthPorts, sink: HoldSink): AuthPorts {
         await hold(sink, { kind: "releaseLock" });
         return real.lock.release();
       },
+      ...(abandon === undefined ? {} : { abandon }),
     },
     tokenEndpoint: {
       async refresh(refreshToken: string, reason?: RefreshReason) {

@@ -75,6 +75,11 @@ export type LockResult = { ok: true } | { ok: false; error: LockError };
 export interface Lock {
   acquire(): Promise<LockResult>;
   release(): Promise<LockResult>;
+  /**
+   * The holder's process is gone (a harness's crash of a manager in its own process): drop what the kernel
+   * would drop with the process. A kernel lock is released; a lock directory stays, as it would on disk.
+   */
+  abandon?(): Promise<void>;
 }
 
 /**

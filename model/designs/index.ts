@@ -7,6 +7,7 @@
  * (DESIGNS_ENVIRONMENT_VARIABLE, set by impl/driver/client.ts and read by the driver at start), so a record
  * defined in one file runs everywhere with no edit anywhere else.
  */
+import { flocked } from "./flocked.js";
 import { guarded } from "./guarded.js";
 import { legacy } from "./legacy.js";
 import { locked } from "./locked.js";
@@ -15,7 +16,7 @@ import type { Design, DesignRules, MutantRecord } from "./types.js";
 
 export type { Design, DesignRules, MutantRecord } from "./types.js";
 
-const BUILT_IN: readonly Design[] = [legacy, guarded, persistLocked, locked];
+const BUILT_IN: readonly Design[] = [legacy, guarded, persistLocked, locked, flocked];
 
 /** The built-in designs' names, in the order tables list them. */
 export const VARIANTS: readonly string[] = BUILT_IN.map((design) => design.name);

@@ -12,8 +12,13 @@ import type { Fault, InvariantName } from "../vocabulary.js";
 
 /** Where a cross-process lock is held: nowhere, around the save only, or from the re-read to the save. */
 export type LockScope = "none" | "save" | "refresh";
-/** How the lock is made: a directory created with mkdir(2), stale by its mtime (proper-lockfile). */
-export type LockKind = "mkdir";
+/**
+ * How the lock is made. "mkdir": a directory created with mkdir(2), kept fresh by its mtime and reclaimed by
+ * age (proper-lockfile): a dead holder's lock stays until it goes stale, a stalled live holder's is taken from
+ * it. "flock": an exclusive flock(2) on a lock file, which the kernel drops when the holder's descriptor
+ * closes (its process dies): never orphaned, never reclaimed from a live holder.
+ */
+export type LockKind = "mkdir" | "flock";
 /** How auth.json is written: truncate and write in place, or temp file + fsync + rename. */
 export type WriteMode = "in-place" | "atomic";
 

@@ -3,7 +3,7 @@
  */
 import type { EventBranches } from "../branch.js";
 import type { ModelConfig } from "../config.js";
-import { usesFileLock } from "../config.js";
+import { lockIsReclaimable, usesFileLock } from "../config.js";
 import {
   ACCOUNT_B,
   DISK_ABSENT,
@@ -16,13 +16,20 @@ import {
 } from "../data.js";
 import { adoptDisk, lockIsFree, processAt } from "./shared.js";
 
-/** A crash at any step: the cache and any answer in flight are lost; a held lock stays until it expires. */
+/**
+ * A crash at any step: the cache and any answer in flight are lost. A held lock reclaimed by age (mkdir) stays
+ * until it expires; a kernel lock (flock) is released by the kernel as the process dies.
+ */
 export function crashAnywhere(config: ModelConfig): EventBranches {
   if (!config.faults.includes("crash")) return {};
+  const orphans = lockIsReclaimable(config.rules);
   return {
     crash: [
       {
-        label: "the process dies; its memory is gone, a lock it held stays on disk until it goes stale",
+        label:
+          config.rules.lockKind === "flock"
+            ? "the process dies; its memory is gone, the kernel releases a lock it held"
+            : "the process dies; its memory is gone, a lock it held stays on disk until it goes stale",
         guard: (data) => data.faultsUsed.crash < config.faultsMax,
         target: "down",
         update: (data, process) => {
@@ -33,7 +40,7 @@ export function crashAnywhere(config: ModelConfig): EventBranches {
           record.pending = NO_SNAPSHOT;
           record.successorOnDisk = false;
           record.viaRefreshToken = false;
-          if (record.holdsLock) data.orphanedLock = true;
+          if (record.holdsLock && orphans) data.orphanedLock = true;
           record.holdsLock = false;
           data.faultsUsed.crash += 1;
           return undefined;
@@ -110,7 +117,7 @@ export function worldEvents(config: ModelConfig): EventBranches {
       },
     ],
   };
-  if (usesFileLock(config.rules)) {
+  if (lockIsReclaimable(config.rules)) {
     table.expireLock = [
       {
         label: "a crashed holder's lock goes stale and is reclaimed",

@@ -1,7 +1,7 @@
 /**
  * Proves the server's record of what it saw: one record per token request with sequence, time, presented
- * token, family, generation, verdict, status, code and `staleSend` (the presented token had already been
- * rotated out); the same record and state over HTTP (`GET /requests`, `GET /state`) with tokens redacted;
+ * token, family, generation, verdict, status, code, `staleSend` (the presented token had already been
+ * rotated out) and the sender a token URL names; the same record and state over HTTP (`GET /requests`, `GET /state`) with tokens redacted;
  * `POST /control/family` for other processes; and the one-line log in the seed's shape.
  */
 import { describe, expect, it } from "vitest";
@@ -26,6 +26,7 @@ function firstRotation(refreshToken: string, familyId: string): RequestRecord {
     staleSend: false,
     fault: null,
     refreshReason: null,
+    sender: null,
   };
 }
 
@@ -63,6 +64,17 @@ describe("request records", () => {
     ]);
     expect(records[1]).toMatchObject({ code: "refresh_token_reused", staleSend: true, tokenGeneration: 0 });
     expect(server.state().staleSends).toBe(1);
+  });
+
+  it("records who sent a request when the token URL names it (?sender=), and null when it does not", async () => {
+    const server = await startServer();
+    const family = server.createFamily();
+    await refresh(`${server.tokenUrl}?sender=P3`, family.refreshToken);
+    await refresh(server.tokenUrl, family.refreshToken);
+    expect(server.requests().map((record) => [record.sender, record.verdict])).toEqual([
+      ["P3", "rotated"],
+      [null, "reused"],
+    ]);
   });
 
   it("hands out copies: changing what requests() or state() returned changes nothing", async () => {

@@ -22,8 +22,8 @@ function cli(args: string[]): Promise<CliResult> {
 describe("parseStressArgs", () => {
   test("defaults, and --variant as --impl ref:", () => {
     expect(parseStressArgs(["--variant", "guarded"])).toEqual({
-      implementation: { variant: "guarded" },
-      spec: "ref:guarded",
+      implementations: [{ variant: "guarded" }],
+      specs: ["ref:guarded"],
       settings: {
         processes: STRESS_DEFAULTS.processes,
         calls: STRESS_DEFAULTS.calls,
@@ -35,19 +35,31 @@ describe("parseStressArgs", () => {
       expectation: null,
       json: false,
     });
-    expect(parseStressArgs(["--impl", "ref:guarded"]).implementation).toEqual({ variant: "guarded" });
+    expect(parseStressArgs(["--impl", "ref:guarded"]).implementations).toEqual([{ variant: "guarded" }]);
+  });
+
+  test("--impl repeated mixes implementations, in order", () => {
+    const args = parseStressArgs(["--impl", "ref:flocked", "--impl", "codex:0.171.0", "--processes", "4"]);
+    expect(args.implementations).toEqual([{ variant: "flocked" }, { codexVersion: "0.171.0" }]);
+    expect(args.specs).toEqual(["ref:flocked", "codex:0.171.0"]);
   });
 
   test("cmd: is split on spaces; module: is resolved to an absolute path; mutant: names a mutant", () => {
-    expect(parseStressArgs(["--impl", "mutant:save-in-place"]).implementation).toEqual({
-      mutant: "save-in-place",
-    });
-    expect(parseStressArgs(["--impl", "cmd:node  driver.js --variant locked"]).implementation).toEqual({
-      command: ["node", "driver.js", "--variant", "locked"],
-    });
-    expect(parseStressArgs(["--impl", "module:impl.mjs"]).implementation).toEqual({
-      modulePath: `${process.cwd()}/impl.mjs`,
-    });
+    expect(parseStressArgs(["--impl", "mutant:save-in-place"]).implementations).toEqual([
+      {
+        mutant: "save-in-place",
+      },
+    ]);
+    expect(parseStressArgs(["--impl", "cmd:node  driver.js --variant locked"]).implementations).toEqual([
+      {
+        command: ["node", "driver.js", "--variant", "locked"],
+      },
+    ]);
+    expect(parseStressArgs(["--impl", "module:impl.mjs"]).implementations).toEqual([
+      {
+        modulePath: `${process.cwd()}/impl.mjs`,
+      },
+    ]);
   });
 
   test.each([
@@ -82,6 +94,14 @@ describe("parseStressArgs", () => {
     [["--variant", "locked", "--impl", "module:x.mjs"], /a module exports its own variant/],
     [["--impl", "mutant:nope"], /--impl 'mutant:nope': unknown mutant 'nope' \(known: .*no-account-check/],
     [["--variant", "locked", "--impl", "mutant:unlock-before-save"], /a mutant claims its base design/],
+    [
+      ["--variant", "locked", "--impl", "ref:locked", "--impl", "codex:0.171.0"],
+      /--variant and several --impl/,
+    ],
+    [
+      ["--impl", "ref:flocked", "--impl", "codex:0.171.0", "--processes", "1"],
+      /--processes 1 is fewer than the 2 implementations mixed/,
+    ],
   ])("%j is a usage error", (argv, message) => {
     expect(() => parseStressArgs(argv)).toThrow(UsageError);
     expect(() => parseStressArgs(argv)).toThrow(message);

@@ -128,6 +128,8 @@ describe("judgeStress", () => {
     failedCalls: {},
     refreshErrors: {},
     poisonedReturns: 0,
+    lockFailures: {},
+    byImplementation: [],
     memory: null,
     elapsedMs: 1,
     callsElapsedMs: 1,

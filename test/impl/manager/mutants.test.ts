@@ -13,7 +13,7 @@
 import { readFile, stat } from "node:fs/promises";
 import { describe, expect, test } from "vitest";
 import { AuthManager, rulesFor, type TraceEvent } from "../../../impl/manager/index.js";
-import { createRealPorts, ManualClock } from "../../../impl/ports/index.js";
+import { createRealPorts, lockKindOf, ManualClock } from "../../../impl/ports/index.js";
 import type { AuthPorts } from "../../../impl/ports/types.js";
 import { allMutants, type MutantName } from "../../../model/designs/index.js";
 import type { Variant } from "../../../model/vocabulary.js";
@@ -36,6 +36,7 @@ async function load(
   const events: TraceEvent[] = [];
   const real = createRealPorts({
     codexHome: setup.home,
+    lockKind: lockKindOf(variant),
     clock: new ManualClock(NOW_MS),
     token: { environment: { CODEX_REFRESH_TOKEN_URL_OVERRIDE: setup.server.url } },
   });
