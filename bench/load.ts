@@ -7,9 +7,11 @@
  * LOAD_DESIGNS is the extension point: a design that must send no stale token under load joins the list (the
  * kernel-lock design, once it exists, as `referenceImplementation("<its variant>")` or a `cmd:` driver).
  */
+
 import { loadavg } from "node:os";
 import { type ProcessFactory, referenceImplementation } from "../scenarios/index.js";
 import { describeMemory, runStress, STRESS_DEFAULTS, type StressSettings } from "../stress/index.js";
+import { MKDIR_LOCKED } from "./designs.js";
 import { formatCount, table } from "./stats.js";
 
 export interface LoadDesign {
@@ -20,7 +22,7 @@ export interface LoadDesign {
 
 /** Designs run under load. New designs join here; nothing else changes. */
 export const LOAD_DESIGNS: readonly LoadDesign[] = [
-  { name: "locked", factory: () => referenceImplementation("locked") },
+  { name: MKDIR_LOCKED, factory: () => referenceImplementation(MKDIR_LOCKED) },
 ];
 
 /** The issue's sizes: 32 processes x 200 calls and 64 x 100. */

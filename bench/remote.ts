@@ -7,12 +7,14 @@
  * - the whole test tier (every configuration of `authrace conform --tier test`, every path) of the reference
  *   driver and of the Python example as cmd: programs (target: under 2 minutes each).
  */
+
 import { conformanceConfigs, SIMPLE_PATHS_CHECKED } from "../conform/configs.js";
 import { remoteSubject } from "../conform/remote-subject.js";
 import type { Subject } from "../conform/subject.js";
 import { conformConfig } from "../conform/suite.js";
 import { defaultDriverScript } from "../impl/driver/client.js";
 import { makeConfig } from "../model/config.js";
+import { MKDIR_LOCKED } from "./designs.js";
 import { formatCount, table } from "./stats.js";
 
 const PATHS_TARGET_PER_SECOND = 20;
@@ -21,13 +23,13 @@ const SIMPLE_PATHS_MANY = 300;
 const PYTHON_DRIVER = "examples/python/authrace_driver.py";
 
 function referenceAsCommand(): Subject {
-  return remoteSubject([process.execPath, defaultDriverScript(), "--variant", "locked"], "locked");
+  return remoteSubject([process.execPath, defaultDriverScript(), "--variant", MKDIR_LOCKED], MKDIR_LOCKED);
 }
 
 async function pathRates(): Promise<string> {
   const rows: string[][] = [];
-  const none = makeConfig({ variant: "locked", processes: 2 });
-  const crash = makeConfig({ variant: "locked", processes: 2, faults: ["crash"] });
+  const none = makeConfig({ variant: MKDIR_LOCKED, processes: 2 });
+  const crash = makeConfig({ variant: MKDIR_LOCKED, processes: 2, faults: ["crash"] });
   const cases = [
     ...[1, 2, 4, 8].map((lanes) => ({ config: none, lanes, simplePathsMax: SIMPLE_PATHS_MANY })),
     { config: crash, lanes: 4, simplePathsMax: SIMPLE_PATHS_CHECKED },
@@ -66,7 +68,7 @@ async function wholeTier(name: string, subject: Subject): Promise<string[]> {
   const started = performance.now();
   let paths = 0;
   let divergences = 0;
-  const configs = conformanceConfigs("locked", "test");
+  const configs = conformanceConfigs(MKDIR_LOCKED, "test");
   for (const config of configs) {
     const report = await conformConfig(subject, config, { simplePathsMax: SIMPLE_PATHS_CHECKED });
     paths += report.paths.run;
@@ -87,7 +89,7 @@ async function wholeTier(name: string, subject: Subject): Promise<string[]> {
 export async function benchRemote(): Promise<string> {
   const tiers = [
     await wholeTier("reference driver (node)", referenceAsCommand()),
-    await wholeTier("examples/python (python3)", remoteSubject(["python3", PYTHON_DRIVER], "locked")),
+    await wholeTier("examples/python (python3)", remoteSubject(["python3", PYTHON_DRIVER], MKDIR_LOCKED)),
   ];
   const tierTable = table(
     [

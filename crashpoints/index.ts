@@ -2,7 +2,7 @@
  * A crash at every I/O point, on real processes, checked against the model (crashpoints/run.ts). Import from
  * here only.
  *
- *   const report = await runDesignCrashpoints("locked");
+ *   const report = await runDesignCrashpoints(design);
  *   console.log(formatCrashTable([report]));
  */
 export { type HeldRun, PORT_CALLS_MAX, SETTLE_TIMEOUT_MS, START_TIMEOUT_MS } from "./held-run.js";

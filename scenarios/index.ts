@@ -1,7 +1,7 @@
 /**
  * Real multi-process scenarios (`stale-cache`, `simultaneous`) and the scenario matrix. Import from here only.
  *
- *   const result = await runScenario("stale-cache", referenceImplementation("guarded"));
+ *   const result = await runScenario("stale-cache", referenceImplementation(design));
  *   if (result.ok) console.log(formatScenarioLog(result.report));
  *
  *   const rows = await runScenarioMatrix();          // every scenario x variant, reference implementation

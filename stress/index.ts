@@ -1,8 +1,8 @@
 /**
  * Stress runs: real processes under random schedules (docs/stress.md). Import from here only.
  *
- *   const result = await runStress(referenceImplementation("guarded"), { ...STRESS_DEFAULTS, seed: 42 });
- *   if (result.ok) console.log(judgeStress(result.report, defaultExpectation("guarded")).summary);
+ *   const result = await runStress(referenceImplementation(design), { ...STRESS_DEFAULTS, seed: 42 });
+ *   if (result.ok) console.log(judgeStress(result.report, defaultExpectation(design)).summary);
  */
 
 export {
