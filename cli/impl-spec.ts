@@ -5,6 +5,7 @@
  *
  *   ref:<variant>    authrace's driver in that variant (`reference:<variant>`, the name reports print, too)
  *   codex:<version>  a real Codex release's `codex app-server` (fetched with npm, cached)
+ *   codex:<path>     a Codex binary on disk (a local build), judged by --variant's design or none
  *   cmd:<command>    any program speaking the driver protocol (docs/driver-protocol.md)
  *   module:<path>    a module exporting impl/plugin's interface, run inside authrace's driver (--module)
  *   mutant:<name>    authrace's driver with one rule of a design broken (model/mutants.ts, --mutant), judged
@@ -13,7 +14,6 @@
 import { resolve } from "node:path";
 import { type PrepareResult, prepareCodexImplementation } from "../codex/implementation.js";
 import { describeBinary } from "../codex/report.js";
-import { parseCodexVersion } from "../codex/versions.js";
 import { defaultDriverScript, spawnDriver } from "../impl/driver/client.js";
 import { loadModuleImplementation } from "../impl/plugin/index.js";
 import { isMutantName, MUTANT_NAMES, MUTANTS, type MutantName } from "../model/mutants.js";
@@ -24,6 +24,7 @@ import {
   referenceImplementation,
   SCENARIO_LIMITS,
 } from "../scenarios/index.js";
+import { type CodexChoice, openCodexChoice, parseCodexSpec } from "./codex-target.js";
 import { UsageError } from "./command.js";
 
 export const SPEC_KINDS = ["ref", "codex", "cmd", "module", "mutant"] as const;
@@ -32,7 +33,7 @@ export type SpecKind = (typeof SPEC_KINDS)[number];
 /** How each kind is written, for messages and usage texts. */
 export const SPEC_FORMS: Readonly<Record<SpecKind, string>> = {
   ref: "ref:<variant>",
-  codex: "codex:<version>",
+  codex: "codex:<version|path>",
   cmd: "cmd:<command>",
   module: "module:<path>",
   mutant: "mutant:<name>",
@@ -50,7 +51,7 @@ const SPEC_PREFIXES: Readonly<Record<SpecKind, readonly string[]>> = {
 /** What to run: the reference in one variant, a Codex release, a driver program, a plugin module, a mutant. */
 export type ImplementationChoice =
   | { variant: Variant }
-  | { codexVersion: string }
+  | CodexChoice
   | { command: readonly string[] }
   | { modulePath: string }
   | { mutant: MutantName };
@@ -106,11 +107,8 @@ export function parseImplementationSpec(
   switch (kind) {
     case "ref":
       return { variant: variantOrUsage(rest, ` in --impl '${spec}'`) };
-    case "codex": {
-      const parsed = parseCodexVersion(rest);
-      if (!parsed.ok) throw new UsageError(`--impl '${spec}': ${parsed.problem}`);
-      return { codexVersion: parsed.version.text };
-    }
+    case "codex":
+      return parseCodexSpec(spec, rest);
     case "cmd":
       return { command: parseCommand(spec, rest) };
     case "module":
@@ -144,6 +142,7 @@ export function resolveImplementation(
   }
   const chosen = parseImplementationSpec(values.impl, accepted);
   if (values.variant === undefined) return chosen;
+  if ("codexPath" in chosen) return { ...chosen, design: variantOrUsage(values.variant, "") };
   if ("codexVersion" in chosen) {
     throw new UsageError(`--variant and --impl '${values.impl}': a Codex release mirrors its own variant`);
   }
@@ -254,7 +253,7 @@ export async function openImplementation(
     );
     return { factory, close: NOTHING_TO_CLOSE };
   }
-  const prepared = await openCodex(context.commandName, choice.codexVersion, context.json);
+  const prepared = await openCodexChoice(context.commandName, choice, context.json);
   if (!prepared.ok) return null;
   const { implementation } = prepared;
   return { factory: implementation, close: () => implementation.close() };

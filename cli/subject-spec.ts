@@ -66,7 +66,8 @@ export function resolveSubjectChoice(
     }
     return { command: chosen.command, variant };
   }
-  if ("codexVersion" in chosen) throw new UsageError(`--impl '${impl}': not taken here: ${CODEX_REFUSED}`); // for the type
+  if ("codexVersion" in chosen || "codexPath" in chosen)
+    throw new UsageError(`--impl '${impl}': not taken here: ${CODEX_REFUSED}`); // for the type
   if (variant === undefined) return chosen;
   if ("mutant" in chosen)
     throw new UsageError(`--variant and --impl '${impl}': a mutant claims its base design`);

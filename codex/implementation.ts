@@ -1,6 +1,6 @@
 /**
- * `--impl codex:<version>` for any real-process run: parses the name, fetches the binary (cached), and is a
- * `ProcessFactory` (scenarios/implementation.ts) that spawns `DriverProcess`es on a caller's CODEX_HOME and
+ * `--impl codex:<version>` (and `codex:<path>`, a local binary: codex/local.ts) for any real-process run: parses
+ * the name, fetches the binary (cached) or checks the local one, and is a `ProcessFactory` (scenarios/implementation.ts) that spawns `DriverProcess`es on a caller's CODEX_HOME and
  * token server, each in its own network namespace where `unshare -n` works. One bridge per token server port
  * is shared by all processes of the run.
  *
@@ -19,12 +19,13 @@ import type { NetworkSetup } from "./app-server.js";
 import { type SpawnCodexResult, spawnCodexDriver } from "./driver.js";
 import { type CodexBinary, type FetchFailure, type FetchOptions, fetchCodex } from "./fetch.js";
 import { CODEX_LIMITS } from "./limits.js";
+import { checkLocalBinary } from "./local.js";
 import { type Bridge, probeNetworkNamespace, startBridge } from "./netns.js";
 import { variantForVersion } from "./versions.js";
 
 export const CODEX_IMPLEMENTATION_PREFIX = "codex:";
 
-/** The version in `codex:<version>`, or null when the name is not a Codex implementation. */
+/** What follows `codex:` (a version, or a binary's path), or null when the name is not a Codex implementation. */
 export function codexVersionOf(implementation: string): string | null {
   return implementation.startsWith(CODEX_IMPLEMENTATION_PREFIX)
     ? implementation.slice(CODEX_IMPLEMENTATION_PREFIX.length)
@@ -55,10 +56,10 @@ export interface CodexSpawnRequest extends SpawnRequest {
 }
 
 export interface CodexImplementation extends ProcessFactory {
-  /** `codex:0.117.0` */
+  /** `codex:0.117.0`, or `codex:/path/to/codex` for a local binary */
   readonly name: string;
   readonly binary: CodexBinary;
-  /** The model variant this version mirrors; null for versions not mapped yet. */
+  /** The model variant this version mirrors (a local binary: the one it was given); null for none. */
   readonly variant: Variant | null;
   readonly scenarioOptions: Readonly<Partial<ScenarioOptions>>;
   /** How processes are kept on loopback. */
@@ -84,6 +85,32 @@ export async function prepareCodexImplementation(
   const version = codexVersionOf(implementation) ?? implementation;
   const fetched = await fetchCodex(version, options);
   if (!fetched.ok) return fetched;
+  const name = `${CODEX_IMPLEMENTATION_PREFIX}${version}`;
+  const variant = variantForVersion(fetched.binary.version);
+  return { ok: true, implementation: await codexImplementation(fetched.binary, name, variant, options) };
+}
+
+/**
+ * A binary given by path (codex/local.ts): checked to answer `--version`, used where it is, judged by
+ * `design` (a local build's version says nothing about which design it follows); null: no expectation.
+ */
+export async function prepareLocalCodexImplementation(
+  path: string,
+  design: Variant | null,
+  options: PrepareOptions = {},
+): Promise<PrepareResult> {
+  const checked = await checkLocalBinary(path, options.versionCheckTimeoutMs);
+  if (!checked.ok) return checked;
+  const name = `${CODEX_IMPLEMENTATION_PREFIX}${path}`;
+  return { ok: true, implementation: await codexImplementation(checked.binary, name, design, options) };
+}
+
+async function codexImplementation(
+  binary: CodexBinary,
+  name: string,
+  variant: Variant | null,
+  options: PrepareOptions,
+): Promise<CodexImplementation> {
   const namespace =
     options.network === "loopback-config"
       ? { available: false as const, reason: "not asked for" }
@@ -102,30 +129,27 @@ export async function prepareCodexImplementation(
     return { mode: "namespace", socketPath: bridge.socketPath, tokenServerPort: port };
   };
   return {
-    ok: true,
-    implementation: {
-      name: `${CODEX_IMPLEMENTATION_PREFIX}${version}`,
-      binary: fetched.binary,
-      variant: variantForVersion(fetched.binary.version),
-      scenarioOptions: CODEX_SCENARIO_OPTIONS,
-      network: namespace.available
-        ? "each app-server in its own network namespace (unshare -n, lo only), token server via relay"
-        : `config.toml only (${namespace.reason})`,
-      async spawn(request) {
-        return spawnCodexDriver({
-          binaryPath: fetched.binary.binaryPath,
-          codexHome: request.codexHome,
-          name: request.name,
-          tokenUrl: request.tokenUrl,
-          network: await networkFor(request.tokenUrl),
-          ...(request.logsDirectory === undefined ? {} : { logsDirectory: request.logsDirectory }),
-        });
-      },
-      async close() {
-        await Promise.all([...bridges.values()].map((bridge) => bridge.close()));
-        bridges.clear();
-        if (socketDirectory) rmSync(socketDirectory, { recursive: true, force: true });
-      },
+    name,
+    binary,
+    variant,
+    scenarioOptions: CODEX_SCENARIO_OPTIONS,
+    network: namespace.available
+      ? "each app-server in its own network namespace (unshare -n, lo only), token server via relay"
+      : `config.toml only (${namespace.reason})`,
+    async spawn(request) {
+      return spawnCodexDriver({
+        binaryPath: binary.binaryPath,
+        codexHome: request.codexHome,
+        name: request.name,
+        tokenUrl: request.tokenUrl,
+        network: await networkFor(request.tokenUrl),
+        ...(request.logsDirectory === undefined ? {} : { logsDirectory: request.logsDirectory }),
+      });
+    },
+    async close() {
+      await Promise.all([...bridges.values()].map((bridge) => bridge.close()));
+      bridges.clear();
+      if (socketDirectory) rmSync(socketDirectory, { recursive: true, force: true });
     },
   };
 }

@@ -43,7 +43,7 @@ export const EXIT_FOR: Readonly<Record<Agreement, number>> = {
 const scenarioLines = SCENARIO_NAMES.map((name) => `  ${name.padEnd(14)} ${SCENARIOS[name].summary}`);
 
 const usage = `usage: authrace scenario <name> --variant <variant> [--json]
-       authrace scenario <name> --impl <ref:variant | codex:version> [--json]
+       authrace scenario <name> --impl <ref:variant | codex:version | codex:path> [--variant <v>] [--json]
 
 Runs a scenario on real OS processes sharing one temporary CODEX_HOME whose auth.json holds R0 of a fresh
 family on the loopback token server: two driver processes (node dist/impl/driver/main.js, one auth manager
@@ -58,7 +58,8 @@ ${scenarioLines.join("\n")}
 
 options:
   --variant <v>     ${VARIANTS.join(" | ")}: the reference implementation, as --impl ref:<v>
-  --impl <spec>     ref:<variant> | codex:<version> (e.g. codex:0.117.0)
+  --impl <spec>     ref:<variant> | codex:<version> (e.g. codex:0.117.0) | codex:<path> (a local binary;
+                    --variant then names the design it is judged by)
   --json            one JSON document instead: {"scenario","variant","posts":[{"refreshToken","status","code"}],
                     "processes":{"A":{"cachedBefore","cachedAfter","returned"},"B":{...}},"staleSends":N}
 

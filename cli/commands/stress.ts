@@ -63,6 +63,7 @@ options:
                               cmd: is split on spaces (no shell) and gets --home <dir> --name <label>;
                               module: runs a module's manager (impl/plugin) in the reference driver;
                               mutant: runs a design with one rule broken, judged as its base design
+                              codex:<path> runs a local Codex binary, judged by --variant's design
   --processes <K>             default ${STRESS_DEFAULTS.processes}, at most ${STRESS_LIMITS.processesMax}
   --calls <M>                 per process; default ${STRESS_DEFAULTS.calls}, at most ${STRESS_LIMITS.callsMax}
   --seed <S>                  0..${STRESS_LIMITS.seedMax}; default a random one (printed)

@@ -70,11 +70,11 @@ describe("parseStressArgs", () => {
     [["--variant", "locked", "extra"], /Unexpected argument 'extra'/],
     [
       [],
-      /--variant is required .*, or --impl ref:<variant> \| codex:<version> \| cmd:<command> \| module:<path>/,
+      /--variant is required .*, or --impl ref:<variant> \| codex:<version\|path> \| cmd:<command> \| module:<path>/,
     ],
     [
       ["--impl", "python:3"],
-      /unknown implementation 'python:3' \(expected ref:<variant>, codex:<version>, cmd:<command>, module:<path> or mutant:<name>\)/,
+      /unknown implementation 'python:3' \(expected ref:<variant>, codex:<version\|path>, cmd:<command>, module:<path> or mutant:<name>\)/,
     ],
     [["--impl", "cmd:  "], /--impl 'cmd: {2}': no command after cmd:/],
     [["--impl", "module:"], /--impl 'module:': no path after module:/],
