@@ -14,8 +14,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Variant } from "../model/vocabulary.js";
-import type { ProcessFactory, ScenarioOptions, SpawnRequest } from "../scenarios/index.js";
-import type { NetworkSetup } from "./app-server.js";
+import type { BinaryFailure, ProcessFactory, ScenarioOptions, SpawnRequest } from "../scenarios/index.js";
+import type { NetworkSetup, ProcessFailure } from "./app-server.js";
 import { type SpawnCodexResult, spawnCodexDriver } from "./driver.js";
 import { type CodexBinary, type FetchFailure, type FetchOptions, fetchCodex } from "./fetch.js";
 import { CODEX_LIMITS } from "./limits.js";
@@ -65,6 +65,8 @@ export interface CodexImplementation extends ProcessFactory {
   /** How processes are kept on loopback. */
   readonly network: string;
   spawn(request: CodexSpawnRequest): Promise<SpawnCodexResult>;
+  /** Crashes of its processes since the last call, each with the binary's stderr line. */
+  takeBinaryFailures(): Omit<BinaryFailure, "attempt">[];
   /** Closes the bridges (the processes are the caller's to exit). */
   close(): Promise<void>;
 }
@@ -115,18 +117,22 @@ async function codexImplementation(
     options.network === "loopback-config"
       ? { available: false as const, reason: "not asked for" }
       : await probeNetworkNamespace();
-  const bridges = new Map<number, Bridge>();
+  // Promises, not bridges: processes started at once ask for the same port's bridge together.
+  const bridges = new Map<number, Promise<Bridge>>();
   let socketDirectory: string | null = null;
+  let crashes: Omit<BinaryFailure, "attempt">[] = [];
+  const crashed = (process: string, stage: BinaryFailure["stage"], failure: Omit<ProcessFailure, "kind">) =>
+    crashes.push({ process, stage, stderrLine: failure.stderrLine ?? "", message: failure.message });
   const networkFor = async (tokenUrl: string): Promise<NetworkSetup> => {
     if (!namespace.available) return { mode: "loopback-config" };
     const port = Number(new URL(tokenUrl).port);
     let bridge = bridges.get(port);
     if (!bridge) {
       socketDirectory ??= mkdtempSync(join(tmpdir(), "authrace-codex-bridge-"));
-      bridge = await startBridge(join(socketDirectory, `${port}.sock`), port);
+      bridge = startBridge(join(socketDirectory, `${port}.sock`), port);
       bridges.set(port, bridge);
     }
-    return { mode: "namespace", socketPath: bridge.socketPath, tokenServerPort: port };
+    return { mode: "namespace", socketPath: (await bridge).socketPath, tokenServerPort: port };
   };
   return {
     name,
@@ -137,17 +143,26 @@ async function codexImplementation(
       ? "each app-server in its own network namespace (unshare -n, lo only), token server via relay"
       : `config.toml only (${namespace.reason})`,
     async spawn(request) {
-      return spawnCodexDriver({
+      const started = await spawnCodexDriver({
         binaryPath: binary.binaryPath,
         codexHome: request.codexHome,
         name: request.name,
         tokenUrl: request.tokenUrl,
         network: await networkFor(request.tokenUrl),
+        onCrash: (failure) => crashed(request.name, "call", failure),
         ...(request.logsDirectory === undefined ? {} : { logsDirectory: request.logsDirectory }),
       });
+      if (!started.ok && started.error.kind === "crash") crashed(request.name, "start", started.error);
+      return started;
+    },
+    takeBinaryFailures() {
+      const taken = crashes;
+      crashes = [];
+      return taken;
     },
     async close() {
-      await Promise.all([...bridges.values()].map((bridge) => bridge.close()));
+      const opened = await Promise.allSettled(bridges.values());
+      await Promise.all(opened.map((bridge) => (bridge.status === "fulfilled" ? bridge.value.close() : null)));
       bridges.clear();
       if (socketDirectory) rmSync(socketDirectory, { recursive: true, force: true });
     },

@@ -14,11 +14,9 @@ import { type PlannedCall, planCalls, type StressCall } from "./plan.js";
 import { Relogin } from "./relogin.js";
 import { buildStressReport, type StressReport } from "./report.js";
 import { addReply, type CallTally, emptyTally, isPermanentFailure, isTransportFailure } from "./tally.js";
-import { openStressWorld } from "./world.js";
+import { openStressWorld, type StressWorldSetup } from "./world.js";
 
-export interface StressRunOptions {
-  /** Parent of the run's temporary CODEX_HOME; default the OS temp directory. */
-  temporaryDirectory?: string;
+export interface StressRunOptions extends StressWorldSetup {
   /** Called after every answered call: calls answered so far, calls planned. */
   onProgress?: (done: number, total: number) => void;
 }
@@ -70,7 +68,7 @@ export async function runStress(
   if (invalid !== null) throw new RangeError(`runStress: ${invalid}`);
   const plans = planCalls(settings);
   const startedAtMs = Date.now();
-  const opened = await openStressWorld(factory, settings, options.temporaryDirectory);
+  const opened = await openStressWorld(factory, settings, options);
   if (!opened.ok) return opened;
   const { world } = opened;
   try {

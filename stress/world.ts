@@ -14,7 +14,7 @@ import { join } from "node:path";
 import type { DriverProcess } from "../impl/driver/client.js";
 import { TOKEN_REFRESH_INTERVAL_MS } from "../impl/manager/index.js";
 import { authJsonPath } from "../impl/storage/index.js";
-import type { ProcessFactory } from "../scenarios/index.js";
+import type { ProcessFactory, RunObserver } from "../scenarios/index.js";
 import { startTokenServer, type TokenServer, writeFamilyAuthJson } from "../server/index.js";
 import { STRESS_LIMITS, type StressSettings } from "./limits.js";
 
@@ -42,6 +42,15 @@ function sleep(durationMs: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, durationMs));
 }
 
+export interface StressWorldSetup {
+  /** Parent of the run's temporary directory; default the OS temp directory. */
+  temporaryDirectory?: string;
+  /** Overrides the factory's gap between starts (`scenarioOptions.startGapMs`); 0 starts all at once. */
+  startGapMs?: number;
+  /** Sees the server's requests, the world and every process (validate/'s recorder). */
+  observer?: RunObserver;
+}
+
 /**
  * Starts every process, at once unless the factory asks for a gap between starts (Codex 0.139 can crash when
  * two initialise one fresh CODEX_HOME together). Resolves with the started ones and the first problem.
@@ -50,13 +59,15 @@ async function startProcesses(
   factory: ProcessFactory,
   count: number,
   request: { codexHome: string; tokenUrl: string },
+  setup: StressWorldSetup,
 ): Promise<{ processes: DriverProcess[]; problem: string | null }> {
-  const gapMs = factory.scenarioOptions?.startGapMs ?? 0;
+  const gapMs = setup.startGapMs ?? factory.scenarioOptions?.startGapMs ?? 0;
   const spawnOne = async (index: number) => {
     const name = processName(index);
     const started = await factory.spawn({ ...request, name });
+    const process = started.ok && setup.observer ? setup.observer.started(name, started.driver) : null;
     return started.ok
-      ? { process: started.driver, problem: null }
+      ? { process: process ?? started.driver, problem: null }
       : { process: null, problem: `${name} did not start (${started.error.kind}): ${started.error.message}` };
   };
   const indexes = Array.from({ length: count }, (_, index) => index);
@@ -78,7 +89,7 @@ async function startProcesses(
 export async function openStressWorld(
   factory: ProcessFactory,
   settings: StressSettings,
-  temporaryDirectory: string = tmpdir(),
+  setup: StressWorldSetup = {},
 ): Promise<OpenStressWorld> {
   let root: string | null = null;
   let server: TokenServer | null = null;
@@ -93,7 +104,7 @@ export async function openStressWorld(
     }
   };
   try {
-    root = await mkdtemp(join(temporaryDirectory, "authrace-stress-"));
+    root = await mkdtemp(join(setup.temporaryDirectory ?? tmpdir(), "authrace-stress-"));
     // The server's clock runs 9 days behind while it mints the fixture's family, then on time.
     let clockBehindMs = LOGIN_AGE_MS;
     server = await startTokenServer({
@@ -103,6 +114,7 @@ export async function openStressWorld(
       accessTokenTtlSeconds: settings.tokenTtlSeconds,
       responseDelayMs: settings.serverDelayMs,
       limits: { familiesMax: STRESS_LIMITS.reloginsMax + 1 },
+      ...(setup.observer ? { onRequest: (record) => setup.observer?.onRequest(record) } : {}),
     });
     const codexHome = join(root, "home", ".codex");
     await mkdir(codexHome, { recursive: true });
@@ -110,10 +122,9 @@ export async function openStressWorld(
     const family = server.createFamily();
     clockBehindMs = 0;
     await writeFamilyAuthJson(authFile, family, Date.now() - LOGIN_AGE_MS);
-    const started = await startProcesses(factory, settings.processes, {
-      codexHome,
-      tokenUrl: server.tokenUrl,
-    });
+    setup.observer?.opened({ server, codexHome });
+    const request = { codexHome, tokenUrl: server.tokenUrl };
+    const started = await startProcesses(factory, settings.processes, request, setup);
     processes = started.processes;
     if (started.problem !== null) {
       await close();

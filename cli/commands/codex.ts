@@ -8,6 +8,7 @@ import type { CodexBinary } from "../../codex/fetch.js";
 import { type CodexTarget, parseCodexTarget } from "../../codex/local.js";
 import { isVariant, VARIANTS, type Variant } from "../../model/vocabulary.js";
 import {
+  type BinaryFailure,
   expectedVerdict,
   formatJudgedRun,
   isScenarioName,
@@ -63,6 +64,12 @@ interface ResultJson {
   mismatches: string[] | null;
   failure: string | null;
   durationMs: number | null;
+  /** Runs it took: a run in which the binary crashed by itself is run again (scenarios/attempts.ts). */
+  attempts: number;
+  /** The binary's own crashes (each with its stderr line): not a verdict. */
+  binaryFailures: BinaryFailure[];
+  /** Every attempt crashed: there is no protocol verdict. */
+  binaryFailed: boolean;
   run: ScenarioJson | null;
   phases: PhaseJson[];
 }
@@ -138,6 +145,9 @@ function resultJson(judged: JudgedRun, variant: Variant | null): ResultJson {
     mismatches: judged.mismatches,
     failure: result.ok ? null : result.failure.message,
     durationMs: result.ok ? result.report.durationMs : null,
+    attempts: judged.attempts?.attempts ?? 1,
+    binaryFailures: judged.attempts?.binaryFailures ?? [],
+    binaryFailed: judged.attempts?.binaryFailed ?? false,
     run: result.ok ? scenarioJson(result.report) : null,
     phases: result.ok ? phasesJson(result.report) : [],
   };

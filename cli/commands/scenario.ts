@@ -8,11 +8,13 @@
 import { VARIANTS } from "../../model/vocabulary.js";
 import {
   type Agreement,
+  attemptRun,
   formatJudgedRun,
   isScenarioName,
   type JudgedRun,
   judgeRun,
   type ProcessFactory,
+  type RunOptions,
   runScenario,
   SCENARIO_NAMES,
   SCENARIOS,
@@ -112,19 +114,33 @@ export function parseScenarioArgs(argv: string[]): ScenarioArguments {
   };
 }
 
-/** Runs the scenarios one after another on one implementation, judging each; `onRun` sees each as it ends. */
+/**
+ * Runs the scenarios one after another on one implementation, judging each; `onRun` sees each as it ends. A
+ * run in which the binary crashed by itself is run again (scenarios/attempts.ts), and says so.
+ */
 export async function runOnImplementation(
   scenarios: readonly ScenarioName[],
   implementation: ProcessFactory,
   onRun: (judged: JudgedRun) => void = () => undefined,
+  options: RunOptions = {},
 ): Promise<JudgedRun[]> {
   const runs: JudgedRun[] = [];
   for (const scenario of scenarios) {
-    const judged = judgeRun(await runScenario(scenario, implementation));
+    const { result, ...attempts } = await attemptRun(
+      implementation,
+      () => runScenario(scenario, implementation, options),
+      { failed: (run) => !run.ok, onRetry: (attempt) => announceRetry(scenario, attempt) },
+    );
+    const judged = { ...judgeRun(result), attempts };
     runs.push(judged);
     onRun(judged);
   }
   return runs;
+}
+
+/** On stderr, so that a retried run does not look like a hang. */
+function announceRetry(scenario: ScenarioName, attempt: number): void {
+  console.error(`authrace: ${scenario}: the binary crashed by itself; running it again (attempt ${attempt})`);
 }
 
 /** `--json` prints scenarioJson; text prints everything, and a failure goes to stderr. */

@@ -7,6 +7,7 @@
 import { randomInt } from "node:crypto";
 import { SingleBar } from "cli-progress";
 import { VARIANTS } from "../../model/vocabulary.js";
+import { type Attempted, attemptRun, formatBinaryFailures, SCENARIO_LIMITS } from "../../scenarios/index.js";
 import {
   defaultExpectation,
   formatStressHeader,
@@ -21,10 +22,11 @@ import {
   STRESS_LIMITS,
   type StaleSendExpectation,
   type StressAgreement,
+  type StressRunResult,
   type StressSettings,
   stressJson,
 } from "../../stress/index.js";
-import { type Command, parseCommandArgs, UsageError } from "../command.js";
+import { type Command, integerFlag, parseCommandArgs, UsageError } from "../command.js";
 import {
   describeSpecKinds,
   type ImplementationChoice,
@@ -73,6 +75,11 @@ options:
   --expect-stale-sends <e>    ${STALE_SEND_EXPECTATIONS.join(" | ")}; default: none for locked (and its mutants)
                               and for an implementation that mirrors no variant (cmd:), any for legacy,
                               guarded, persist-locked (stale sends are expected; a run that finds none says so)
+  --start-gap-ms <G>          pause between starting two processes; default the implementation's (0 for the
+                              reference, 300 for a Codex binary); 0 starts all at once, where Codex 0.139
+                              crashes about half the time: a run in which the binary crashes by itself is
+                              reported as the binary's failure with its stderr line, not judged, and run
+                              again, at most ${SCENARIO_LIMITS.binaryAttemptsMax} times in all (binaryAttemptsMax)
   --json                      one JSON object on stdout instead of text
 
 exit status: 0 the run matches the expectation; 1 the run failed (a process did not start, died or did not
@@ -92,6 +99,8 @@ export interface StressArguments {
   /** null: draw one. */
   seed: number | null;
   expectation: StaleSendExpectation | null;
+  /** Overrides the implementation's pause between starts (a Codex release: 300 ms); 0: all at once. */
+  startGapMs: number | null;
   json: boolean;
 }
 
@@ -151,6 +160,7 @@ export function parseStressArgs(argv: string[]): StressArguments {
       "token-ttl-seconds": { type: "string" },
       "server-delay-ms": { type: "string" },
       "expect-stale-sends": { type: "string" },
+      "start-gap-ms": { type: "string" },
       json: { type: "boolean", default: false },
     },
     strict: true,
@@ -163,6 +173,7 @@ export function parseStressArgs(argv: string[]): StressArguments {
     settings: settingsOf(values),
     seed: integerOption("--seed", values.seed, "seed"),
     expectation: expectationOf(values["expect-stale-sends"]),
+    startGapMs: integerFlag("--start-gap-ms", values["start-gap-ms"], 0, SCENARIO_LIMITS.pauseMsMax) ?? null,
     json: values.json === true,
   };
 }
@@ -190,6 +201,11 @@ function progressBar(total: number, json: boolean): { update(done: number): void
   return { update: (done) => bar.update(done), stop: () => bar.stop() };
 }
 
+/** On stderr, so that a retried run does not look like a hang. */
+function announceRetry(attempt: number): void {
+  console.error(`authrace stress: the binary crashed by itself; running again (attempt ${attempt})`);
+}
+
 async function run(argv: string[]): Promise<number> {
   const args = parseStressArgs(argv);
   const opened = await openImplementation(args.implementation, { commandName: "stress", json: args.json });
@@ -203,22 +219,35 @@ async function run(argv: string[]): Promise<number> {
   if (args.json) console.error(`authrace stress: seed ${settings.seed}`);
   else console.log(`${formatStressHeader(factory.name, settings)}\n`);
   const bar = progressBar(settings.processes * settings.calls, args.json);
-  let result: Awaited<ReturnType<typeof runStress>>;
+  let attempted: Attempted<StressRunResult>;
   try {
-    result = await runStress(factory, settings, { onProgress: (done) => bar.update(done) });
+    attempted = await attemptRun(
+      factory,
+      () =>
+        runStress(factory, settings, {
+          onProgress: (done) => bar.update(done),
+          ...(args.startGapMs === null ? {} : { startGapMs: args.startGapMs }),
+        }),
+      { failed: (run) => !run.ok || run.report.problems.length > 0, onRetry: announceRetry },
+    );
   } finally {
     bar.stop();
     await opened.close();
   }
+  const { result, ...attempts } = attempted;
+  const crashes = formatBinaryFailures(attempts);
   if (!result.ok) {
     console.error(`authrace stress: ${factory.name} FAILED (seed ${settings.seed}): ${result.problem}`);
+    if (crashes !== "") console.error(crashes);
     return EXIT.failed;
   }
   const { report } = result;
   const judgement = judgeStress(report, args.expectation ?? defaultExpectation(factory.variant));
   const replay = replayCommand(report, shellWord(args.spec));
-  if (args.json) console.log(JSON.stringify(stressJson(report, judgement, replay), null, 2));
-  else console.log(formatStressReport(report, judgement, replay));
+  if (args.json) {
+    const document = { ...stressJson(report, judgement, replay), ...attempts };
+    console.log(JSON.stringify(document, null, 2));
+  } else console.log([formatStressReport(report, judgement, replay), crashes].filter(Boolean).join("\n\n"));
   return EXIT_FOR[judgement.agreement];
 }
 

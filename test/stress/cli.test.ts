@@ -33,8 +33,10 @@ describe("parseStressArgs", () => {
       },
       seed: null,
       expectation: null,
+      startGapMs: null,
       json: false,
     });
+    expect(parseStressArgs(["--variant", "guarded", "--start-gap-ms", "0"]).startGapMs).toBe(0);
     expect(parseStressArgs(["--impl", "ref:guarded"]).implementation).toEqual({ variant: "guarded" });
   });
 
