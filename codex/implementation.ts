@@ -162,7 +162,9 @@ async function codexImplementation(
     },
     async close() {
       const opened = await Promise.allSettled(bridges.values());
-      await Promise.all(opened.map((bridge) => (bridge.status === "fulfilled" ? bridge.value.close() : null)));
+      await Promise.all(
+        opened.map((bridge) => (bridge.status === "fulfilled" ? bridge.value.close() : null)),
+      );
       bridges.clear();
       if (socketDirectory) rmSync(socketDirectory, { recursive: true, force: true });
     },
