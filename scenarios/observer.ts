@@ -20,4 +20,6 @@ export interface RunObserver {
   opened(world: ObservedWorld): void;
   /** Every process once started; the run uses what this returns instead (a wrapper that sees each call). */
   started(name: string, process: DriverProcess): DriverProcess;
+  /** The run is over and about to be torn down (processes still up, files still there): stop watching. */
+  closing(): Promise<void>;
 }

@@ -1,5 +1,6 @@
 /** Running one scenario on one implementation: open the world, run the steps, report, and always tear down. */
 import type { ProcessFactory } from "./implementation.js";
+import type { RunObserver } from "./observer.js";
 import { resolveScenarioOptions, type ScenarioOptions } from "./options.js";
 import { PhaseRecorder } from "./phases.js";
 import { buildReport } from "./report.js";
@@ -19,6 +20,8 @@ export interface RunOptions {
   temporaryDirectory?: string;
   /** Over the implementation's `scenarioOptions`, which are over DEFAULT_SCENARIO_OPTIONS. */
   scenario?: Partial<ScenarioOptions>;
+  /** Sees the server's requests, the world and every process (validate/'s recorder). */
+  observer?: RunObserver;
 }
 
 export async function runScenario(
@@ -34,6 +37,7 @@ export async function runScenario(
     serverOptions: scenario.serverOptions(settings),
     staleAfterMs: settings.staleAfterMs,
     ...(options.temporaryDirectory === undefined ? {} : { temporaryDirectory: options.temporaryDirectory }),
+    ...(options.observer === undefined ? {} : { observer: options.observer }),
   });
   if (!opened.ok) return { ok: false, failure: { ...identity, message: opened.problem } };
   const { world } = opened;

@@ -95,6 +95,7 @@ export async function openStressWorld(
   let server: TokenServer | null = null;
   let processes: DriverProcess[] = [];
   const close = async () => {
+    await setup.observer?.closing();
     // exit() never rejects (it kills after the exit timeout); allSettled keeps that true for any factory.
     await Promise.allSettled(processes.map((process) => process.exit()));
     try {

@@ -14,6 +14,7 @@ import {
   type JudgedRun,
   judgeRun,
   type ProcessFactory,
+  type RunObserver,
   type RunOptions,
   runScenario,
   SCENARIO_NAMES,
@@ -29,6 +30,7 @@ import {
   resolveImplementation,
   type SpecKind,
 } from "../impl-spec.js";
+import { Recording } from "../record.js";
 
 export { openCodex } from "../impl-spec.js";
 
@@ -61,7 +63,10 @@ ${scenarioLines.join("\n")}
 options:
   --variant <v>     ${VARIANTS.join(" | ")}: the reference implementation, as --impl ref:<v>
   --impl <spec>     ref:<variant> | codex:<version> (e.g. codex:0.117.0) | codex:<path> (a local binary;
-                    --variant then names the design it is judged by)
+                    --variant then names the design it is judged by) | mutant:<name> (a design with one
+                    rule broken, judged by its base design's expectation)
+  --record <file>   write what was observed (every POST, auth.json and lock change, call and answer, with
+                    its time) to <file>, for 'authrace validate <file>'
   --json            one JSON document instead: {"scenario","variant","posts":[{"refreshToken","status","code"}],
                     "processes":{"A":{"cachedBefore","cachedAfter","returned"},"B":{...}},"staleSends":N}
 
@@ -76,13 +81,18 @@ examples: authrace scenario stale-cache --variant legacy
           authrace scenario simultaneous --impl codex:0.117.0 --json`;
 
 /**
- * The --impl kinds a scenario takes. cmd: and module: would run through the same `openImplementation`
+ * The --impl kinds a scenario takes (mutant: to record a mutant's run for validation). cmd: and module: would run through the same `openImplementation`
  * (`authrace stress` takes them); adding them here is this list, the usage text, and the unknown-spec message
  * the scenario tests pin.
  */
-export const SCENARIO_SPEC_KINDS: readonly SpecKind[] = ["ref", "codex"];
+export const SCENARIO_SPEC_KINDS: readonly SpecKind[] = ["ref", "codex", "mutant"];
 
-export type ScenarioArguments = { scenario: ScenarioName; json: boolean } & ImplementationChoice;
+export type ScenarioArguments = {
+  scenario: ScenarioName;
+  json: boolean;
+  /** --record FILE: where the run's observations go (validate/run-file.ts). */
+  record?: string;
+} & ImplementationChoice;
 
 /** Pure: `ref:<variant>` or `codex:<version>`; anything else is a UsageError naming the spec (cli/impl-spec.ts). */
 export function parseImplementationSpec(spec: string): ImplementationChoice {
@@ -97,6 +107,7 @@ export function parseScenarioArgs(argv: string[]): ScenarioArguments {
       variant: { type: "string" },
       impl: { type: "string" },
       json: { type: "boolean", default: false },
+      record: { type: "string" },
     },
     strict: true,
     allowPositionals: true,
@@ -111,6 +122,7 @@ export function parseScenarioArgs(argv: string[]): ScenarioArguments {
     scenario: name,
     ...resolveImplementation(values, SCENARIO_SPEC_KINDS),
     json: values.json === true,
+    ...(values.record === undefined ? {} : { record: values.record }),
   };
 }
 
@@ -122,15 +134,20 @@ export async function runOnImplementation(
   scenarios: readonly ScenarioName[],
   implementation: ProcessFactory,
   onRun: (judged: JudgedRun) => void = () => undefined,
-  options: RunOptions = {},
+  options: RunOptions & { observe?: (scenario: ScenarioName) => RunObserver } = {},
 ): Promise<JudgedRun[]> {
   const runs: JudgedRun[] = [];
+  const { observe, ...runOptions } = options;
   for (const scenario of scenarios) {
-    const { result, ...attempts } = await attemptRun(
-      implementation,
-      () => runScenario(scenario, implementation, options),
-      { failed: (run) => !run.ok, onRetry: (attempt) => announceRetry(scenario, attempt) },
-    );
+    const run = () =>
+      runScenario(scenario, implementation, {
+        ...runOptions,
+        ...(observe === undefined ? {} : { observer: observe(scenario) }),
+      });
+    const { result, ...attempts } = await attemptRun(implementation, run, {
+      failed: (run) => !run.ok,
+      onRetry: (attempt) => announceRetry(scenario, attempt),
+    });
     const judged = { ...judgeRun(result), attempts };
     runs.push(judged);
     onRun(judged);
@@ -158,10 +175,18 @@ export const command: Command = {
     const args = parseScenarioArgs(argv);
     const opened = await openImplementation(args, { commandName: "scenario", json: args.json });
     if (opened === null) return EXIT.failed;
+    const recording =
+      args.record === undefined
+        ? null
+        : new Recording(args.record, opened.factory, `scenario ${args.scenario}`);
     try {
-      const [judged] = await runOnImplementation([args.scenario], opened.factory, (run) =>
-        print(run, args.json),
+      const [judged] = await runOnImplementation(
+        [args.scenario],
+        opened.factory,
+        (run) => print(run, args.json),
+        recording === null ? {} : { observe: () => recording.observer() },
       );
+      if (recording !== null) console.error(await recording.write());
       return judged === undefined ? EXIT.failed : EXIT_FOR[judged.agreement];
     } finally {
       await opened.close();

@@ -34,6 +34,7 @@ import {
   resolveImplementation,
   SPEC_KINDS,
 } from "../impl-spec.js";
+import { Recording } from "../record.js";
 import { EXIT } from "./scenario.js";
 
 const EXIT_FOR: Readonly<Record<StressAgreement, number>> = {
@@ -80,6 +81,8 @@ options:
                               crashes about half the time: a run in which the binary crashes by itself is
                               reported as the binary's failure with its stderr line, not judged, and run
                               again, at most ${SCENARIO_LIMITS.binaryAttemptsMax} times in all (binaryAttemptsMax)
+  --record <file>             write what was observed (every POST, auth.json and lock change, call and
+                              answer, with its time) to <file>, for 'authrace validate <file>'
   --json                      one JSON object on stdout instead of text
 
 exit status: 0 the run matches the expectation; 1 the run failed (a process did not start, died or did not
@@ -101,6 +104,8 @@ export interface StressArguments {
   expectation: StaleSendExpectation | null;
   /** Overrides the implementation's pause between starts (a Codex release: 300 ms); 0: all at once. */
   startGapMs: number | null;
+  /** --record FILE: where the run's observations go (validate/run-file.ts); null: not recorded. */
+  record: string | null;
   json: boolean;
 }
 
@@ -161,6 +166,7 @@ export function parseStressArgs(argv: string[]): StressArguments {
       "server-delay-ms": { type: "string" },
       "expect-stale-sends": { type: "string" },
       "start-gap-ms": { type: "string" },
+      record: { type: "string" },
       json: { type: "boolean", default: false },
     },
     strict: true,
@@ -174,6 +180,7 @@ export function parseStressArgs(argv: string[]): StressArguments {
     seed: integerOption("--seed", values.seed, "seed"),
     expectation: expectationOf(values["expect-stale-sends"]),
     startGapMs: integerFlag("--start-gap-ms", values["start-gap-ms"], 0, SCENARIO_LIMITS.pauseMsMax) ?? null,
+    record: values.record ?? null,
     json: values.json === true,
   };
 }
@@ -219,6 +226,11 @@ async function run(argv: string[]): Promise<number> {
   if (args.json) console.error(`authrace stress: seed ${settings.seed}`);
   else console.log(`${formatStressHeader(factory.name, settings)}\n`);
   const bar = progressBar(settings.processes * settings.calls, args.json);
+  const { processes, calls, seed } = settings;
+  const recording =
+    args.record === null
+      ? null
+      : new Recording(args.record, factory, `stress ${processes} x ${calls} seed ${seed}`);
   let attempted: Attempted<StressRunResult>;
   try {
     attempted = await attemptRun(
@@ -227,6 +239,7 @@ async function run(argv: string[]): Promise<number> {
         runStress(factory, settings, {
           onProgress: (done) => bar.update(done),
           ...(args.startGapMs === null ? {} : { startGapMs: args.startGapMs }),
+          ...(recording === null ? {} : { observer: recording.observer() }),
         }),
       { failed: (run) => !run.ok || run.report.problems.length > 0, onRetry: announceRetry },
     );
@@ -235,6 +248,7 @@ async function run(argv: string[]): Promise<number> {
     await opened.close();
   }
   const { result, ...attempts } = attempted;
+  if (recording !== null) console.error(await recording.write());
   const crashes = formatBinaryFailures(attempts);
   if (!result.ok) {
     console.error(`authrace stress: ${factory.name} FAILED (seed ${settings.seed}): ${result.problem}`);

@@ -65,7 +65,7 @@ describe("--impl <spec>", () => {
   test.each([
     [
       "python:3.12",
-      /unknown implementation 'python:3\.12' \(expected ref:<variant> or codex:<version\|path>\)/,
+      /unknown implementation 'python:3\.12' \(expected ref:<variant>, codex:<version\|path> or mutant:<name>\)/,
     ],
     ["ref:nope", /unknown variant 'nope' in --impl 'ref:nope' \(known: legacy, guarded/],
     ["codex:latest", /--impl 'codex:latest': 'latest' is not a Codex release version/],

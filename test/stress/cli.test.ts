@@ -34,6 +34,7 @@ describe("parseStressArgs", () => {
       seed: null,
       expectation: null,
       startGapMs: null,
+      record: null,
       json: false,
     });
     expect(parseStressArgs(["--variant", "guarded", "--start-gap-ms", "0"]).startGapMs).toBe(0);
