@@ -19,12 +19,15 @@ export class Recording {
 
   /** A new recorder for the next attempt. */
   observer(): RunRecorder {
+    const codex = codexVersionOf(this.factory.name) !== null;
     this.recorder = new RunRecorder({
       implementation: this.factory.name,
       design: this.factory.variant,
       run: this.run,
       // Codex app-server reports no refresh error: getAuthStatus answers with the cache (or null) either way.
-      callOutcomes: codexVersionOf(this.factory.name) === null ? "reported" : "hidden",
+      callOutcomes: codex ? "hidden" : "reported",
+      // Its getAuthStatus(refreshToken: true) runs refresh_token(), then auth().
+      refreshCall: codex ? "refresh-then-auth" : "refresh",
     });
     return this.recorder;
   }

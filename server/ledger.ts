@@ -72,7 +72,7 @@ export class TokenLedger {
       identity,
       accessTokenStyle,
       generation: 0,
-      current: this.mint(identity, 0, accessTokenStyle),
+      current: this.mint(identity, 0, options.firstAccessToken ?? accessTokenStyle),
       rotatedOut: [],
       revokedBySeq: null,
     };

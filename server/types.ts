@@ -74,6 +74,11 @@ export interface CreateFamilyOptions {
   userId?: string;
   /** Overrides the server's `accessTokenStyle` for this family. */
   accessToken?: AccessTokenStyle;
+  /**
+   * R0's access token only (later generations use the family's style): an opaque R0 carries no `exp`, so its
+   * staleness is `last_refresh`'s alone on every Codex version, while rotated tokens still expire.
+   */
+  firstAccessToken?: AccessTokenStyle;
 }
 
 export interface FamilyTokens {

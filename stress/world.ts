@@ -7,6 +7,14 @@
  * The fixture is a login 9 days old, its tokens minted then: stale for every variant at the first call (legacy
  * by `last_refresh`, the others by the access token's `exp`), so the run opens with every process wanting to
  * refresh R0 at once.
+ *
+ * An implementation that refreshes a stale auth.json while it starts (a Codex app-server: a second
+ * AuthManager loads cloud requirements) would refresh R0 at startup, outside any call, racing the other
+ * starts. It asks for a "stale after" fixture (`scenarioOptions.staleAfterMs`), as in the scenarios: R0 with
+ * an opaque access token (no `exp`: `last_refresh` alone decides, on every Codex version) that turns stale
+ * once every process has started (`freshFixtureMs`); the calls wait until then. Later tokens are JWTs that
+ * expire as usual. A start slower than that is a failed run ("set-up too slow"), never a silent startup
+ * refresh.
  */
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -32,6 +40,16 @@ export interface StressWorld {
 }
 
 export type OpenStressWorld = { ok: true; world: StressWorld } | { ok: false; problem: string };
+
+/**
+ * How long a "stale after" fixture stays fresh: the implementation's own `staleAfterMs` (two starts) plus
+ * startAllowanceMs for each further process; null for an implementation that starts on a stale fixture.
+ */
+export function freshFixtureMs(factory: ProcessFactory, processes: number): number | null {
+  const staleAfterMs = factory.scenarioOptions?.staleAfterMs;
+  if (staleAfterMs === undefined || staleAfterMs === null) return null;
+  return staleAfterMs + Math.max(0, processes - 2) * STRESS_LIMITS.startAllowanceMs;
+}
 
 /** `P1`, `P2`, ...: names processes in replies, logs and the report. */
 export function processName(index: number): string {
@@ -85,6 +103,16 @@ async function startProcesses(
   return { processes, problem };
 }
 
+/** Waits until a "stale after" fixture is stale; a problem when the processes started too late for it. */
+async function untilStale(staleAtMs: number): Promise<string | null> {
+  const remainingMs = staleAtMs - Date.now();
+  if (remainingMs <= 0) {
+    return `set-up too slow: the processes had not all started when the fixture turned stale (startAllowanceMs ${STRESS_LIMITS.startAllowanceMs} per process)`;
+  }
+  await sleep(remainingMs + STRESS_LIMITS.staleMarginMs);
+  return null;
+}
+
 /** Failing I/O (no temp directory, no port, a process that does not start) is a result; all is torn down. */
 export async function openStressWorld(
   factory: ProcessFactory,
@@ -106,8 +134,9 @@ export async function openStressWorld(
   };
   try {
     root = await mkdtemp(join(setup.temporaryDirectory ?? tmpdir(), "authrace-stress-"));
-    // The server's clock runs 9 days behind while it mints the fixture's family, then on time.
-    let clockBehindMs = LOGIN_AGE_MS;
+    // The server's clock runs 9 days behind while it mints a stale fixture's family, then on time.
+    const freshMs = freshFixtureMs(factory, settings.processes);
+    let clockBehindMs = freshMs === null ? LOGIN_AGE_MS : 0;
     server = await startTokenServer({
       now: () => Date.now() - clockBehindMs,
       revokeFamilyOnReuse: true,
@@ -120,16 +149,20 @@ export async function openStressWorld(
     const codexHome = join(root, "home", ".codex");
     await mkdir(codexHome, { recursive: true });
     const authFile = authJsonPath(codexHome);
-    const family = server.createFamily();
+    const family = server.createFamily(freshMs === null ? {} : { firstAccessToken: "opaque" });
     clockBehindMs = 0;
-    await writeFamilyAuthJson(authFile, family, Date.now() - LOGIN_AGE_MS);
+    const writtenAtMs = Date.now();
+    const lastRefreshMs =
+      freshMs === null ? writtenAtMs - LOGIN_AGE_MS : writtenAtMs - TOKEN_REFRESH_INTERVAL_MS + freshMs;
+    await writeFamilyAuthJson(authFile, family, lastRefreshMs);
     setup.observer?.opened({ server, codexHome });
     const request = { codexHome, tokenUrl: server.tokenUrl };
     const started = await startProcesses(factory, settings.processes, request, setup);
     processes = started.processes;
-    if (started.problem !== null) {
+    const problem = started.problem ?? (freshMs === null ? null : await untilStale(writtenAtMs + freshMs));
+    if (problem !== null) {
       await close();
-      return { ok: false, problem: started.problem };
+      return { ok: false, problem };
     }
     return { ok: true, world: { server, root, authFile, processes, close } };
   } catch (error) {

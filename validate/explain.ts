@@ -51,11 +51,13 @@ export interface Context {
 export type Child = Omit<SearchNode, "parent">;
 export type Explained = { ok: true; children: Child[] } | { ok: false; reason: string };
 
-const CALL_EVENTS: Readonly<Record<CallKind, EventName | null>> = {
-  auth: "callAuth",
-  refresh: "callRefresh",
-  unauthorized: "callUnauthorized",
-  cached: null,
+/** The model's call events of each harness call, in order; each may be left out (auth() of a fresh cache). */
+const CALL_EVENTS: Readonly<Record<CallKind, readonly EventName[]>> = {
+  auth: ["callAuth"],
+  refresh: ["callRefresh"],
+  unauthorized: ["callUnauthorized"],
+  cached: [],
+  "refresh-then-auth": ["callRefresh", "callAuth"],
 };
 
 const NEVER_FREE: ReadonlySet<EventName> = new Set<EventName>([
@@ -96,9 +98,9 @@ export function freeSteps(context: Context, node: SearchNode): Child[] {
     let slot: CallSlot | undefined;
     if (step.event === "callAuth" || step.event === "callRefresh" || step.event === "callUnauthorized") {
       const current = node.calls[step.process];
-      if (current?.phase !== "open" || current.call === null) continue;
-      if (CALL_EVENTS[current.call] !== step.event) continue;
-      slot = { phase: "started", call: current.call, failed: false };
+      if (current === undefined || current.phase === "none" || current.call === null) continue;
+      if (CALL_EVENTS[current.call][current.taken] !== step.event) continue;
+      slot = { ...current, phase: "started", taken: current.taken + 1 };
     }
     children.push({ ...stepped(node, step, slot), base: node.base, ahead: node.ahead, via: stepVia(step) });
   }
@@ -369,7 +371,12 @@ export function explainStep(context: Context, node: SearchNode, index: number): 
       if ((node.calls[process] ?? NO_CALL).phase !== "none")
         return { ok: false, reason: `${step.process} still has a call open` };
       const { state, tokens } = node;
-      const calls = withSlot(node.calls, process, { phase: "open", call: step.call, failed: false });
+      const calls = withSlot(node.calls, process, {
+        phase: "open",
+        call: step.call,
+        failed: false,
+        taken: 0,
+      });
       return {
         ok: true,
         children: [{ state, tokens, calls, ...explain(node, index), via: observationVia(index, null) }],

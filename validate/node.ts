@@ -18,9 +18,16 @@ export interface CallSlot {
   call: CallKind | null;
   /** A branch the model marks `fails` was taken since the call started. */
   failed: boolean;
+  /** How many of the call's model call events (explain.ts CALL_EVENTS) were taken. */
+  taken: number;
 }
 
-export const NO_CALL: CallSlot = Object.freeze({ phase: "none", call: null, failed: false }) as CallSlot;
+export const NO_CALL: CallSlot = Object.freeze({
+  phase: "none",
+  call: null,
+  failed: false,
+  taken: 0,
+}) as CallSlot;
 
 /** What led to a node: a model step the history does not show, or one observation explained. */
 export type Via =
@@ -71,7 +78,7 @@ const PHASE_CODES: Record<CallPhase, string> = { none: "n", open: "o", started: 
 /** Identity of a node for de-duplication: equal keys behave alike from here on. */
 export function nodeKey(node: Omit<SearchNode, "parent" | "via">): string {
   const calls = node.calls.map(
-    (slot) => `${PHASE_CODES[slot.phase]}${slot.call ?? ""}${slot.failed ? "!" : ""}`,
+    (slot) => `${PHASE_CODES[slot.phase]}${slot.taken}${slot.call ?? ""}${slot.failed ? "!" : ""}`,
   );
   const tokens = [...node.tokens].sort(([left], [right]) => (left < right ? -1 : 1));
   return `${orderedKey(node.state)}|${node.base}:${node.ahead.join(",")}|${calls.join(",")}|${tokens.join(";")}`;

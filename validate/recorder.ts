@@ -36,6 +36,8 @@ export interface RecordingMeta {
   /** `scenario stale-cache`, `stress 4 x 50 seed 1` */
   run: string;
   callOutcomes: RunFile["callOutcomes"];
+  /** What the process's `refresh` verb is: the manager's refresh, or app-server's refresh then auth(). */
+  refreshCall: Extract<CallKind, "refresh" | "refresh-then-auth">;
 }
 
 /** Milliseconds, kept to the microsecond: enough to order events of one event loop, short in JSON. */
@@ -121,7 +123,7 @@ export class RunRecorder implements RunObserver {
     return {
       name: process.name,
       auth: () => call("auth", () => process.auth()),
-      refresh: () => call("refresh", () => process.refresh()),
+      refresh: () => call(this.meta.refreshCall, () => process.refresh()),
       unauthorized: () => call("unauthorized", () => process.unauthorized()),
       cached: () => call("cached", () => process.cached()),
       exit: () => process.exit(),

@@ -25,7 +25,12 @@ export interface TokenRef {
   generation: number;
 }
 
-export const CALL_KINDS = ["auth", "refresh", "unauthorized", "cached"] as const;
+/**
+ * The calls a harness makes. `refresh-then-auth` is Codex app-server's getAuthStatus with refreshToken true:
+ * `refresh_token()`, then `auth()` (codex-rs app-server `get_auth_status`), so a stale cache left by a failed
+ * refresh is refreshed once more within the same call.
+ */
+export const CALL_KINDS = ["auth", "refresh", "unauthorized", "cached", "refresh-then-auth"] as const;
 export type CallKind = (typeof CALL_KINDS)[number];
 
 /** ok; fails: an error or auth()'s logged refresh error; unsupported: the implementation has no such call. */
