@@ -71,7 +71,7 @@ export type Validation =
   | { verdict: "unusable"; design: Variant; message: string };
 
 export interface ValidateOptions {
-  limits?: Partial<typeof VALIDATE_LIMITS>;
+  limits?: Partial<Record<ValidateLimitName, number>>;
 }
 
 function contextOf(run: RunFile, design: Variant, history: History): Context {
@@ -129,7 +129,7 @@ function candidates(history: History, node: SearchNode): { next: number[]; deadl
 
 class Budget {
   nodes = 0;
-  constructor(readonly limits: typeof VALIDATE_LIMITS) {}
+  constructor(readonly limits: Record<ValidateLimitName, number>) {}
 
   count(): void {
     this.nodes += 1;
