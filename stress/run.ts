@@ -42,6 +42,21 @@ interface Drive {
   tally: CallTally;
   relogin: Relogin;
   answered: () => void;
+  /** The server's 401s so far, and how many of them a re-login check has followed. */
+  rejections: () => number;
+  rejectionsChecked: number;
+}
+
+/**
+ * A re-login is checked after a call that failed for good, and after any call during which the server answered
+ * a 401: a Codex app-server reports no refresh failure (getAuthStatus answers with the cache, or null), so its
+ * replies alone would never show that the family was revoked.
+ */
+function needsReloginCheck(reply: DriverReply, drive: Drive): boolean {
+  const rejections = drive.rejections();
+  const newRejection = rejections > drive.rejectionsChecked;
+  drive.rejectionsChecked = rejections;
+  return isPermanentFailure(reply) || newRejection;
 }
 
 /** One process's planned calls; resolves with a problem when the process died or stopped answering. */
@@ -54,7 +69,7 @@ async function driveProcess(process: DriverProcess, plan: readonly PlannedCall[]
     if (isTransportFailure(reply)) {
       return `${process.name}.${step.call}(): ${reply.error.kind}: ${reply.error.message}`;
     }
-    if (isPermanentFailure(reply)) await drive.relogin.check();
+    if (needsReloginCheck(reply, drive)) await drive.relogin.check();
   }
   return null;
 }
@@ -81,6 +96,8 @@ export async function runStress(
         done += 1;
         options.onProgress?.(done, total);
       },
+      rejections: () => world.rejections(),
+      rejectionsChecked: 0,
     };
     const callsStartedAtMs = Date.now();
     const outcomes = await Promise.all(

@@ -32,6 +32,8 @@ const LOGIN_AGE_MS = TOKEN_REFRESH_INTERVAL_MS + MS_PER_DAY;
 
 export interface StressWorld {
   server: TokenServer;
+  /** 401 answers the server gave so far (counted as it decides; a re-login is checked after each new one). */
+  rejections(): number;
   /** The run's temporary directory; CODEX_HOME is `<root>/home/.codex`. */
   root: string;
   authFile: string;
@@ -122,6 +124,7 @@ export async function openStressWorld(
   let root: string | null = null;
   let server: TokenServer | null = null;
   let processes: DriverProcess[] = [];
+  let rejections = 0;
   const close = async () => {
     await setup.observer?.closing();
     // exit() never rejects (it kills after the exit timeout); allSettled keeps that true for any factory.
@@ -144,7 +147,10 @@ export async function openStressWorld(
       accessTokenTtlSeconds: settings.tokenTtlSeconds,
       responseDelayMs: settings.serverDelayMs,
       limits: { familiesMax: STRESS_LIMITS.reloginsMax + 1 },
-      ...(setup.observer ? { onRequest: (record) => setup.observer?.onRequest(record) } : {}),
+      onRequest: (record) => {
+        if (record.status === 401) rejections += 1;
+        setup.observer?.onRequest(record);
+      },
     });
     const codexHome = join(root, "home", ".codex");
     await mkdir(codexHome, { recursive: true });
@@ -164,7 +170,7 @@ export async function openStressWorld(
       await close();
       return { ok: false, problem };
     }
-    return { ok: true, world: { server, root, authFile, processes, close } };
+    return { ok: true, world: { server, rejections: () => rejections, root, authFile, processes, close } };
   } catch (error) {
     await close();
     return { ok: false, problem: `cannot set up the run: ${error instanceof Error ? error.message : error}` };
