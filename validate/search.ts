@@ -140,25 +140,30 @@ class Budget {
 }
 
 interface Stuck {
-  /** The most observations any node explained, and (up to stuckNodesKept) nodes that did. */
+  /** How far the furthest nodes got: every observation before `base` explained, then `explained` in all. */
+  base: number;
   explained: number;
+  /** Up to STUCK_NODES_KEPT nodes that got that far. */
   nodes: SearchNode[];
 }
 
-/** Nodes kept that explain the most observations, to say why the search could go no further. */
+/** Nodes kept that got furthest, to say why the search could go no further. */
 const STUCK_NODES_KEPT = 2_000;
 
-function explainedCount(node: SearchNode): number {
-  return node.base + node.ahead.length;
-}
-
+/**
+ * Progress is the unbroken prefix explained first, then the count: a node that explained later observations
+ * out of order but left an earlier one behind has not got past that one.
+ */
 function noteProgress(stuck: Stuck, node: SearchNode): void {
-  const count = explainedCount(node);
-  if (count > stuck.explained) {
-    stuck.explained = count;
+  const explained = node.base + node.ahead.length;
+  const further = node.base > stuck.base || (node.base === stuck.base && explained > stuck.explained);
+  if (further) {
+    stuck.base = node.base;
+    stuck.explained = explained;
     stuck.nodes = [];
   }
-  if (count === stuck.explained && stuck.nodes.length < STUCK_NODES_KEPT) stuck.nodes.push(node);
+  const level = node.base === stuck.base && explained === stuck.explained;
+  if (level && stuck.nodes.length < STUCK_NODES_KEPT) stuck.nodes.push(node);
 }
 
 /**
@@ -236,7 +241,7 @@ export function validateRun(run: RunFile, design: Variant, options: ValidateOpti
     seconds: (performance.now() - started) / 1_000,
   });
   const seen = new Set<string>();
-  const stuck: Stuck = { explained: -1, nodes: [] };
+  const stuck: Stuck = { base: -1, explained: -1, nodes: [] };
   const stack = [rootOf(context)];
   let deepest = 0;
   try {
