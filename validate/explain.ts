@@ -123,7 +123,7 @@ function explainPost(
   context: Context,
   node: SearchNode,
   index: number,
-  observation: Extract<Step_, { kind: "post" }>,
+  observation: Extract<HistoryStep, { kind: "post" }>,
 ): Explained {
   if (observation.status !== 200 && observation.status !== 401) {
     return {
@@ -160,7 +160,7 @@ function explainPost(
   return children.length > 0 ? { ok: true, children } : { ok: false, reason };
 }
 
-type Step_ = History["steps"][number];
+type HistoryStep = History["steps"][number];
 
 /** The real family of the model's current token of the account (the latest login's family). */
 function currentFamily(node: SearchNode): string | null {
@@ -205,7 +205,7 @@ function explainDisk(
   context: Context,
   node: SearchNode,
   index: number,
-  observation: Extract<Step_, { kind: "disk" }>,
+  observation: Extract<HistoryStep, { kind: "disk" }>,
 ): Explained {
   const disk = node.state.data.disk;
   if (observation.state === "absent") {
@@ -251,7 +251,7 @@ function explainReturn(
   context: Context,
   node: SearchNode,
   index: number,
-  observation: Extract<Step_, { kind: "return" }>,
+  observation: Extract<HistoryStep, { kind: "return" }>,
 ): Explained {
   const process = context.processIndex.get(observation.process) as number;
   const slot = node.calls[process] ?? NO_CALL;

@@ -34,6 +34,11 @@ export interface History {
 
 export type HistoryResult = { ok: true; history: History } | { ok: false; problem: string };
 
+/** When a step's window begins. */
+function startOf(step: Step): number {
+  return "at" in step ? step.at : step.from;
+}
+
 export function tokenKey(token: TokenRef): string {
   return `${token.family}#${token.generation}`;
 }
@@ -109,14 +114,14 @@ export function historyOf(run: RunFile, design: Variant): HistoryResult {
     ...entries.map(({ observation, index }) => ({ step: observation as Step, index })),
     ...added.map((step) => ({ step, index: -1 })),
   ];
-  all.sort((left, right) => window(left.step as Observation).lo - window(right.step as Observation).lo);
+  all.sort((left, right) => startOf(left.step) - startOf(right.step));
   const loginFamilies = new Set(added.map((step) => (step.kind === "login" ? step.family : "")));
   const steps = all.map((entry) => entry.step);
   return {
     ok: true,
     history: {
       steps,
-      lo: Float64Array.from(steps, (step) => ("at" in step ? step.at : step.from)),
+      lo: Float64Array.from(steps, startOf),
       hi: Float64Array.from(steps, (step) => ("at" in step ? step.at : step.to)),
       staticProblem: steps.map((step) => {
         const loginNow =

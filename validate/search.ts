@@ -39,10 +39,6 @@ export class ValidateLimitExceeded extends Error {
   override name = "ValidateLimitExceeded";
 }
 
-export interface PathEntry {
-  via: Via;
-}
-
 export interface SearchStats {
   /** Distinct nodes visited. */
   nodes: number;
