@@ -1,5 +1,5 @@
 /**
- * Figures for the real implementation against the model (issue #4), printed, never asserted:
+ * Figures for the real implementation against the model, printed, never asserted:
  * - conformance: model paths run on ref:<variant> per second, N = 2 (target: at least 200 paths/s), for the
  *   shortest path to every state and for the maximal paths the test suite runs; 1 and 8 lanes in one thread,
  *   and 8 lanes in each of 2 worker threads;
@@ -8,6 +8,7 @@
  * - the mutation table: each implementation mutant's kill by conformance and by fast-check;
  * - stress: the 8 x 200 acceptance runs on real OS processes.
  */
+
 import { checkInterleavings } from "../conform/interleave/property.js";
 import { killMutant } from "../conform/mutants.js";
 import { conformInWorkers } from "../conform/parallel.js";
@@ -15,9 +16,9 @@ import { inProcessSubject } from "../conform/subject.js";
 import { conformConfig } from "../conform/suite.js";
 import { referenceAuthImplementation } from "../impl/plugin/index.js";
 import { makeConfig } from "../model/config.js";
-import { MUTANT_NAMES } from "../model/mutants.js";
-import { VARIANTS } from "../model/vocabulary.js";
+import { mutantNames, VARIANTS } from "../model/designs/index.js";
 import { formatStressAcceptance, runStressAcceptance } from "../stress/index.js";
+import { MKDIR_LOCKED, RELOADS_UNLOCKED } from "./designs.js";
 import { formatCount, median, table } from "./stats.js";
 
 const PATHS_TARGET_PER_SECOND = 200;
@@ -29,7 +30,7 @@ export async function benchConformance(): Promise<string> {
   const configs = [
     ...VARIANTS.map((variant) => makeConfig({ variant, processes: 2 })),
     // A bigger path set, where worker threads pay for their start-up.
-    makeConfig({ variant: "guarded", processes: 2, faults: ["crash"] }),
+    makeConfig({ variant: RELOADS_UNLOCKED, processes: 2, faults: ["crash"] }),
   ];
   for (const config of configs) {
     const { variant } = config;
@@ -80,11 +81,11 @@ export async function benchConformance(): Promise<string> {
 }
 
 export async function benchInterleavings(): Promise<string> {
-  const locked = makeConfig({ variant: "locked", processes: 3, faults: ["login", "logout"] });
-  const subject = inProcessSubject(referenceAuthImplementation("locked"));
+  const locked = makeConfig({ variant: MKDIR_LOCKED, processes: 3, faults: ["login", "logout"] });
+  const subject = inProcessSubject(referenceAuthImplementation(MKDIR_LOCKED));
   const held = await checkInterleavings({ subject, config: locked, external: true, runs: INTERLEAVING_RUNS });
-  const guarded = makeConfig({ variant: "guarded", processes: 2 });
-  const guardedSubject = inProcessSubject(referenceAuthImplementation("guarded"));
+  const guarded = makeConfig({ variant: RELOADS_UNLOCKED, processes: 2 });
+  const guardedSubject = inProcessSubject(referenceAuthImplementation(RELOADS_UNLOCKED));
   const finds: { milliseconds: number; runs: number }[] = [];
   for (let seed = 1; seed <= RACE_SEEDS; seed++) {
     const started = performance.now();
@@ -105,7 +106,7 @@ export async function benchInterleavings(): Promise<string> {
 
 export async function benchMutants(): Promise<string> {
   const rows: string[][] = [];
-  for (const mutant of MUTANT_NAMES) {
+  for (const mutant of mutantNames()) {
     const kills = await killMutant(mutant);
     const cell = (kill: typeof kills.conformance, unit: string) =>
       kill.config === null

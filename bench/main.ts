@@ -2,7 +2,7 @@
  * `npm run bench`: prints figures, asserts nothing (wall-clock times are never test verdicts).
  *
  * 1. Each theorem's exploration: states, transitions, wall time, states/s, with the target beside it
- *    (the full `guarded` and `locked` theorems for N = 3: under 10 s each).
+ *    (the full theorems of the unlocked and the mkdir-locked design at N = 3: under 10 s each).
  * 2. Time to the seed's counterexample (legacy, 2 processes, sequential auth()): median of SEED_RUNS runs.
  * 3. The explorer against a breadth-first search stepping the XState machine with `transition()`: same
  *    states and transitions (a differential check), states/s of each, and the ratio (target: >= 10x).
@@ -10,14 +10,29 @@
  * 4. The real implementation against the model (bench/conformance.ts): conformance paths/s, fast-check runs/s,
  *    time to find guarded's race, the mutation table, and the 8 x 200 stress acceptance runs.
  *
+ * 5. Load (bench/load.ts): 32 x 200 and 64 x 100 stress runs per design of LOAD_DESIGNS (the mkdir-locked one; new designs
+ *    join that list): stale sends, calls/s, each driver's measured peak memory.
+ * 6. cmd: programs (bench/remote.ts): the reference driver and the Python example as cmd: programs, paths/s
+ *    and the whole test tier's time.
+ *
+ * 6. The compiled explorer (bench/compiled.ts): guarded at N = 4, 5 (and 6), the explorer part of verify, the
+ *    speed-up over the interpretive reference.
+ *
  * `--all` runs every theorem and a larger comparison (several minutes). `--only <section>` runs one section:
- * explorer (1-3), conformance, interleavings, mutants, stress. The default runs them all (about 3 minutes).
+ * explorer (1-3), compiled (with N = 6), conformance, remote, interleavings, mutants, stress, load. The
+ * default runs them all (several minutes).
  */
+
 import { parseArgs } from "node:util";
 import { configName, type ModelConfig, makeConfig } from "../model/config.js";
 import { explore } from "../proofs/explorer.js";
 import { THEOREMS, type Theorem } from "../proofs/theorems.js";
+import { benchCompiled } from "./compiled.js";
 import { benchConformance, benchInterleavings, benchMutants, benchStress } from "./conformance.js";
+import { MKDIR_LOCKED, POSTS_CACHED, RELOADS_UNLOCKED } from "./designs.js";
+import { benchLoad } from "./load.js";
+import { benchParallel } from "./parallel.js";
+import { benchRemote } from "./remote.js";
 import { formatCount, formatSeconds, median, table, timed } from "./stats.js";
 import { xstateSearch } from "./xstate-bfs.js";
 
@@ -26,21 +41,23 @@ const SEED_TARGET_MS = 100;
 const THEOREM_TARGET_SECONDS = 10;
 const RATIO_TARGET = 10;
 
-/** The default subset: N = 3 `guarded` and `locked` without faults and with crash, and `locked` at N = 4. */
+/** The default subset: N = 3 of the unlocked and mkdir-locked designs, none and crash; the latter at N = 4. */
 function defaultTheorems(): Theorem[] {
   return THEOREMS.filter((theorem) => {
     const { variant, processes, faults, server } = theorem.config;
-    if (variant === "locked" && processes === 4) return true;
+    if (variant === MKDIR_LOCKED && processes === 4) return true;
     if (server.graceWindow || server.revokeFamilyOnReuse || theorem.name.includes(":")) return false;
     const noneOrCrash = faults.length === 0 || (faults.length === 1 && faults[0] === "crash");
-    return processes === 3 && (variant === "guarded" || variant === "locked") && noneOrCrash;
+    return processes === 3 && (variant === RELOADS_UNLOCKED || variant === MKDIR_LOCKED) && noneOrCrash;
   });
 }
 
-/** Only N = 3 `guarded` and `locked` theorems have a time target. */
+/** Only those N = 3 theorems have a time target. */
 function targetOf(theorem: Theorem): number | null {
   const { variant, processes } = theorem.config;
-  return processes === 3 && (variant === "guarded" || variant === "locked") ? THEOREM_TARGET_SECONDS : null;
+  return processes === 3 && (variant === RELOADS_UNLOCKED || variant === MKDIR_LOCKED)
+    ? THEOREM_TARGET_SECONDS
+    : null;
 }
 
 function verdictMark(met: boolean): string {
@@ -66,7 +83,7 @@ function benchTheorems(theorems: readonly Theorem[]): string {
 }
 
 function benchSeed(): string {
-  const config = makeConfig({ variant: "legacy", processes: 2, calls: ["callAuth"], overlap: false });
+  const config = makeConfig({ variant: POSTS_CACHED, processes: 2, calls: ["callAuth"], overlap: false });
   const runs = Array.from({ length: SEED_RUNS }, () =>
     timed(() => explore(config, { stopAtFirstViolation: true })),
   );
@@ -127,10 +144,19 @@ function benchComparison(comparisons: readonly Comparison[]): string {
 
 function warmUp(): void {
   // One small exploration first, so the first measured row does not pay for JIT compilation.
-  explore(makeConfig({ variant: "guarded", processes: 2, faults: ["crash"] }));
+  explore(makeConfig({ variant: RELOADS_UNLOCKED, processes: 2, faults: ["crash"] }));
 }
 
-const SECTIONS = ["explorer", "conformance", "interleavings", "mutants", "stress"] as const;
+const SECTIONS = [
+  "explorer",
+  "compiled",
+  "conformance",
+  "remote",
+  "interleavings",
+  "mutants",
+  "stress",
+  "load",
+] as const;
 
 async function main(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -146,12 +172,15 @@ async function main(argv: string[]): Promise<number> {
   }
   const wanted = (section: (typeof SECTIONS)[number]) => only === undefined || only === section;
   const comparisons: Comparison[] = [
-    { config: makeConfig({ variant: "guarded", processes: 2, faults: ["crash"] }), repetitions: 3 },
-    { config: makeConfig({ variant: "locked", processes: 3, faults: ["crash"] }), repetitions: all ? 3 : 1 },
+    { config: makeConfig({ variant: RELOADS_UNLOCKED, processes: 2, faults: ["crash"] }), repetitions: 3 },
+    {
+      config: makeConfig({ variant: MKDIR_LOCKED, processes: 3, faults: ["crash"] }),
+      repetitions: all ? 3 : 1,
+    },
   ];
   if (all)
     comparisons.push({
-      config: makeConfig({ variant: "guarded", processes: 3, faults: ["crash"] }),
+      config: makeConfig({ variant: RELOADS_UNLOCKED, processes: 3, faults: ["crash"] }),
       repetitions: 1,
     });
   console.log(`authrace bench (Node ${process.versions.node}${all ? ", --all" : ""})\n`);
@@ -161,10 +190,16 @@ async function main(argv: string[]): Promise<number> {
     console.log(`\n${benchSeed()}\n`);
     console.log(benchComparison(comparisons));
   }
+  if (wanted("compiled")) {
+    console.log(`\n${benchCompiled(all || only === "compiled")}`);
+    console.log(`\n${await benchParallel({ variant: RELOADS_UNLOCKED, processes: 4 })}`);
+  }
   if (wanted("conformance")) console.log(`\n${await benchConformance()}`);
+  if (wanted("remote")) console.log(`\n${await benchRemote()}`);
   if (wanted("interleavings")) console.log(`\n${await benchInterleavings()}`);
   if (wanted("mutants")) console.log(`\n${await benchMutants()}`);
   if (wanted("stress")) console.log(`\n${await benchStress()}`);
+  if (wanted("load")) console.log(`\n${await benchLoad()}`);
   return 0;
 }
 

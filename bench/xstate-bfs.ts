@@ -4,10 +4,11 @@
  * so without symmetry reduction they must reach the same states and transitions; only the speed differs.
  */
 import { initialTransition, transition } from "xstate";
+import { PROCESS_NAMES } from "../common/names.js";
 import type { Location } from "../model/branch.js";
 import type { ModelConfig } from "../model/config.js";
 import type { ModelData } from "../model/data.js";
-import { allEvents, createAuthMachine, PROCESS_NAMES } from "../model/machine.js";
+import { allEvents, createAuthMachine } from "../model/machine.js";
 import { orderedKey } from "../proofs/state.js";
 
 export interface XStateSearch {
@@ -17,7 +18,7 @@ export interface XStateSearch {
 }
 
 /** Named limit: the search fails loudly rather than running for ever on a configuration too big for it. */
-export const XSTATE_STATES_MAX = 500_000;
+const XSTATE_STATES_MAX = 500_000;
 
 interface MachineSnapshot {
   value: Record<string, string>;

@@ -6,6 +6,8 @@ import { SingleBar } from "cli-progress";
 import type { Progress } from "../proofs/explorer.js";
 import type { TheoremResult } from "../proofs/run.js";
 
+const MEBIBYTE = 1024 * 1024;
+
 export interface ProgressReporter {
   start(name: string, position: number, total: number): void;
   update(progress: Progress): void;
@@ -29,7 +31,7 @@ export function makeProgress(quiet: boolean): ProgressReporter {
   const bar = live
     ? new SingleBar(
         {
-          format: "{counter} {name} | {value} states | {rate} states/s | depth {depth}",
+          format: "{counter} {name} | {value} states | {rate} states/s | depth {depth} | {memory} MB",
           stream: process.stderr,
           hideCursor: true,
           clearOnComplete: true,
@@ -41,14 +43,16 @@ export function makeProgress(quiet: boolean): ProgressReporter {
     start(name, position, total) {
       current = name;
       counter = `[${position}/${total}]`;
-      bar?.start(1, 0, { name, counter, rate: 0, depth: 0 });
+      bar?.start(1, 0, { name, counter, rate: 0, depth: 0, memory: 0 });
     },
     update(progress) {
       const rate = progress.seconds > 0 ? Math.round(progress.states / progress.seconds) : 0;
-      if (bar) bar.update(progress.states, { rate, depth: progress.depth, name: current, counter });
+      // The explorer's own arrays (states, index, links, edges), as counted against a memory limit.
+      const memory = Math.round((progress.bytes ?? 0) / MEBIBYTE);
+      if (bar) bar.update(progress.states, { rate, depth: progress.depth, name: current, counter, memory });
       else if (progress.states > 1 && !quiet) {
         process.stderr.write(
-          `${counter} ${current}: ${progress.states} states, ${rate} states/s, depth ${progress.depth}\n`,
+          `${counter} ${current}: ${progress.states} states, ${rate} states/s, depth ${progress.depth}, ${memory} MB\n`,
         );
       }
     },

@@ -7,9 +7,11 @@ import type { TheoremResult } from "../proofs/run.js";
 
 const SHORT: Record<(typeof INVARIANTS)[number], string> = {
   NoStaleRefreshSent: "NoStaleSent",
+  NoSupersededSend: "SeedFix",
   DiskNeverRegresses: "DiskMonotone",
   AccountNeverMixed: "AccountOne",
   NoSpuriousLogout: "NoSpurious",
+  LogoutNeverUndone: "LogoutKept",
   NoDeadlock: "NoDeadlock",
   Converges: "Converges",
 };

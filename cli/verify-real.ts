@@ -1,29 +1,30 @@
 /**
- * The real implementation against the model, inside `authrace verify` (issue #4): the explorer kills every
+ * The real implementation against the model, inside `authrace verify`: the explorer kills every
  * model mutant; every variant conforms (test-tier configurations, 100% of reachable transitions); the
  * fast-check interleaving checks come out as the proofs say; every implementation mutant dies by conformance
  * and by fast-check; and the 8 x 200 stress acceptance runs on real OS processes. Each section prints one
  * table; the whole is true only when every row matches.
  */
+import { alignColumns } from "../common/columns.js";
 import { conformanceConfigs, SIMPLE_PATHS_CHECKED } from "../conform/configs.js";
-import { INTERLEAVING_CHECKS } from "../conform/interleave/checks.js";
+import { builtInInterleavingChecks } from "../conform/interleave/checks.js";
 import { checkInterleavings } from "../conform/interleave/property.js";
 import { killMutant } from "../conform/mutants.js";
 import { inProcessSubject } from "../conform/subject.js";
 import { conformConfig } from "../conform/suite.js";
 import { referenceAuthImplementation } from "../impl/plugin/index.js";
 import { configName } from "../model/config.js";
-import { MUTANT_NAMES } from "../model/mutants.js";
-import { VARIANTS } from "../model/vocabulary.js";
+import { mutantNames, VARIANTS } from "../model/designs/index.js";
 import { runMutantKills } from "../proofs/mutants.js";
-import { alignColumns } from "../scenarios/index.js";
 import { formatStressAcceptance, runStressAcceptance, stressAcceptanceMatches } from "../stress/index.js";
 
-interface Section {
+export interface RealSection {
   title: string;
   ok: boolean;
   table: string;
 }
+
+type Section = RealSection;
 
 function mark(ok: boolean): string {
   return ok ? "yes" : "NO";
@@ -82,7 +83,7 @@ async function conformance(): Promise<Section> {
 
 async function interleavings(): Promise<Section> {
   const rows: { ok: boolean; cells: string[] }[] = [];
-  for (const check of INTERLEAVING_CHECKS) {
+  for (const check of builtInInterleavingChecks()) {
     const subject = inProcessSubject(referenceAuthImplementation(check.config.variant));
     const report = await checkInterleavings({
       subject,
@@ -118,7 +119,7 @@ async function interleavings(): Promise<Section> {
 
 async function implementationMutants(): Promise<Section> {
   const rows: { ok: boolean; cells: string[] }[] = [];
-  for (const mutant of MUTANT_NAMES) {
+  for (const mutant of mutantNames()) {
     const kills = await killMutant(mutant);
     const cell = (kill: typeof kills.conformance) => kill.config ?? `SURVIVED (${kill.detail})`;
     const ok = kills.conformance.config !== null && kills.fastCheck.config !== null;
@@ -140,8 +141,15 @@ async function stress(): Promise<Section> {
   };
 }
 
-/** Runs every section; tables go to stdout, or to stderr when stdout carries JSON. */
-export async function runRealChecks(json: boolean, includeRealIo: boolean): Promise<boolean> {
+/**
+ * Runs every section; tables go to stdout, or to stderr when stdout carries JSON. Each section, once run, is also
+ * appended to `collected` (for --junit).
+ */
+export async function runRealChecks(
+  json: boolean,
+  includeRealIo: boolean,
+  collected: RealSection[] = [],
+): Promise<boolean> {
   const print = (section: Section) => {
     const text = `\n${section.title}:\n${section.table}\n`;
     if (json) process.stderr.write(text);
@@ -156,5 +164,6 @@ export async function runRealChecks(json: boolean, includeRealIo: boolean): Prom
       sections.push(section);
     }
   }
+  collected.push(...sections);
   return sections.every((section) => section.ok);
 }

@@ -1,5 +1,5 @@
 /**
- * The real-process scenario matrix inside `authrace verify` (issue 2): every scenario x variant against the
+ * The real-process scenario matrix inside `authrace verify`: every scenario x variant against the
  * real token server, with the expected verdicts from scenarios/expectations.ts.
  */
 import { formatScenarioMatrix, runScenarioMatrix, scenarioMatrixMatches } from "../scenarios/index.js";

@@ -31,14 +31,7 @@ export interface CodexProcessSpec {
   requestTimeoutMs?: number;
 }
 
-export const PROCESS_FAILURE_KINDS = [
-  "spawn",
-  "crash",
-  "timeout",
-  "rpc-error",
-  "protocol",
-  "unsupported",
-] as const;
+const PROCESS_FAILURE_KINDS = ["spawn", "crash", "timeout", "rpc-error", "protocol", "unsupported"] as const;
 export type ProcessFailureKind = (typeof PROCESS_FAILURE_KINDS)[number];
 export interface ProcessFailure {
   kind: ProcessFailureKind;

@@ -23,7 +23,7 @@ const TRANSPORT_KINDS: Record<string, string> = {
   spawn: "driver-exited",
 };
 
-export function toDriverReply(id: number, reply: AuthReply): DriverReply {
+function toDriverReply(id: number, reply: AuthReply): DriverReply {
   if (!reply.ok) {
     const kind = TRANSPORT_KINDS[reply.failure.kind] ?? reply.failure.kind;
     return { id, ok: false, error: { kind, message: reply.failure.message }, auth: null, trace: [] };

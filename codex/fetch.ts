@@ -29,7 +29,7 @@ import {
   platformSuffix,
 } from "./versions.js";
 
-export const FETCH_FAILURE_KINDS = [
+const FETCH_FAILURE_KINDS = [
   "invalid-version",
   "unknown-version",
   "no-platform-binary",

@@ -23,7 +23,7 @@ import { checkLocalBinary } from "./local.js";
 import { type Bridge, probeNetworkNamespace, startBridge } from "./netns.js";
 import { variantForVersion } from "./versions.js";
 
-export const CODEX_IMPLEMENTATION_PREFIX = "codex:";
+const CODEX_IMPLEMENTATION_PREFIX = "codex:";
 
 /** What follows `codex:` (a version, or a binary's path), or null when the name is not a Codex implementation. */
 export function codexVersionOf(implementation: string): string | null {

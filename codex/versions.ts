@@ -1,7 +1,8 @@
 /**
  * Codex release versions: parsing, the npm package that holds a platform's binary, and which auth-manager
- * variant of the model a release mirrors (see model/vocabulary.ts `VARIANT_VERSIONS`).
+ * design of the model a release mirrors (model/designs/).
  */
+import { builtInDesigns } from "../model/designs/index.js";
 import type { Variant } from "../model/vocabulary.js";
 
 export interface CodexVersion {
@@ -26,7 +27,7 @@ export function parseCodexVersion(text: string): VersionParseResult {
 }
 
 /** Compares release numbers only (a pre-release counts as its release). */
-export function compareVersions(left: CodexVersion, right: CodexVersion): number {
+function compareVersions(left: CodexVersion, right: CodexVersion): number {
   return left.major - right.major || left.minor - right.minor || left.patch - right.patch;
 }
 
@@ -37,20 +38,17 @@ function release(text: string): CodexVersion {
 }
 
 /**
- * Which variant a release mirrors. The ranges come from the releases actually run (docs/codex-versions.md):
- * 0.140-0.170 have not been observed yet, so they map to no variant rather than to a guess.
+ * Which design a release mirrors: the `releases` of the design records (model/designs/). The ranges come from
+ * the releases actually run (docs/codex-versions.md): 0.140-0.170 have not been observed yet, so they map to
+ * no design rather than to a guess.
  */
-const VARIANT_RANGES: readonly { from: CodexVersion; to: CodexVersion | null; variant: Variant }[] = [
-  { from: release("0.0.0"), to: release("0.116.999"), variant: "legacy" },
-  { from: release("0.117.0"), to: release("0.139.999"), variant: "guarded" },
-  { from: release("0.171.0"), to: null, variant: "persist-locked" },
-];
-
 export function variantForVersion(version: CodexVersion): Variant | null {
-  for (const range of VARIANT_RANGES) {
-    const aboveFrom = compareVersions(version, range.from) >= 0;
-    const belowTo = range.to === null || compareVersions(version, range.to) <= 0;
-    if (aboveFrom && belowTo) return range.variant;
+  for (const design of builtInDesigns()) {
+    for (const range of design.releases) {
+      const aboveFrom = compareVersions(version, release(range.from)) >= 0;
+      const belowTo = range.to === null || compareVersions(version, release(range.to)) <= 0;
+      if (aboveFrom && belowTo) return design.name;
+    }
   }
   return null;
 }

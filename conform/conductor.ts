@@ -6,34 +6,43 @@
  */
 import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { rm, utimes } from "node:fs/promises";
-import { isStale } from "../impl/manager/staleness.js";
-import { type StalenessRule, VARIANT_RULES } from "../impl/manager/variants.js";
+import { PROCESS_NAMES } from "../common/names.js";
+import { flockIsHeld, lockPathOf } from "../impl/ports/index.js";
 import type { RefreshResult } from "../impl/ports/types.js";
 import {
   authJsonPath,
-  authLockPath,
   formatAuthJson,
   parseAuthJson,
   type Snapshot,
   type SnapshotResult,
 } from "../impl/storage/index.js";
-import { usesFileLock } from "../model/config.js";
-import { PROCESS_NAMES } from "../model/machine.js";
+import { usesFileLock, writesInPlace } from "../model/config.js";
+import { requireDesign } from "../model/designs/index.js";
+import type { StalenessRule } from "../model/designs/types.js";
 import type { EventName } from "../model/vocabulary.js";
 import { familySnapshot } from "../server/index.js";
 import type { RequestRecord } from "../server/types.js";
+import { type FileMark, judgeStep, markWorld, sameFile, type WorldMark } from "./io-witness.js";
 import type { ProjectedProcess, ProjectedSnapshot, Projection, ResponseKind } from "./projection.js";
 import type { Session } from "./session.js";
 import type { ProcessSlot } from "./slot.js";
+import { staleByRule } from "./staleness-oracle.js";
 import type { Subject } from "./subject.js";
 import { TokenRegistry } from "./tokens.js";
 import { externalLogin, externalLogout, LOCK_STALE_CONDUCTOR_MS } from "./world-actions.js";
 
+/** The model's two accounts: A holds the initial login, B is what a `login` event switches to. */
 export const ACCOUNT_IDS = { A: "account-a", B: "account-b" } as const;
-/** `becomeStale`: past Codex's 8-day `last_refresh` rule and past every access token's `exp`. */
+
+/** auth.json's mode, as the atomic writer saves it (impl/ports/file-disk.ts): it holds secrets. */
 const OWNER_ONLY_MODE = 0o600;
 
-export const STALE_ADVANCE_MS = 9 * 24 * 60 * 60 * 1000;
+/**
+ * How far the clock jumps to make every cached snapshot stale: past Codex's 8-day `last_refresh` rule and past
+ * every access token's `exp` (the server's default lifetime is an hour). Once at setup, as the model starts
+ * with a stale R0, and at each `becomeStale`.
+ */
+const STALE_ADVANCE_MS = 9 * 24 * 60 * 60 * 1000;
 
 export interface StepPlan {
   /** sendRefresh: this POST's answer will be lost (the model's next event for the process is loseResponse). */
@@ -54,7 +63,9 @@ export class Conductor {
   private readonly lossPlanned = new Set<number>();
   private familyB: string | null = null;
   private readonly staleness = new Map<string, boolean>();
-  private lastDisk: { text: string; read: DiskRead } | null = null;
+  private lastDisk: { text: string; read: DiskRead; mark: FileMark | null } | null = null;
+  /** The world as the last step left it (io-witness.ts): the next step's "before", the next observation's file check. */
+  private lastMark: WorldMark | null = null;
 
   private constructor(
     readonly session: Session,
@@ -63,7 +74,7 @@ export class Conductor {
     private readonly familyA: string,
     processes: number,
   ) {
-    const request = { home, tokenUrl: session.server.tokenUrl, clock: session.clock };
+    const request = { home, tokenUrl: session.server.tokenUrl, clock: session.clock, scope: session };
     this.slots = PROCESS_NAMES.slice(0, processes).map((name) => subject.slot({ name, ...request }));
   }
 
@@ -91,17 +102,43 @@ export class Conductor {
     return conductor;
   }
 
-  /** Takes one model event on the implementation. */
+  /**
+   * Takes one model event on the implementation, and judges from the file system and the server's ledger what
+   * the step really did (conform/io-witness.ts): I/O no announcement covers is a problem of the step.
+   */
   async step(event: EventName, process: number, plan: StepPlan = {}): Promise<StepReport> {
     const recordsBefore = this.records.length;
+    // Nothing but steps changes the world between steps, so the last step's "after" is this one's "before"; a
+    // change between them (a program acting while only asked `cached`) still shows, in this step.
+    const before = this.lastMark ?? markWorld(this.home);
+    const status = process >= 0 ? this.slots[process]?.status() : undefined;
+    const announcedWrite =
+      status?.kind === "held" && status.call.kind === "writeDisk" ? status.call.mode : undefined;
     const problem = await this.perform(event, process, plan);
     this.learnTokens();
-    return { problem, records: this.records.slice(recordsBefore) };
+    const records = this.records.slice(recordsBefore);
+    if (problem !== null) {
+      this.lastMark = null;
+      return { problem, records };
+    }
+    const after = markWorld(this.home);
+    this.lastMark = after;
+    const witnessed = judgeStep({
+      step: `${process < 0 ? "world" : (this.slots[process]?.name ?? `P${process}`)} ${event}`,
+      event,
+      before,
+      after,
+      posts: records,
+      modelWrite: writesInPlace(requireDesign(this.subject.variant).rules) ? "in-place" : "atomic",
+      announcedWrite,
+    });
+    return { problem: witnessed, records };
   }
 
   private async perform(event: EventName, process: number, plan: StepPlan): Promise<string | null> {
     const slot = this.slots[process];
-    const locking = usesFileLock(this.subject.variant);
+    const rules = requireDesign(this.subject.variant).rules;
+    const lock = usesFileLock(rules) ? rules.lockKind : null;
     const server = this.session.server;
     switch (event) {
       case "callAuth":
@@ -142,10 +179,10 @@ export class Conductor {
       case "login": {
         const family = server.createFamily({ accountId: ACCOUNT_IDS.B });
         this.familyB = family.familyId;
-        return externalLogin(this.home, family, this.session.clock.nowMs(), locking);
+        return externalLogin(this.home, family, this.session.clock.nowMs(), lock);
       }
       case "logout":
-        return externalLogout(this.home, locking);
+        return externalLogout(this.home, lock);
       case "flushDisk":
         return "an in-place write's two halves (tornWrite) are one port call in the implementation";
     }
@@ -171,8 +208,10 @@ export class Conductor {
   /** A dead holder's lock goes stale: its directory's mtime is set far in the past, as time would. */
   private async expireOrphanedLock(): Promise<string | null> {
     const past = new Date(Date.now() - 2 * LOCK_STALE_CONDUCTOR_MS);
+    const located = await lockPathOf("mkdir", authJsonPath(this.home));
+    if (!located.ok) return `no lock to expire (${located.message})`;
     try {
-      await utimes(authLockPath(this.home), past, past);
+      await utimes(located.path, past, past);
       return null;
     } catch (error) {
       return `no lock to expire (${(error as NodeJS.ErrnoException).code})`;
@@ -197,7 +236,7 @@ export class Conductor {
       const accountId = value.tokens.accountId;
       const account =
         accountId === ACCOUNT_IDS.A ? "A" : accountId === ACCOUNT_IDS.B ? "B" : `? ${accountId}`;
-      const staleness = VARIANT_RULES[this.subject.variant].staleness;
+      const staleness = requireDesign(this.subject.variant).rules.staleness;
       return {
         account,
         token: token ?? { family: "A", generation: -1 },
@@ -218,7 +257,7 @@ export class Conductor {
       processes,
       disk,
       families: { A: this.family(this.familyA), B: this.family(this.familyB) },
-      lockHeld: this.lockHeld(),
+      lockHeld: await this.lockHeld(),
     };
     return { projection, problem: problems[0] ?? null };
   }
@@ -273,23 +312,34 @@ export class Conductor {
     };
   }
 
-  /** Held: the lock directory exists and is fresher than the stale time (as proper-lockfile judges it). */
-  private lockHeld(): boolean {
+  /**
+   * Held, as the design's lock judges it: a lock directory that exists and is fresher than the stale time (as
+   * proper-lockfile judges it), or an flock that a non-blocking try from a description of our own is refused.
+   */
+  private async lockHeld(): Promise<boolean> {
+    const kind = requireDesign(this.subject.variant).rules.lockKind;
+    const located = await lockPathOf(kind, authJsonPath(this.home));
+    if (!located.ok) return false;
+    if (kind === "flock") return flockIsHeld(located.path);
     try {
-      const info = statSync(authLockPath(this.home));
+      const info = statSync(located.path);
       return info.mtimeMs >= Date.now() - LOCK_STALE_CONDUCTOR_MS;
     } catch {
       return false;
     }
   }
 
-  /** Staleness as the variant judges it now; memoised, as it decodes the access token's JWT. */
+  /** Staleness as the design's rule judges it now (an oracle of its own); memoised, as it decodes a JWT. */
   private isStaleNow(snapshot: Snapshot, rule: StalenessRule): boolean {
     const now = this.session.clock.nowMs();
     const key = `${now}|${snapshot.lastRefresh}|${snapshot.tokens.accessToken}`;
     let stale = this.staleness.get(key);
     if (stale === undefined) {
-      stale = isStale(snapshot, rule, now);
+      stale = staleByRule(
+        { accessToken: snapshot.tokens.accessToken, lastRefresh: snapshot.lastRefresh },
+        rule,
+        now,
+      );
       this.staleness.set(key, stale);
     }
     return stale;
@@ -298,10 +348,14 @@ export class Conductor {
   /** The harness's read of auth.json; unchanged bytes are not parsed again. */
   private readDisk(): DiskRead {
     const file = authJsonPath(this.home);
+    // Same inode, size and times as at the last read: the same bytes, not read again.
+    const mark = this.lastMark?.authJson ?? markWorld(this.home).authJson;
+    if (mark !== null && this.lastDisk !== null && sameFile(mark, this.lastDisk.mark))
+      return this.lastDisk.read;
     const text = readTextNow(file);
-    if (text !== null && text === this.lastDisk?.text) return this.lastDisk.read;
-    const read = text === null ? missing() : parseAuthJson(text, file);
-    if (text !== null) this.lastDisk = { text, read };
+    if (text === null) return missing();
+    const read = text === this.lastDisk?.text ? this.lastDisk.read : parseAuthJson(text, file);
+    this.lastDisk = { text, read, mark };
     return read;
   }
 
@@ -310,9 +364,12 @@ export class Conductor {
     return this.records;
   }
 
-  /** Drops every manager; the run's CODEX_HOME is removed in the background (the session awaits it). */
+  /**
+   * Drops every manager (a slot that can keep its process for the next run retires instead); the run's
+   * CODEX_HOME is removed in the background (the session awaits it).
+   */
   async dispose(): Promise<void> {
-    for (const slot of this.slots) await slot.crash();
+    for (const slot of this.slots) await (slot.retire === undefined ? slot.crash() : slot.retire());
     this.session.afterRun(rm(this.home, { recursive: true, force: true }));
   }
 }

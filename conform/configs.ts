@@ -5,6 +5,8 @@
  * one port call; its two halves cannot be held apart without a test-only branch in the implementation).
  */
 import { type ConfigInput, type ModelConfig, makeConfig } from "../model/config.js";
+import { requireDesign } from "../model/designs/index.js";
+import type { CheckInput } from "../model/designs/types.js";
 import type { Fault, Variant } from "../model/vocabulary.js";
 
 export const DRIVEN_FAULTS = [
@@ -29,26 +31,20 @@ export const SIMPLE_PATHS_CHECKED = 20;
 export type ConformanceTier = "test" | "verify";
 
 function inputs(variant: Variant, tier: ConformanceTier): ConfigInput[] {
-  const single = (faults: Fault[], server: ConfigInput["server"] = {}) => ({
+  const design = requireDesign(variant);
+  const at = (input: CheckInput): ConfigInput => ({
     variant,
     processes: CONFORMANCE_PROCESSES,
-    faults,
-    server,
+    faults: [],
+    server: {},
+    ...input,
   });
-  const list: ConfigInput[] = [
-    single([]),
-    single([], { revokeFamilyOnReuse: true }),
-    single(["crash"]),
-    single(["lostResponse"]),
-    single(["transient"]),
-    single(["logout"]),
-  ];
-  // locked keeps logins out with the lock (179 states); the others have 9-12 k states at N = 2, whose
-  // xstate/graph traversal alone takes over a minute, so login runs in the verify tier only.
-  if (variant === "locked" || tier === "verify") list.push(single(["login"]));
-  if (variant === "locked") {
-    list.push(single(["crash"], { graceWindow: true }), single(["lostResponse"], { graceWindow: true }));
-  }
+  const list: ConfigInput[] = [at({}), at({ server: { revokeFamilyOnReuse: true } })];
+  for (const fault of DRIVEN_FAULTS) if (fault !== "login") list.push(at({ faults: [fault] }));
+  // Login configurations of designs whose lock does not keep logins out have 9-12 k states at N = 2, whose
+  // xstate/graph traversal alone takes over a minute: those run in the verify tier only.
+  if (tier === "verify" || design.checks.conformLoginInTestTier) list.push(at({ faults: ["login"] }));
+  for (const extra of design.checks.conformanceExtra) list.push(at(extra));
   return list;
 }
 

@@ -3,15 +3,22 @@
  * enabled), the conductor takes it on the implementation, and the two are compared. Path runs, replays and
  * fast-check interleavings all step through here.
  */
+
+import { processName } from "../common/names.js";
 import type { ModelConfig } from "../model/config.js";
 import type { ModelData } from "../model/data.js";
+import type { EventName } from "../model/vocabulary.js";
 import { type ExplorerState, initialState } from "../proofs/state.js";
 import type { Step, Stepper } from "../proofs/step.js";
-import { processName } from "../proofs/trace.js";
 import type { RequestRecord, Verdict } from "../server/types.js";
 import type { Conductor, StepPlan, StepReport } from "./conductor.js";
 import { type Difference, firstDifference, projectModel } from "./projection.js";
-import type { PathStep } from "./run-path.js";
+
+/** One model event: which process (-1: the world) takes which event. */
+export interface PathStep {
+  event: EventName;
+  process: number;
+}
 
 export type TakeResult =
   | { kind: "taken"; modelStep: Step; before: ExplorerState; key: string; records: RequestRecord[] }

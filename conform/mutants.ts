@@ -5,14 +5,15 @@
  */
 import { mutantImplementation } from "../impl/plugin/index.js";
 import { configName, makeConfig } from "../model/config.js";
-import { MUTANTS, type MutantName } from "../model/mutants.js";
+import { type MutantName, requireMutant } from "../model/designs/index.js";
+import { modelHolds } from "../proofs/verdict.js";
 import { conformanceConfigs } from "./configs.js";
 import { checkInterleavings } from "./interleave/property.js";
 import { inProcessSubject, type Subject } from "./subject.js";
 import { conformConfig } from "./suite.js";
 
 /** fast-check runs spent on one mutant before it is declared a survivor. */
-export const MUTANT_INTERLEAVING_RUNS = 1_000;
+const MUTANT_INTERLEAVING_RUNS = 1_000;
 
 export interface Kill {
   /** The configuration that killed it, or null: it survived. */
@@ -33,7 +34,7 @@ export interface MutantKills {
 async function byConformance(subject: Subject, mutant: MutantName): Promise<Kill> {
   const started = performance.now();
   let effort = 0;
-  for (const config of conformanceConfigs(MUTANTS[mutant].base, "test")) {
+  for (const config of conformanceConfigs(requireMutant(mutant).base.name, "test")) {
     const report = await conformConfig(subject, config, { divergencesMax: 1 });
     effort += report.paths.run;
     const first = report.divergences[0];
@@ -51,14 +52,21 @@ async function byConformance(subject: Subject, mutant: MutantName): Promise<Kill
 }
 
 async function byFastCheck(subject: Subject, mutant: MutantName, seed?: number): Promise<Kill> {
-  const config = makeConfig({ variant: MUTANTS[mutant].base, processes: 3, faults: ["login", "logout"] });
+  const config = makeConfig({
+    variant: requireMutant(mutant).base.name,
+    processes: 3,
+    faults: ["login", "logout"],
+  });
   const report = await checkInterleavings({
     subject,
     config,
     external: true,
     runs: MUTANT_INTERLEAVING_RUNS,
     // Where the base design already sends rotated-out tokens, only a divergence is the mutant's doing.
-    staleSendFails: MUTANTS[mutant].base === "locked",
+    staleSendFails: modelHolds(
+      makeConfig({ variant: requireMutant(mutant).base.name }),
+      "NoStaleRefreshSent",
+    ),
     ...(seed === undefined ? {} : { seed }),
   });
   const { failure } = report;

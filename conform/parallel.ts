@@ -6,8 +6,8 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import type { ModelConfig } from "../model/config.js";
+import type { PathStep } from "./lockstep.js";
 import { modelPaths } from "./paths.js";
-import type { PathStep } from "./run-path.js";
 import type { SubjectChoice } from "./subject-choice.js";
 import {
   type ConformanceReport,
@@ -21,7 +21,7 @@ import type { WorkerInput } from "./worker.js";
 
 export const WORKERS_MAX = 16;
 
-export function workersDefault(): number {
+function workersDefault(): number {
   return Math.min(WORKERS_MAX, Math.max(1, availableParallelism()));
 }
 

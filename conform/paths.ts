@@ -5,13 +5,14 @@
  * optional simple paths. Transitions are the machine's branches per region (see `transitionKey`).
  */
 import { createTestModel } from "xstate/graph";
+import { PROCESS_NAMES } from "../common/names.js";
+import { Random } from "../common/random.js";
 import type { ModelConfig } from "../model/config.js";
-import { allEvents, createAuthMachine, PROCESS_NAMES } from "../model/machine.js";
+import { allEvents, createAuthMachine } from "../model/machine.js";
 import type { EventName } from "../model/vocabulary.js";
 import { type ExplorerState, initialState, orderedKey, snapshotKey } from "../proofs/state.js";
 import { makeStepper, type Stepper } from "../proofs/step.js";
-import { Random } from "../stress/random.js";
-import { type PathStep, transitionKey } from "./run-path.js";
+import { type PathStep, transitionKey } from "./lockstep.js";
 
 /** States a configuration may have for path generation (xstate/graph keeps every state and path in memory). */
 export const PATH_STATES_MAX = 50_000;
@@ -114,7 +115,7 @@ function reachableTransitions(config: ModelConfig, stepper: Stepper) {
 }
 
 /** The transition keys a path takes, by replaying it on the stepper. */
-export function transitionsOf(config: ModelConfig, stepper: Stepper, path: readonly PathStep[]): string[] {
+function transitionsOf(config: ModelConfig, stepper: Stepper, path: readonly PathStep[]): string[] {
   let state = initialState(config.processes);
   const keys: string[] = [];
   for (const want of path) {
@@ -190,7 +191,7 @@ function covering(
 }
 
 /** Steps a bounded simple path may take. */
-export const SIMPLE_PATH_STEPS_MAX = 40;
+const SIMPLE_PATH_STEPS_MAX = 40;
 /** Walks tried per simple path wanted, before giving up on finding more. */
 const SIMPLE_PATH_WALKS_PER_PATH = 50;
 /** The walks' seed: the same configuration always gets the same simple paths. */

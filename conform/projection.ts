@@ -4,6 +4,8 @@
  * manager's cache and held port call). Token generations become dense ranks on both sides, so the model's
  * renamed generations and the server's real tokens compare by order alone, which is all the protocol uses.
  */
+
+import { PROCESS_NAMES } from "../common/names.js";
 import type { WriteMode } from "../impl/ports/types.js";
 import type { Location } from "../model/branch.js";
 import { type ModelConfig, writesInPlace } from "../model/config.js";
@@ -17,7 +19,6 @@ import {
   RESPONSE_PERMANENT,
   type Snapshot,
 } from "../model/data.js";
-import { PROCESS_NAMES } from "../model/machine.js";
 import type { ExplorerState } from "../proofs/state.js";
 
 export type FamilyName = "A" | "B";
@@ -113,8 +114,7 @@ export function projectModel(state: ExplorerState, config: ModelConfig): Project
     };
     if (location === "post") projected.sends = modelSnapshot(data, record.cache)?.token;
     if (location === "receive") projected.response = modelResponse(record.response);
-    if (projected.at === "writeDisk")
-      projected.writes = writesInPlace(config.variant) ? "in-place" : "atomic";
+    if (projected.at === "writeDisk") projected.writes = writesInPlace(config.rules) ? "in-place" : "atomic";
     return projected;
   });
   const family = (index: 1 | 2): ProjectedFamily => ({

@@ -19,6 +19,7 @@ import { type DriverReply, parseHeldEvent } from "../impl/driver/protocol.js";
 import type { CachedAuth } from "../impl/manager/types.js";
 import type { HeldCall, HeldKind } from "../impl/ports/held.js";
 import type { CallEvent } from "../model/vocabulary.js";
+import { attach, type DriverPool, type PooledDriver, pooledDriver } from "./remote-pool.js";
 import { type CallRecord, type ProcessSlot, SETTLE_TIMEOUT_MS, type SlotStatus } from "./slot.js";
 import type { SlotRequest } from "./subject.js";
 import { LOCK_STALE_CONDUCTOR_MS } from "./world-actions.js";
@@ -53,8 +54,9 @@ const CALL_COMMANDS: Record<CallEvent, (driver: JsonLineDriver) => Promise<Drive
   callUnauthorized: (driver) => driver.unauthorized(),
 };
 
-/** One spawned process; a restart makes a new one, and events of an old one are ignored. */
+/** One process serving one run's process; a restart makes a new one, and events of an old one are ignored. */
 interface Incarnation {
+  pooled: PooledDriver;
   driver: JsonLineDriver;
   /** The ready line, once printed (the manager is loaded). */
   ready: DriverMessage | null;
@@ -68,7 +70,7 @@ type RemoteHeld = HeldCall & { seq: number };
  * The line of a program's stderr that says why it ended: the last one starting with an error name (Node ends an uncaught
  * exception's report with its version), else the last one.
  */
-function stderrGist(stderr: string): string {
+export function stderrGist(stderr: string): string {
   const lines = stderr
     .split("\n")
     .map((line) => line.trim())
@@ -100,6 +102,8 @@ export class RemoteSlot implements ProcessSlot {
   constructor(
     private readonly command: readonly string[],
     private readonly request: SlotRequest,
+    /** Where processes wait between runs (null: every load spawns, every run's end kills). */
+    private readonly pool: DriverPool | null = null,
   ) {}
 
   get name(): string {
@@ -113,26 +117,33 @@ export class RemoteSlot implements ProcessSlot {
     return { kind: "idle" };
   }
 
-  /** Spawns the program; its first event must be the held read of auth.json, then its ready line. */
+  /**
+   * Spawns the program, or resets one parked by an earlier run of the session onto this run's CODEX_HOME; its
+   * first event must be the held read of auth.json, then its ready line.
+   */
   async load(): Promise<string | null> {
-    await this.crash();
-    const { home, tokenUrl, name } = this.request;
-    const driver = startDriver({
-      home,
-      name,
-      tokenUrl,
-      command: this.command,
-      extraArguments: HELD_MODE_ARGUMENTS,
-      processGroup: true,
-      replyTimeoutMs: CALL_REPLY_BACKSTOP_MS,
-    });
-    const incarnation: Incarnation = { driver, ready: null, clockSentMs: null };
+    await this.kill(false);
+    const { name, home } = this.request;
+    const taken = this.pool?.take(name, home) ?? null;
+    const pooled = taken?.pooled ?? pooledDriver(this.spawn(), home);
+    const { driver } = pooled;
+    const incarnation: Incarnation = { pooled, driver, ready: null, clockSentMs: null };
     this.process = incarnation;
-    driver.onMessage((message) => this.receive(incarnation, message));
-    void driver.waitExit().then(() => this.exited(incarnation));
+    if (taken?.needsReset === true) {
+      driver.reset(home);
+      pooled.home = home;
+    }
+    pooled.spare = false;
+    attach(
+      pooled,
+      (message) => this.receive(incarnation, message),
+      () => this.exited(incarnation),
+    );
     this.sendClock(incarnation);
     const started = () => this.held !== null || incarnation.ready !== null;
-    const first = await this.settle(started, "no held read of auth.json", START_TIMEOUT_MS);
+    // A fresh start (or a spare still starting) may take node's start-up; a reset process answers at once.
+    const firstWaitMs = taken?.needsReset === true ? SETTLE_TIMEOUT_MS : START_TIMEOUT_MS;
+    const first = await this.settle(started, "no held read of auth.json", firstWaitMs);
     if (first !== null) return first;
     const read = this.held;
     if (read === null)
@@ -179,15 +190,46 @@ export class RemoteSlot implements ProcessSlot {
     );
   }
 
-  /** SIGKILL (its process group): whatever it held, the lock directory included, stays as it was. */
-  async crash(): Promise<void> {
+  /**
+   * The run is over: a healthy process that can reset is parked for the session's next run (its held call is
+   * dropped by that reset, as by a crash); any other is killed.
+   */
+  async retire(): Promise<void> {
     const incarnation = this.process;
+    const reusable =
+      incarnation !== null &&
+      this.problem === null &&
+      incarnation.ready?.reset === true &&
+      incarnation.driver.exitedWith === null;
+    if (reusable && this.pool?.park(this.name, incarnation.pooled) === true) {
+      this.process = null;
+      this.held = null;
+      this.call = null;
+      return;
+    }
+    await this.kill(false);
+  }
+
+  /**
+   * The model's crash: SIGKILL (its process group); whatever it held, the lock directory included, stays as it
+   * was. A healthy program that can reset gets a spare started on this run's home for the restart.
+   */
+  async crash(): Promise<void> {
+    await this.kill(true);
+  }
+
+  private async kill(startSpare: boolean): Promise<void> {
+    const incarnation = this.process;
+    const healthy = this.problem === null && incarnation?.ready?.reset === true;
     this.process = null;
     this.held = null;
     this.call = null;
     this.problem = null;
     if (incarnation === null) return;
     await within(incarnation.driver.kill(), KILL_WAIT_MS);
+    if (startSpare && healthy && this.pool?.hasRoom(this.name) === true) {
+      this.pool.addSpare(this.name, pooledDriver(this.spawn(), this.request.home, true));
+    }
   }
 
   async cached(): Promise<CachedAuth | null> {
@@ -210,6 +252,20 @@ export class RemoteSlot implements ProcessSlot {
       return null;
     }
     return { snapshot, poisoned: reply.auth.poisoned };
+  }
+
+  private spawn(): JsonLineDriver {
+    const { home, tokenUrl, name } = this.request;
+    return startDriver({
+      home,
+      name,
+      tokenUrl,
+      command: this.command,
+      extraArguments: HELD_MODE_ARGUMENTS,
+      processGroup: true,
+      replyTimeoutMs: CALL_REPLY_BACKSTOP_MS,
+      replyTimeoutLimit: "CALL_REPLY_BACKSTOP_MS",
+    });
   }
 
   private heldNow(): RemoteHeld | null {

@@ -1,6 +1,7 @@
 /** Conformance results for people: the path up to the divergence as numbered steps, and a summary table. */
-import { processName } from "../proofs/trace.js";
-import type { Divergence, PathStep } from "./run-path.js";
+import { processName } from "../common/names.js";
+import type { PathStep } from "./lockstep.js";
+import type { Divergence } from "./run-path.js";
 import type { ConformanceReport } from "./suite.js";
 
 /** `3. B sendRefresh`, the divergent step marked with `<-`. */

@@ -3,24 +3,17 @@
  * and fails at the first step where the two disagree: the implementation could not take the step, a
  * projection differs, a call returned the wrong kind of outcome, or the server judged a POST differently.
  */
+
+import { processName } from "../common/names.js";
 import type { ModelConfig } from "../model/config.js";
 import type { EventName } from "../model/vocabulary.js";
 import { makeStepper, type Stepper } from "../proofs/step.js";
-import { processName } from "../proofs/trace.js";
 import type { RequestRecord } from "../server/types.js";
 import { Conductor } from "./conductor.js";
-import { Lockstep } from "./lockstep.js";
+import { Lockstep, type PathStep } from "./lockstep.js";
 import type { Difference } from "./projection.js";
 import type { Session } from "./session.js";
 import type { Subject } from "./subject.js";
-
-/** One model event: which process (-1: the world) takes which event. */
-export { transitionKey } from "./lockstep.js";
-
-export interface PathStep {
-  event: EventName;
-  process: number;
-}
 
 export interface Divergence {
   /** 1-based step of the path; 0 is the initial state. */

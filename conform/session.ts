@@ -14,11 +14,20 @@ import type { RequestRecord, TokenServer } from "../server/types.js";
 /** Every run starts at this instant; R0's fixture is written then, and time passes by hand. */
 export const CONFORM_EPOCH_MS = Date.UTC(2026, 0, 1);
 /** Runs per session before the session refuses more (each run creates one or two token families). */
-export const SESSION_RUNS_MAX = 200_000;
+const SESSION_RUNS_MAX = 200_000;
 const FAMILIES_PER_RUN_MAX = 2;
 const REQUESTS_PER_RUN_MAX = 64;
 
-export interface Session {
+/**
+ * What may outlive one run but not the session: a cmd: subject parks its driver processes here between runs
+ * (conform/remote-pool.ts), and the session closes them with itself.
+ */
+export interface SessionScope {
+  /** The value kept under `key`, made on first use; `close` runs when the session closes. */
+  keep<T>(key: object, make: () => T, close: (value: T) => Promise<void>): T;
+}
+
+export interface Session extends SessionScope {
   readonly server: TokenServer;
   readonly clock: ManualClock;
   readonly serverOptions: ServerOptions;
@@ -57,6 +66,7 @@ export async function openSession(serverOptions: ServerOptions): Promise<Session
   });
   let runs = 0;
   const cleanUps = new Set<Promise<unknown>>();
+  const kept = new Map<object, { value: unknown; close: () => Promise<void> }>();
   return {
     server,
     clock,
@@ -75,8 +85,17 @@ export async function openSession(serverOptions: ServerOptions): Promise<Session
       const tracked = cleanUp.catch(() => undefined).finally(() => cleanUps.delete(tracked));
       cleanUps.add(tracked);
     },
+    keep<T>(key: object, make: () => T, close: (value: T) => Promise<void>): T {
+      const found = kept.get(key);
+      if (found !== undefined) return found.value as T;
+      const value = make();
+      kept.set(key, { value, close: () => close(value) });
+      return value;
+    },
     async close() {
       listener = null;
+      await Promise.all([...kept.values()].map((entry) => entry.close()));
+      kept.clear();
       await Promise.all(cleanUps);
       await server.close();
       await rm(root, { recursive: true, force: true });

@@ -51,6 +51,11 @@ export interface ProcessSlot {
   release(kind: HeldKind): Promise<string | null>;
   /** The process dies: its manager, held call and call in progress are gone. */
   crash(): Promise<void>;
+  /**
+   * The run is over: like `crash` for the run, but a process that can be reset may be kept for the next run of
+   * the session (remote slots). Absent: the conductor crashes the slot.
+   */
+  retire?(): Promise<void>;
   /** No I/O: what the manager caches (null when down). */
   cached(): Promise<CachedAuth | null>;
 }
@@ -63,6 +68,8 @@ export class InProcessSlot implements ProcessSlot {
   problem: string | null = null;
   private incarnation = 0;
   private wake: (() => void) | null = null;
+  /** The ports of the manager now loaded (or loading): a crash drops what its process would lose. */
+  private ports: AuthPorts | null = null;
 
   constructor(
     readonly name: string,
@@ -82,7 +89,8 @@ export class InProcessSlot implements ProcessSlot {
     let loaded: ManagerUnderTest | null = null;
     let failure: string | null = null;
     const stop = this.nextStop();
-    this.implementation.load({ ports: this.makePorts(this.sinkFor(incarnation)), name: this.name }).then(
+    this.ports = this.makePorts(this.sinkFor(incarnation));
+    this.implementation.load({ ports: this.ports, name: this.name }).then(
       (manager) => {
         loaded = manager;
         this.wake?.();
@@ -135,9 +143,15 @@ export class InProcessSlot implements ProcessSlot {
     return (await stop) ? null : `${this.name}: after ${kind} it neither held a port call nor returned`;
   }
 
-  /** The manager, its held call and its call in progress are dropped and never resumed. */
+  /**
+   * The manager, its held call and its call in progress are dropped and never resumed; what the kernel frees
+   * when a process dies (an flock) is freed, what stays on disk (a lock directory) stays.
+   */
   async crash(): Promise<void> {
+    const ports = this.ports;
+    this.ports = null;
     this.reset();
+    await ports?.lock.abandon?.();
   }
 
   async cached(): Promise<CachedAuth | null> {

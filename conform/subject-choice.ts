@@ -8,7 +8,7 @@ import {
   mutantImplementation,
   referenceAuthImplementation,
 } from "../impl/plugin/index.js";
-import type { MutantName } from "../model/mutants.js";
+import type { MutantName } from "../model/designs/index.js";
 import type { Variant } from "../model/vocabulary.js";
 import { remoteSubject } from "./remote-subject.js";
 import { inProcessSubject, type Subject } from "./subject.js";

@@ -4,10 +4,11 @@
  * with held real ports; remote subjects (cmd:) drive a program in the driver protocol's held mode.
  */
 import type { AuthImplementation } from "../impl/plugin/index.js";
-import { createRealPorts, type ManualClock } from "../impl/ports/index.js";
+import { createRealPorts, lockKindOf, type ManualClock } from "../impl/ports/index.js";
 import { TOKEN_URL_OVERRIDE_VARIABLE } from "../impl/token/request.js";
 import type { Variant } from "../model/vocabulary.js";
 import { holdPorts } from "./held-ports.js";
+import type { SessionScope } from "./session.js";
 import { InProcessSlot, type ProcessSlot } from "./slot.js";
 import { LOCK_STALE_CONDUCTOR_MS } from "./world-actions.js";
 
@@ -20,6 +21,8 @@ export interface SlotRequest {
   tokenUrl: string;
   /** The run's time; a remote process is told it before every action. */
   clock: ManualClock;
+  /** The session the run belongs to: a remote subject keeps its processes there between runs. */
+  scope?: SessionScope;
 }
 
 export interface Subject {
@@ -28,6 +31,11 @@ export interface Subject {
   /** The model variant it must follow. */
   readonly variant: Variant;
   slot(request: SlotRequest): ProcessSlot;
+  /**
+   * A program in another process: start it once, before any run, and say in one line why it cannot be run
+   * (could not be started, exited or hung while starting, no held mode), or null. In-process subjects have none.
+   */
+  preflight?(): Promise<string | null>;
 }
 
 export function inProcessSubject(implementation: AuthImplementation): Subject {
@@ -40,6 +48,7 @@ export function inProcessSubject(implementation: AuthImplementation): Subject {
           createRealPorts({
             codexHome: home,
             clock,
+            lockKind: lockKindOf(implementation.variant),
             token: { environment: { [TOKEN_URL_OVERRIDE_VARIABLE]: tokenUrl } },
             lock: { staleMs: LOCK_STALE_CONDUCTOR_MS, retriesMax: 0 },
           }),

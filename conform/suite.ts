@@ -4,8 +4,9 @@
  */
 import { configName, type ModelConfig } from "../model/config.js";
 import { makeStepper } from "../proofs/step.js";
+import type { PathStep } from "./lockstep.js";
 import { definedTransitions, modelPaths, type PathOptions, type PathSet } from "./paths.js";
-import { type Divergence, type PathStep, runPath } from "./run-path.js";
+import { type Divergence, runPath } from "./run-path.js";
 import { openSession } from "./session.js";
 import type { Subject } from "./subject.js";
 

@@ -5,7 +5,7 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import type { ModelConfig } from "../model/config.js";
-import type { PathStep } from "./run-path.js";
+import type { PathStep } from "./lockstep.js";
 import { openSubjectChoice, type SubjectChoice } from "./subject-choice.js";
 import { runPaths } from "./suite.js";
 

@@ -4,8 +4,9 @@
  * expect every writer to respect it, so these actions take the real lock too.
  */
 import { rm } from "node:fs/promises";
-import { createFileLock } from "../impl/ports/index.js";
-import { authJsonPath, authLockPath } from "../impl/storage/index.js";
+import { createLock } from "../impl/ports/index.js";
+import { authJsonPath } from "../impl/storage/index.js";
+import type { LockKind } from "../model/designs/types.js";
 import { writeFamilyAuthJson } from "../server/index.js";
 import type { FamilyTokens } from "../server/types.js";
 
@@ -15,26 +16,23 @@ import type { FamilyTokens } from "../server/types.js";
  */
 export const LOCK_STALE_CONDUCTOR_MS = 60_000;
 
+/** The lock the design's writers take (null: none), as that other process takes it. */
 async function underLock(
   home: string,
-  locking: boolean,
+  lock: LockKind | null,
   action: () => Promise<void>,
 ): Promise<string | null> {
-  if (!locking) {
+  if (lock === null) {
     await action();
     return null;
   }
-  const lock = createFileLock(authJsonPath(home), {
-    lockfilePath: authLockPath(home),
-    staleMs: LOCK_STALE_CONDUCTOR_MS,
-    retriesMax: 0,
-  });
-  const acquired = await lock.acquire();
+  const other = createLock(lock, authJsonPath(home), { staleMs: LOCK_STALE_CONDUCTOR_MS, retriesMax: 0 });
+  const acquired = await other.acquire();
   if (!acquired.ok) return `the other process could not take the lock: ${acquired.error.message}`;
   try {
     await action();
   } finally {
-    await lock.release();
+    await other.release();
   }
   return null;
 }
@@ -43,11 +41,11 @@ export function externalLogin(
   home: string,
   family: FamilyTokens,
   nowMs: number,
-  locking: boolean,
+  lock: LockKind | null,
 ): Promise<string | null> {
-  return underLock(home, locking, () => writeFamilyAuthJson(authJsonPath(home), family, nowMs));
+  return underLock(home, lock, () => writeFamilyAuthJson(authJsonPath(home), family, nowMs, "replace"));
 }
 
-export function externalLogout(home: string, locking: boolean): Promise<string | null> {
-  return underLock(home, locking, () => rm(authJsonPath(home), { force: true }));
+export function externalLogout(home: string, lock: LockKind | null): Promise<string | null> {
+  return underLock(home, lock, () => rm(authJsonPath(home), { force: true }));
 }

@@ -11,11 +11,11 @@ export const LOCATIONS = [
   "reload", // guarded reload: next, readDisk decides Skipped / Changed / NoChange
   "post", // about to POST the cached refresh token
   "receive", // waiting for the endpoint's answer
-  "lockForSave", // persist-locked: waiting for the file lock before saving
+  "lockForSave", // lock around the save only: waiting for the file lock before saving
   "persistRead", // re-reading auth.json before saving
   "persistWrite", // writing the refreshed tokens
   "persistFlush", // an in-place write is under way (the file is torn until flushed)
-  "releaseAfterSave", // persist-locked: releasing the file lock after saving
+  "releaseAfterSave", // lock around the save only: releasing the file lock after saving
   "persistReload", // reloading the cache from auth.json after saving
   "lockForRefresh", // locked: waiting for the cross-process lock
   "rereadUnderLock", // locked: reading auth.json under the lock to decide

@@ -2,8 +2,14 @@
  * A model configuration: how many processes, which design, which faults, which server.
  * The machine, the explorer and the theorems are all built from one of these.
  */
-import { isMutantName, MUTANT_NAMES, MUTANTS, type MutantName } from "./mutants.js";
-import { CALL_EVENTS, type CallEvent, FAULTS, type Fault, isVariant, type Variant } from "./vocabulary.js";
+import {
+  type Design,
+  type DesignRules,
+  effectiveRules,
+  mutantNamed,
+  requireDesign,
+} from "./designs/index.js";
+import { CALL_EVENTS, type CallEvent, FAULTS, type Fault, faultSpec, type Variant } from "./vocabulary.js";
 
 export interface ServerOptions {
   /** On a reused refresh token, revoke the whole token family (Auth0, Okta, RFC 9700 s.4.14.2). */
@@ -26,28 +32,50 @@ export interface ModelConfig {
    * completion before the next process is asked.
    */
   overlap: boolean;
-  /** A broken variant of `variant` kept on purpose (model/mutants.ts); absent for the design itself. */
-  mutant?: MutantName;
+  /** A broken variant of `variant` kept on purpose (its design's `mutants`); absent for the design itself. */
+  mutant?: string;
+  /** The design's record (model/designs/), looked up once. */
+  design: Design;
+  /** The rules the table is built from: the design's, with the mutant's broken rule applied. */
+  rules: DesignRules;
 }
 
 export const PROCESSES_MIN = 1;
-export const PROCESSES_MAX = 6;
+export const PROCESSES_MAX = 8;
 export const FAULTS_MAX_LIMIT = 3;
 
-/** Faults that only make sense for some designs. */
-const IN_PLACE_WRITERS: readonly Variant[] = ["legacy", "guarded"];
-const LOCK_USERS: readonly Variant[] = ["persist-locked", "locked"];
-
-export function writesInPlace(variant: Variant): boolean {
-  return IN_PLACE_WRITERS.includes(variant);
+export function writesInPlace(rules: DesignRules): boolean {
+  return rules.writeMode === "in-place";
 }
 
-export function usesFileLock(variant: Variant): boolean {
-  return LOCK_USERS.includes(variant);
+export function usesFileLock(rules: DesignRules): boolean {
+  return rules.lockScope !== "none";
+}
+
+/**
+ * A lock that is reclaimed by its age (mkdir): a crashed holder's stays until it goes stale, and a stalled
+ * live holder's can be taken from it. A kernel lock (flock) is freed when its holder dies and never else.
+ */
+export function lockIsReclaimable(rules: DesignRules): boolean {
+  return usesFileLock(rules) && rules.lockKind === "mkdir";
+}
+
+/** Why a fault cannot apply to a design with these rules, or null when it can (vocabulary.ts FAULT_LIST). */
+export function faultObstacle(fault: Fault, rules: DesignRules): string | null {
+  const { requires } = faultSpec(fault);
+  if (requires === "in-place-write" && !writesInPlace(rules)) return "needs an in-place writer";
+  if (requires === "reclaimable-lock" && !lockIsReclaimable(rules)) return "needs a lock reclaimed by age";
+  return null;
+}
+
+/** Every fault that applies to a design with these rules, in FAULTS order. */
+export function applicableFaults(rules: DesignRules): Fault[] {
+  return FAULTS.filter((fault) => faultObstacle(fault, rules) === null);
 }
 
 export interface ConfigInput {
   processes?: number;
+  /** A known design's name (model/designs/index.ts). */
   variant: string;
   faults?: readonly string[];
   server?: Partial<ServerOptions>;
@@ -57,31 +85,31 @@ export interface ConfigInput {
   mutant?: string;
 }
 
-/** The mutant named by `input`, checked against the variant it must break; undefined for none. */
-function mutantOf(input: ConfigInput, variant: Variant): MutantName | undefined {
+/** The mutant named by `input`, checked against the design it must break; undefined for none. */
+function mutantOf(input: ConfigInput, design: Design) {
   const name = input.mutant;
   if (name === undefined) return undefined;
-  if (!isMutantName(name)) {
-    throw new RangeError(`config.mutant: unknown mutant '${name}' (known: ${MUTANT_NAMES.join(", ")})`);
+  const found = mutantNamed(name);
+  if (!found) throw new RangeError(`config.mutant: unknown mutant '${name}'`);
+  if (found.base.name !== design.name) {
+    throw new RangeError(
+      `config.mutant: '${name}' is a mutant of '${found.base.name}', not of '${design.name}'`,
+    );
   }
-  const { base } = MUTANTS[name];
-  if (base !== variant) {
-    throw new RangeError(`config.mutant: '${name}' is a mutant of '${base}', not of '${variant}'`);
-  }
-  return name;
+  return found.mutant;
 }
 
 /** Validates a configuration; errors name the field. */
 export function makeConfig(input: ConfigInput): ModelConfig {
-  if (!isVariant(input.variant)) throw new RangeError(`config.variant: unknown variant '${input.variant}'`);
+  const design = requireDesign(input.variant, "config.variant");
   const processes = input.processes ?? 2;
   if (!Number.isInteger(processes) || processes < PROCESSES_MIN || processes > PROCESSES_MAX) {
     throw new RangeError(
       `config.processes: ${processes} is not an integer in [${PROCESSES_MIN}, ${PROCESSES_MAX}]`,
     );
   }
-  const mutant = mutantOf(input, input.variant);
-  const inPlace = writesInPlace(input.variant) || (mutant !== undefined && MUTANTS[mutant].writesInPlace);
+  const mutant = mutantOf(input, design);
+  const rules = effectiveRules(design, mutant);
   const faultsMax = input.faultsMax ?? 1;
   if (!Number.isInteger(faultsMax) || faultsMax < 1 || faultsMax > FAULTS_MAX_LIMIT) {
     throw new RangeError(`config.faultsMax: ${faultsMax} is not an integer in [1, ${FAULTS_MAX_LIMIT}]`);
@@ -91,13 +119,9 @@ export function makeConfig(input: ConfigInput): ModelConfig {
     if (!(FAULTS as readonly string[]).includes(fault)) {
       throw new RangeError(`config.faults: unknown fault '${fault}' (known: ${FAULTS.join(", ")})`);
     }
-    if (fault === "tornWrite" && !inPlace) {
-      throw new RangeError(`config.faults: 'tornWrite' needs an in-place writer, not '${input.variant}'`);
-    }
-    if (fault === "stall" && !usesFileLock(input.variant)) {
-      throw new RangeError(
-        `config.faults: 'stall' needs a file lock, which '${input.variant}' does not take`,
-      );
+    const obstacle = faultObstacle(fault as Fault, rules);
+    if (obstacle !== null) {
+      throw new RangeError(`config.faults: '${fault}' ${obstacle}, which '${input.variant}' is not`);
     }
     if (!faults.includes(fault as Fault)) faults.push(fault as Fault);
   }
@@ -113,11 +137,13 @@ export function makeConfig(input: ConfigInput): ModelConfig {
     calls: CALL_EVENTS.filter((call) => calls.includes(call)),
     overlap: input.overlap ?? true,
     processes,
-    variant: input.variant,
+    variant: design.name,
+    design,
+    rules,
     faults,
     faultsMax,
     server: { revokeFamilyOnReuse: false, graceWindow: false, ...input.server },
-    ...(mutant === undefined ? {} : { mutant }),
+    ...(mutant === undefined ? {} : { mutant: mutant.name }),
   };
 }
 
@@ -137,6 +163,8 @@ export function configName(config: ModelConfig): string {
   return `${config.variant}/N${config.processes}/${faults}${server ? `/${server}` : ""}${calls}${overlap}${budget}${mutant}`;
 }
 
-export function hasFault(config: ModelConfig, fault: Fault): boolean {
-  return config.faults.includes(fault);
+/** The configuration as data (JSON): the design is named by `variant`, its record is not repeated. */
+export function configJson(config: ModelConfig): Omit<ModelConfig, "design" | "rules"> {
+  const { design: _design, rules: _rules, ...rest } = config;
+  return rest;
 }

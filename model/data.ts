@@ -7,11 +7,11 @@
  * keeps the state space finite with unbounded refreshes; docs/spec.md explains why it is sound.
  */
 
+import { COUNTED_FAULTS, type CountedFault } from "./vocabulary.js";
+
 /** 0 = no account; A is the user's account, B another account a login may switch to. */
-export const ACCOUNT_NONE = 0;
 export const ACCOUNT_A = 1;
 export const ACCOUNT_B = 2;
-export const ACCOUNTS = [ACCOUNT_A, ACCOUNT_B] as const;
 export type Account = 0 | 1 | 2;
 export const ACCOUNT_NAMES = ["none", "A", "B"] as const;
 
@@ -40,6 +40,16 @@ export interface ProcessData {
   response: ResponseKind;
   /** A refreshed token waiting to be saved (family, generation); accountId = the account re-read for the save. */
   pending: Snapshot;
+  /**
+   * When the current call began, auth.json already held a newer token of the cached token's family (another
+   * process had refreshed and saved). Sending the cached token in this call is the seed's bug. False when idle.
+   */
+  successorOnDisk: boolean;
+  /**
+   * This call POSTs through refreshToken()'s flow (refreshToken() or 401 recovery), not auth()'s direct POST.
+   * Kept only for designs whose rules tell the two apart (refreshFailureAsksLogin); false when idle.
+   */
+  viaRefreshToken: boolean;
 }
 
 export const DISK_ABSENT = 0;
@@ -62,13 +72,11 @@ export interface FamilyData {
   revoked: boolean;
 }
 
-export interface FaultsUsed {
-  crash: number;
-  lostResponse: number;
-  transient: number;
-  login: number;
-  logout: number;
-  stall: number;
+/** How often each counted fault happened so far (vocabulary.ts FAULT_LIST). */
+export type FaultsUsed = Record<CountedFault, number>;
+
+function noFaultsUsed(): FaultsUsed {
+  return Object.fromEntries(COUNTED_FAULTS.map((fault) => [fault, 0])) as FaultsUsed;
 }
 
 export interface ModelData {
@@ -84,7 +92,15 @@ export interface ModelData {
 }
 
 function freshProcess(cache: Snapshot): ProcessData {
-  return { cache, poisoned: false, holdsLock: false, response: RESPONSE_NONE, pending: NO_SNAPSHOT };
+  return {
+    cache,
+    poisoned: false,
+    holdsLock: false,
+    response: RESPONSE_NONE,
+    pending: NO_SNAPSHOT,
+    successorOnDisk: false,
+    viaRefreshToken: false,
+  };
 }
 
 /**
@@ -103,7 +119,7 @@ export function initialData(processes: number): ModelData {
     ],
     staleBelow: 1,
     orphanedLock: false,
-    faultsUsed: { crash: 0, lostResponse: 0, transient: 0, login: 0, logout: 0, stall: 0 },
+    faultsUsed: noFaultsUsed(),
   };
 }
 

@@ -3,15 +3,15 @@
  * branch.ts), the data in context, world events at the root. It is built from the same transition table the
  * explorer interprets, and it is pure: no invoke, no after, no clock; every I/O completion is an event.
  */
+
 import { and, assign, createMachine, or, stateIn } from "xstate";
+import { PROCESS_NAMES } from "../common/names.js";
 import type { Branch, EventBranches } from "./branch.js";
 import { LOCATIONS } from "./branch.js";
 import type { ModelConfig } from "./config.js";
 import { cloneData, initialData, type ModelData, normalized } from "./data.js";
 import { buildTable } from "./table.js";
 import { CALL_EVENTS, type EventName } from "./vocabulary.js";
-
-export const PROCESS_NAMES = ["A", "B", "C", "D", "E", "F"] as const;
 
 /** An event of the machine: a process's event names the process; a world event does not. */
 export interface ModelEvent {

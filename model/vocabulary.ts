@@ -3,21 +3,11 @@
  * and CLI output all use these names; nothing else invents its own.
  */
 
-/** Auth-manager designs, each mirroring real Codex versions (see docs/spec.md). */
-export const VARIANTS = ["legacy", "guarded", "persist-locked", "locked"] as const;
-export type Variant = (typeof VARIANTS)[number];
-
-export const VARIANT_VERSIONS: Record<Variant, string> = {
-  legacy: "Codex <= 0.116.0: auth() refreshes proactively from the cached token, no disk reload",
-  guarded:
-    "Codex 0.117.0 (PR #15357) to 0.139: guarded reload, in-process lock only, in-place truncating write",
-  "persist-locked": "Codex 0.171.0 as observed: file lock and temp+fsync+rename around the save only",
-  locked: "Proposed fix: one cross-process lock held across re-read -> decide -> POST -> atomic save",
-};
-
-export function isVariant(name: string): name is Variant {
-  return (VARIANTS as readonly string[]).includes(name);
-}
+/**
+ * A design's name (legacy, guarded, ...). The designs themselves are records in model/designs/; this is only
+ * the name a configuration, a CLI flag or a trace carries.
+ */
+export type Variant = string;
 
 /** Calls a caller makes on one auth manager. */
 export const CALL_EVENTS = ["callAuth", "callRefresh", "callUnauthorized"] as const;
@@ -36,7 +26,7 @@ export const IO_EVENTS = [
 /** Time and the world around the processes. */
 export const ENVIRONMENT_EVENTS = ["becomeStale", "expireLock"] as const;
 
-/** Faults, each switchable per configuration. */
+/** Fault events: a process or the world misbehaving (the faults below say which switch enables which). */
 export const FAULT_EVENTS = ["crash", "restart", "loseResponse", "serverError", "login", "logout"] as const;
 
 export type CallEvent = (typeof CALL_EVENTS)[number];
@@ -45,24 +35,93 @@ export type EnvironmentEvent = (typeof ENVIRONMENT_EVENTS)[number];
 export type FaultEvent = (typeof FAULT_EVENTS)[number];
 export type EventName = CallEvent | IoEvent | EnvironmentEvent | FaultEvent;
 
-/** Fault switches of a configuration. */
-export const FAULTS = [
-  "crash", // a process dies at any step and restarts with an empty cache (loads auth.json again)
-  "lostResponse", // the server rotated but its response never arrives
-  "transient", // the server answers 500/429 without rotating
-  "login", // another process logs in to another account on disk
-  "logout", // another process logs out (removes auth.json)
-  "tornWrite", // a reader sees a half-written file (in-place writes only)
-  "stall", // a lock holder stalls past the lock's stale time and its lock is reclaimed
-] as const;
-export type Fault = (typeof FAULTS)[number];
+/**
+ * The faults: each one's switch name (in a configuration and on the CLI), the events that carry it, whether
+ * it counts against the configuration's budget (`faultsMax`, counted in the state as `faultsUsed`), and what a
+ * design must have for it to apply. Everything else (the state's counters, its key, the fault sets of the
+ * theorems, conformance) is built from this list.
+ */
+export const FAULT_LIST = [
+  {
+    name: "crash",
+    events: ["crash", "restart"],
+    counted: true,
+    requires: null,
+    meaning: "a process dies at any step and restarts with an empty cache (loads auth.json again)",
+  },
+  {
+    name: "lostResponse",
+    events: ["loseResponse"],
+    counted: true,
+    requires: null,
+    meaning: "the server rotated but its response never arrives",
+  },
+  {
+    name: "transient",
+    events: ["serverError"],
+    counted: true,
+    requires: null,
+    meaning: "the server answers 500/429 without rotating",
+  },
+  {
+    name: "login",
+    events: ["login"],
+    counted: true,
+    requires: null,
+    meaning: "another process logs in to another account on disk",
+  },
+  {
+    name: "logout",
+    events: ["logout"],
+    counted: true,
+    requires: null,
+    meaning: "another process logs out (removes auth.json)",
+  },
+  {
+    name: "tornWrite",
+    events: ["flushDisk"],
+    counted: false,
+    requires: "in-place-write",
+    meaning: "a reader sees a half-written file (in-place writes only)",
+  },
+  {
+    name: "stall",
+    events: ["expireLock"],
+    counted: true,
+    requires: "reclaimable-lock",
+    meaning: "a lock holder stalls past the lock's stale time and its lock is reclaimed",
+  },
+] as const satisfies readonly {
+  name: string;
+  events: readonly EventName[];
+  counted: boolean;
+  requires: "in-place-write" | "reclaimable-lock" | null;
+  meaning: string;
+}[];
+
+export type Fault = (typeof FAULT_LIST)[number]["name"];
+export const FAULTS: readonly Fault[] = FAULT_LIST.map((fault) => fault.name);
+/** Faults counted against the budget: one counter each in the model state. */
+export type CountedFault = Extract<(typeof FAULT_LIST)[number], { counted: true }>["name"];
+export const COUNTED_FAULTS = FAULT_LIST.filter((fault) => fault.counted).map(
+  (fault) => fault.name,
+) as readonly CountedFault[];
+export type FaultRequirement = (typeof FAULT_LIST)[number]["requires"];
+
+export function faultSpec(fault: Fault): (typeof FAULT_LIST)[number] {
+  const spec = FAULT_LIST.find((entry) => entry.name === fault);
+  if (!spec) throw new RangeError(`vocabulary: no fault '${fault}'`);
+  return spec;
+}
 
 /** Named invariants; statements live in proofs/invariants.ts and docs/spec.md. */
 export const INVARIANTS = [
   "NoStaleRefreshSent",
+  "NoSupersededSend",
   "DiskNeverRegresses",
   "AccountNeverMixed",
   "NoSpuriousLogout",
+  "LogoutNeverUndone",
   "NoDeadlock",
   "Converges",
 ] as const;

@@ -3,128 +3,115 @@
  *
  * Every reachable state is visited once (canonical keys, symmetry over identical processes), so the first
  * violation of each invariant is found at its smallest depth: counterexamples are shortest. Limits on states
- * and depth fail loudly. Progress (NoDeadlock, Converges) is checked on the complete graph afterwards.
+ * and depth fail loudly. Liveness (NoDeadlock, Converges) is checked on the complete graph afterwards.
+ *
+ * `explore` runs the compiled explorer (proofs/compiled/: states packed into typed arrays). The interpretive
+ * explorer below, `exploreReference`, keeps one object and one string key per state; it stays as the
+ * reference the compiled one is checked against (test/proofs/compiled.test.ts).
  */
 import type { ModelConfig } from "../model/config.js";
-import type { EventName, InvariantName } from "../model/vocabulary.js";
+import type { InvariantName } from "../model/vocabulary.js";
+import { exploreCompiled } from "./compiled/explorer.js";
+import {
+  DEFAULT_LIMITS,
+  type Exploration,
+  type ExploreLimits,
+  type ExploreOptions,
+  LimitExceeded,
+  type StepLabel,
+  type Violation,
+} from "./exploration.js";
 import { brokenBy } from "./invariants.js";
-import { checkProgress, type EdgeList, goalFlags, makeEdgeList } from "./progress.js";
+import { checkLiveness, type EdgeList, goalFlags, makeEdgeList } from "./liveness.js";
 import { canonicalKey, type ExplorerState, initialState, permute } from "./state.js";
 import { makeStepper, type Stepper } from "./step.js";
 
-export interface ExploreLimits {
-  statesMax: number;
-  depthMax: number;
-}
+export {
+  DEFAULT_LIMITS,
+  type Exploration,
+  type ExploreLimits,
+  type ExploreOptions,
+  LimitExceeded,
+  type Progress,
+  type StepLabel,
+  type Violation,
+} from "./exploration.js";
 
-export const DEFAULT_LIMITS: ExploreLimits = { statesMax: 5_000_000, depthMax: 400 };
-
-export class LimitExceeded extends Error {
-  override name = "LimitExceeded";
-}
-
-export interface Progress {
-  states: number;
-  transitions: number;
-  depth: number;
-  seconds: number;
-}
-
-export interface ExploreOptions {
-  limits?: Partial<ExploreLimits>;
-  /** Symmetry reduction over identical processes (on by default; off for the differential check). */
-  symmetry?: boolean;
-  /** Stop at the first violation of any safety invariant (for "time to first counterexample"). */
-  stopAtFirstViolation?: boolean;
-  /** Check NoDeadlock and Converges on the complete graph (on by default). */
-  progress?: boolean;
-  onProgress?: (progress: Progress) => void;
-}
-
-/** A step named by its event and acting process (an index into the state it leaves; -1 for the world). */
-export interface StepLabel {
-  event: EventName;
-  process: number;
-}
-
-/** Where a violation was found: the state it happened in, or the step out of it. */
-export interface Violation {
-  invariant: InvariantName;
-  stateIndex: number;
-  /** The violating step out of `stateIndex` (safety), or null when the state itself is the witness (progress). */
-  step: StepLabel | null;
-  /** Steps from the initial state, including the violating one. */
-  length: number;
-}
-
-export interface Exploration {
-  config: ModelConfig;
-  states: number;
-  transitions: number;
-  depth: number;
-  seconds: number;
-  violations: Map<InvariantName, Violation>;
-  /** Per state: parent index, and the step from the parent (replayed by trace.ts). */
-  parents: Int32Array;
-  parentSteps: (StepLabel | null)[];
-  depths: Int32Array;
-  keys: string[];
-  stepper: Stepper;
-  symmetry: boolean;
-  complete: boolean;
+/** Explores one configuration with the compiled explorer. */
+export function explore(config: ModelConfig, options: ExploreOptions = {}): Exploration {
+  return exploreCompiled(config, options);
 }
 
 const PROGRESS_EVERY_STATES = 50_000;
 
-export function explore(config: ModelConfig, options: ExploreOptions = {}): Exploration {
-  const limits = { ...DEFAULT_LIMITS, ...options.limits };
-  const symmetry = options.symmetry ?? true;
-  const stepper = makeStepper(config);
-  const started = performance.now();
-  const index = new Map<string, number>();
-  // The frontier: a state's representative is dropped once it is expanded (traces replay from the keys).
-  const states: (ExplorerState | undefined)[] = [];
-  let goals = new Uint8Array(1024);
-  const keys: string[] = [];
-  let parents = new Int32Array(1024);
-  let depths = new Int32Array(1024);
-  const parentSteps: (StepLabel | null)[] = [];
-  const violations = new Map<InvariantName, Violation>();
-  const edges: EdgeList = makeEdgeList();
-  let transitions = 0;
+/** The states found so far, each with its key, parent, depth and goal flags, in breadth-first order. */
+class Visited {
+  private readonly index = new Map<string, number>();
+  /** The frontier: a state's representative is dropped once it is expanded (traces replay from the keys). */
+  readonly states: (ExplorerState | undefined)[] = [];
+  readonly keys: string[] = [];
+  readonly parentSteps: (StepLabel | null)[] = [];
+  goals = new Uint8Array(1024);
+  parents = new Int32Array(1024);
+  depths = new Int32Array(1024);
 
-  const admit = (state: ExplorerState, parent: number, step: StepLabel | null) => {
-    const canonical = canonicalKey(state, symmetry);
-    const known = index.get(canonical.key);
+  constructor(
+    private readonly config: ModelConfig,
+    private readonly limits: ExploreLimits,
+    private readonly symmetry: boolean,
+  ) {}
+
+  /** The state's index, admitting it first when it is new; a limit reached throws LimitExceeded. */
+  admit(state: ExplorerState, parent: number, step: StepLabel | null): number {
+    const { limits } = this;
+    const canonical = canonicalKey(state, this.symmetry);
+    const known = this.index.get(canonical.key);
     if (known !== undefined) return known;
-    const id = states.length;
+    const id = this.states.length;
     if (id >= limits.statesMax) {
       throw new LimitExceeded(`explorer: statesMax (${limits.statesMax}) reached for this configuration`);
     }
-    if (id >= parents.length) {
-      parents = grow(parents);
-      depths = grow(depths);
-      goals = growBytes(goals);
+    if (id >= this.parents.length) {
+      this.parents = grow(this.parents);
+      this.depths = grow(this.depths);
+      this.goals = growBytes(this.goals);
     }
-    index.set(canonical.key, id);
+    this.index.set(canonical.key, id);
     const representative = permute(state, canonical.order);
-    states.push(representative);
-    goals[id] = goalFlags(representative, config.server.graceWindow);
-    keys.push(canonical.key);
-    parents[id] = parent;
-    depths[id] = parent < 0 ? 0 : (depths[parent] as number) + 1;
-    parentSteps.push(step);
-    if ((depths[id] as number) > limits.depthMax) {
+    this.states.push(representative);
+    this.goals[id] = goalFlags(representative, this.config.server.graceWindow);
+    this.keys.push(canonical.key);
+    this.parents[id] = parent;
+    this.depths[id] = parent < 0 ? 0 : (this.depths[parent] as number) + 1;
+    this.parentSteps.push(step);
+    if ((this.depths[id] as number) > limits.depthMax) {
       throw new LimitExceeded(`explorer: depthMax (${limits.depthMax}) reached for this configuration`);
     }
     return id;
-  };
+  }
 
-  admit(initialState(config.processes), -1, null);
+  depthOf(id: number): number {
+    return this.depths[id] as number;
+  }
+}
+
+interface Expansion {
+  violations: Map<InvariantName, Violation>;
+  edges: EdgeList;
+  transitions: number;
+  /** Every reachable state was expanded (not stopped at a first violation). */
+  complete: boolean;
+}
+
+/** Expands every admitted state in order, admitting successors; safety violations are kept first-found. */
+function expandAll(visited: Visited, stepper: Stepper, options: ExploreOptions, started: number): Expansion {
+  const violations = new Map<InvariantName, Violation>();
+  const edges: EdgeList = makeEdgeList();
+  let transitions = 0;
   let stopped = false;
-  for (let cursor = 0; cursor < states.length && !stopped; cursor++) {
-    const state = states[cursor] as ExplorerState;
-    states[cursor] = undefined;
+  for (let cursor = 0; cursor < visited.states.length && !stopped; cursor++) {
+    const state = visited.states[cursor] as ExplorerState;
+    visited.states[cursor] = undefined;
     for (const step of stepper.successors(state)) {
       transitions++;
       const label = { event: step.event, process: step.process };
@@ -134,42 +121,55 @@ export function explore(config: ModelConfig, options: ExploreOptions = {}): Expl
             invariant,
             stateIndex: cursor,
             step: label,
-            length: (depths[cursor] as number) + 1,
+            length: visited.depthOf(cursor) + 1,
           });
         }
       }
-      const target = admit(step.next, cursor, label);
+      const target = visited.admit(step.next, cursor, label);
       edges.add(cursor, target, step.fault);
     }
     if (options.stopAtFirstViolation && violations.size > 0) stopped = true;
     if (options.onProgress && cursor % PROGRESS_EVERY_STATES === 0) {
       options.onProgress({
-        states: states.length,
+        states: visited.states.length,
         transitions,
-        depth: depths[cursor] as number,
+        depth: visited.depthOf(cursor),
         seconds: (performance.now() - started) / 1000,
       });
     }
   }
-  const complete = !stopped;
+  return { violations, edges, transitions, complete: !stopped };
+}
+
+/** The interpretive reference: one object and one string key per state. */
+export function exploreReference(config: ModelConfig, options: ExploreOptions = {}): Exploration {
+  const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  const symmetry = options.symmetry ?? true;
+  const stepper = makeStepper(config);
+  const started = performance.now();
+  const visited = new Visited(config, limits, symmetry);
+  visited.admit(initialState(config.processes), -1, null);
+  const { violations, edges, transitions, complete } = expandAll(visited, stepper, options, started);
+  const count = visited.states.length;
   if (complete && (options.progress ?? true)) {
-    for (const violation of checkProgress(goals.subarray(0, states.length), edges)) {
-      violations.set(violation.invariant, { ...violation, length: depths[violation.stateIndex] as number });
+    for (const violation of checkLiveness(visited.goals.subarray(0, count), edges)) {
+      violations.set(violation.invariant, { ...violation, length: visited.depthOf(violation.stateIndex) });
     }
   }
   let depth = 0;
-  for (let id = 0; id < states.length; id++) depth = Math.max(depth, depths[id] as number);
+  for (let id = 0; id < count; id++) depth = Math.max(depth, visited.depthOf(id));
   return {
     config,
-    states: states.length,
+    states: count,
     transitions,
     depth,
     seconds: (performance.now() - started) / 1000,
     violations,
-    parents: parents.subarray(0, states.length),
-    parentSteps,
-    depths: depths.subarray(0, states.length),
-    keys,
+    parents: visited.parents.subarray(0, count),
+    parentStep: (id) => visited.parentSteps[id] ?? null,
+    depths: visited.depths.subarray(0, count),
+    keyOf: (id) => visited.keys[id] as string,
+    bytesPerState: 0,
     stepper,
     symmetry,
     complete,

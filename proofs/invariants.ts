@@ -9,10 +9,14 @@ import type { Step } from "./step.js";
 
 export const INVARIANT_STATEMENTS: Record<InvariantName, string> = {
   NoStaleRefreshSent: "The server never receives a refresh token it has already rotated out.",
+  NoSupersededSend:
+    "No call sends a refresh token whose successor was already saved in auth.json when the call began (the guarantee of PR #15357).",
   DiskNeverRegresses: "auth.json never goes back to an older token of the same token family.",
   AccountNeverMixed: "auth.json never holds one account's account_id with another account's tokens.",
   NoSpuriousLogout:
     "No process is told it is logged out (Skipped, poisoned, or its cache cleared) while the user is still logged in to its account.",
+  LogoutNeverUndone:
+    "Once a logout has removed auth.json, no process writes tokens back into it (only a login may create it again).",
   NoDeadlock: "From every reachable state, without faults, every process can get back to idle.",
   Converges:
     "Once faults stop, every process can reach a token the server accepts and auth.json holds one, unless the user logged out or switched account.",
@@ -20,21 +24,38 @@ export const INVARIANT_STATEMENTS: Record<InvariantName, string> = {
 
 export const SAFETY_INVARIANTS = [
   "NoStaleRefreshSent",
+  "NoSupersededSend",
   "DiskNeverRegresses",
   "AccountNeverMixed",
   "NoSpuriousLogout",
+  "LogoutNeverUndone",
 ] as const satisfies readonly InvariantName[];
 export const PROGRESS_INVARIANTS = ["NoDeadlock", "Converges"] as const satisfies readonly InvariantName[];
 
 /** The safety invariants a step breaks (usually none). */
 export function brokenBy(before: ExplorerState, step: Step): InvariantName[] {
   const broken: InvariantName[] = [];
-  if (step.signal === "staleSend") broken.push("NoStaleRefreshSent");
+  if (step.signal === "staleSend") {
+    broken.push("NoStaleRefreshSent");
+    if (before.data.processes[step.process]?.successorOnDisk) broken.push("NoSupersededSend");
+  }
   if (diskRegressed(before.data, step.raw)) broken.push("DiskNeverRegresses");
   if (accountMixed(step.raw)) broken.push("AccountNeverMixed");
   if (step.signal === "loggedOut" && stillLoggedIn(before.data, step.process))
     broken.push("NoSpuriousLogout");
+  if (logoutUndone(before.data, step)) broken.push("LogoutNeverUndone");
   return broken;
+}
+
+/**
+ * A process's save recreates auth.json after a logout removed it: a refresh already past its re-read (or
+ * holding no lock a logout respects) writes the logged-out account's tokens back. auth.json is absent only
+ * after a logout, so an absent file turned present by a process's write is exactly that.
+ */
+function logoutUndone(before: ModelData, step: Step): boolean {
+  return (
+    step.event === "writeDisk" && before.disk.status === DISK_ABSENT && step.raw.disk.status !== DISK_ABSENT
+  );
 }
 
 function diskRegressed(before: ModelData, after: ModelData): boolean {
@@ -43,7 +64,7 @@ function diskRegressed(before: ModelData, after: ModelData): boolean {
   return now.family !== 0 && now.family === old.family && now.generation < old.generation;
 }
 
-export function accountMixed(data: ModelData): boolean {
+function accountMixed(data: ModelData): boolean {
   const snapshot = data.disk.snapshot;
   return data.disk.status === DISK_OK && snapshot.accountId !== snapshot.family;
 }

@@ -11,12 +11,12 @@
 import {
   type ConfigInput,
   configName,
+  faultObstacle,
   type ModelConfig,
   makeConfig,
-  writesInPlace,
 } from "../model/config.js";
-import { MUTANT_NAMES, MUTANTS, type MutantName } from "../model/mutants.js";
-import type { InvariantName } from "../model/vocabulary.js";
+import { builtInDesigns, type MutantName, requireMutant } from "../model/designs/index.js";
+import type { Fault, InvariantName } from "../model/vocabulary.js";
 import type { ExploreOptions } from "./explorer.js";
 import { loadPinned, type Row, runTheorem, savePinned } from "./run.js";
 import { sourcePath } from "./source-tree.js";
@@ -77,6 +77,19 @@ const KILLS: { mutant: MutantName; invariant: InvariantName; story: string; inpu
     input: { processes: 2, faults: ["crash", "tornWrite"], server: { graceWindow: true } },
   },
   {
+    mutant: "flock-released-before-save",
+    invariant: "NoStaleRefreshSent",
+    story:
+      "A redeems R0 and drops its flock before saving R1; B takes the flock, re-reads R0 and POSTs it. (As unlock-before-save: the seed's sequential calls cannot kill it.)",
+    input: SIMULTANEOUS,
+  },
+  {
+    mutant: "flock-without-reread",
+    invariant: "NoStaleRefreshSent",
+    story: "The seed's story: A refreshes to R1 and saves it; B takes the flock and POSTs its cached R0.",
+    input: SEED,
+  },
+  {
     mutant: "poison-never-cleared",
     invariant: "Converges",
     story:
@@ -87,29 +100,31 @@ const KILLS: { mutant: MutantName; invariant: InvariantName; story: string; inpu
 
 function build(): MutantKill[] {
   return KILLS.map(({ mutant, invariant, story, input }) => {
-    const { base } = MUTANTS[mutant];
-    // tornWrite exists only for in-place writers: the control of an in-place mutant of an atomic design drops it.
+    const base = requireMutant(mutant).base;
+    // A fault the design does not admit (tornWrite on an atomic writer) is dropped from the control.
     const controlFaults = (input.faults ?? []).filter(
-      (fault) => fault !== "tornWrite" || writesInPlace(base),
+      (fault) => faultObstacle(fault as Fault, base.rules) === null,
     );
     return {
       mutant,
       invariant,
       story,
-      config: makeConfig({ ...input, variant: base, mutant }),
-      control: makeConfig({ ...input, variant: base, faults: controlFaults }),
+      config: makeConfig({ ...input, variant: base.name, mutant }),
+      control: makeConfig({ ...input, variant: base.name, faults: controlFaults }),
     };
   });
 }
 
 export const MUTANT_KILLS: readonly MutantKill[] = build();
 
-for (const name of MUTANT_NAMES) {
-  if (!MUTANT_KILLS.some((kill) => kill.mutant === name))
-    throw new Error(`proofs/mutants: no kill for ${name}`);
+for (const design of builtInDesigns()) {
+  for (const { name } of design.mutants) {
+    if (!MUTANT_KILLS.some((kill) => kill.mutant === name))
+      throw new Error(`proofs/mutants: no kill for ${name}`);
+  }
 }
 
-export function mutantPinsPath(): string {
+function mutantPinsPath(): string {
   return sourcePath("proofs", "mutants.json");
 }
 
@@ -159,7 +174,7 @@ export function runMutantKill(
   pinned: PinnedTheorems | null = loadMutantPins(),
   options: ExploreOptions = {},
 ): MutantKillResult & { pins: PinnedTheorems } {
-  const mutant = asTheorem(kill.config, MUTANTS[kill.mutant].breaks);
+  const mutant = asTheorem(kill.config, requireMutant(kill.mutant).mutant.breaks);
   const control = asTheorem(kill.control, `control for ${kill.mutant}`);
   const killed = runTheorem(mutant, pinned?.[mutant.name], options);
   const held = runTheorem(control, pinned?.[control.name], options);

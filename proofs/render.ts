@@ -3,7 +3,8 @@
  * diagram, and a JSON trace. Tokens get stable names (R0, R1, ... for account A; B.R0, ... for B) although
  * the explorer renames generations after every step.
  */
-import { configName } from "../model/config.js";
+import { processName } from "../common/names.js";
+import { configJson, configName } from "../model/config.js";
 import {
   ACCOUNT_NAMES,
   DISK_ABSENT,
@@ -16,7 +17,7 @@ import {
   type Snapshot,
 } from "../model/data.js";
 import { INVARIANT_STATEMENTS } from "./invariants.js";
-import { processName, type Trace, type TraceStep } from "./trace.js";
+import type { Trace, TraceStep } from "./trace.js";
 
 type TokenNames = Map<number, string>;
 
@@ -167,7 +168,7 @@ export function traceJson(trace: Trace, theorem: string) {
   return {
     theorem,
     invariant: trace.invariant,
-    config: trace.config,
+    config: configJson(trace.config),
     steps: namedSteps(trace).map(({ step, after, sent }) => ({
       number: step.number,
       event: step.event,

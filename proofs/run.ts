@@ -47,7 +47,7 @@ export interface TheoremResult {
   pinned: PinnedTheorem;
 }
 
-export function pinOf(exploration: Exploration): PinnedTheorem {
+function pinOf(exploration: Exploration): PinnedTheorem {
   const verdicts = Object.fromEntries(
     INVARIANTS.map((invariant) => {
       const violation = exploration.violations.get(invariant);

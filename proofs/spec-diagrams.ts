@@ -5,17 +5,14 @@
  * table under the diagram, since they have no single source location.
  */
 import { type Branch, type EventBranches, LOCATIONS, type Location } from "../model/branch.js";
-import { makeConfig, usesFileLock, writesInPlace } from "../model/config.js";
+import { applicableFaults, makeConfig } from "../model/config.js";
+import { requireDesign } from "../model/designs/index.js";
 import { buildTable } from "../model/table.js";
-import { FAULTS, type Fault, type Variant } from "../model/vocabulary.js";
+import type { Fault, Variant } from "../model/vocabulary.js";
 
 /** Every fault the variant admits, so that every location and branch it can take appears in its diagram. */
-export function diagramFaults(variant: Variant): Fault[] {
-  return FAULTS.filter((fault) => {
-    if (fault === "tornWrite") return writesInPlace(variant);
-    if (fault === "stall") return usesFileLock(variant);
-    return true;
-  });
+function diagramFaults(variant: Variant): Fault[] {
+  return applicableFaults(requireDesign(variant).rules);
 }
 
 /** Mermaid treats `;` as a statement end and `:` inside a state name as a label: keep labels plain. */

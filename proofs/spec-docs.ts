@@ -6,20 +6,20 @@
  * test/docs/spec-sync.test.ts fail when docs/spec.md differs from what this would write.
  */
 import { configName } from "../model/config.js";
-import {
-  type EventName,
-  INVARIANTS,
-  type InvariantName,
-  VARIANT_VERSIONS,
-  VARIANTS,
-  type Variant,
-} from "../model/vocabulary.js";
+import { builtInDesigns, requireDesign, VARIANTS } from "../model/designs/index.js";
+import { type EventName, INVARIANTS, type InvariantName, type Variant } from "../model/vocabulary.js";
 import { explore } from "./explorer.js";
 import { INVARIANT_STATEMENTS, SAFETY_INVARIANTS } from "./invariants.js";
 import { explainTrace, mermaid } from "./render.js";
 import { sourcePath } from "./source-tree.js";
 import { eventsWithoutLocation, stateDiagram } from "./spec-diagrams.js";
-import { findTheorem, type PinnedTheorem, type PinnedTheorems, THEOREMS } from "./theorems.js";
+import {
+  explainedTheoremName,
+  findTheorem,
+  type PinnedTheorem,
+  type PinnedTheorems,
+  THEOREMS,
+} from "./theorems.js";
 import { traceOf } from "./trace.js";
 
 /** docs/spec.md in the source tree, also when running from dist/proofs/. */
@@ -28,7 +28,7 @@ export function specPath(): string {
 }
 
 /** What each step means and which port call of the implementation it is. A Record, so a new event fails to compile until described. */
-export const EVENT_STEPS: Record<EventName, { kind: string; meaning: string; port: string }> = {
+const EVENT_STEPS: Record<EventName, { kind: string; meaning: string; port: string }> = {
   callAuth: { kind: "call", meaning: "a caller asks for a token while the cache is stale", port: "`auth()`" },
   callRefresh: { kind: "call", meaning: "a caller forces a refresh", port: "`refreshToken()`" },
   callUnauthorized: {
@@ -109,28 +109,22 @@ export const EVENT_STEPS: Record<EventName, { kind: string; meaning: string; por
   },
 };
 
-/** The counterexamples the spec draws, each the shortest trace of its theorem (N = 2 keeps them readable). */
-export const SPEC_COUNTEREXAMPLES = [
-  { id: "seed-legacy", theorem: "seed:legacy/N2/none/auth/sequential", title: "The seed's story on legacy" },
-  {
-    id: "simultaneous-guarded",
-    theorem: "simultaneous:guarded/N2/none/auth",
-    title: "Both stale at once on guarded (R1)",
-  },
-  {
-    id: "recovery-guarded",
-    theorem: "recovery:guarded/N2/none/unauthorized",
-    title: "401 recovery on guarded (R3)",
-  },
-  { id: "locked-crash", theorem: "locked/N2/crash", title: "locked: a crash after the server rotated (R6)" },
-  { id: "locked-lost-response", theorem: "locked/N2/lostResponse", title: "locked: a lost response" },
-  { id: "locked-stall", theorem: "locked/N2/stall", title: "locked: a stalled holder loses its lock" },
-  {
-    id: "locked-stall-grace",
-    theorem: "locked/N2/stall/grace",
-    title: "locked: a stall outlasting a grace window",
-  },
-] as const;
+/** The counterexamples the spec draws (each design's `checks.explained`), each the shortest trace of its theorem. */
+export function specCounterexamples(): {
+  id: string;
+  theorem: string;
+  invariant: InvariantName;
+  title: string;
+}[] {
+  return builtInDesigns().flatMap((design) =>
+    design.checks.explained.map((explained) => ({
+      id: explained.id,
+      theorem: explainedTheoremName(design, explained),
+      invariant: explained.invariant,
+      title: explained.title,
+    })),
+  );
+}
 
 function eventsSection(): string {
   const rows = (Object.keys(EVENT_STEPS) as EventName[]).map((event) => {
@@ -161,7 +155,7 @@ function variantSummary(variant: Variant, pinned: PinnedTheorems): { violated: s
 function variantsSection(pinned: PinnedTheorems): string {
   const rows = VARIANTS.map((variant) => {
     const summary = variantSummary(variant, pinned);
-    return `| \`${variant}\` | ${VARIANT_VERSIONS[variant]} | ${summary.violated} | ${summary.holds} |`;
+    return `| \`${variant}\` | ${requireDesign(variant).mirrors} | ${summary.violated} | ${summary.holds} |`;
   });
   return [
     "| variant | mirrors | violated in some theorem | holds in every theorem |",
@@ -189,16 +183,12 @@ function verdictsSection(pinned: PinnedTheorems): string {
   ].join("\n");
 }
 
-function counterexampleSection(theoremName: string, title: string): string {
+function counterexampleSection(theoremName: string, invariant: InvariantName, title: string): string {
   const theorem = findTheorem(theoremName);
   if (!theorem) throw new Error(`spec-docs: no theorem '${theoremName}' (was it renamed?)`);
   const exploration = explore(theorem.config);
-  const violations = [...exploration.violations.values()];
-  // The central invariant when it breaks; otherwise the shortest violation.
-  const violation =
-    exploration.violations.get("NoStaleRefreshSent") ??
-    violations.sort((left, right) => left.length - right.length)[0];
-  if (!violation) throw new Error(`spec-docs: ${configName(theorem.config)} has no counterexample to draw`);
+  const violation = exploration.violations.get(invariant);
+  if (!violation) throw new Error(`spec-docs: ${configName(theorem.config)} does not break ${invariant}`);
   const trace = traceOf(exploration, violation);
   return [
     `**${title}**: theorem \`${theorem.name}\`, ${violation.invariant} broken in ${trace.steps.length} steps.`,
@@ -228,8 +218,8 @@ export function specSections(pinned: PinnedTheorems): Map<string, string> {
     sections.set(`state-diagram:${variant}`, `${diagram}\n\n${eventsWithoutLocation(variant)}`);
   }
   sections.set("verdicts", verdictsSection(pinned));
-  for (const { id, theorem, title } of SPEC_COUNTEREXAMPLES) {
-    sections.set(`counterexample:${id}`, counterexampleSection(theorem, title));
+  for (const { id, theorem, invariant, title } of specCounterexamples()) {
+    sections.set(`counterexample:${id}`, counterexampleSection(theorem, invariant, title));
   }
   return sections;
 }

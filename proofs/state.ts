@@ -5,9 +5,11 @@
  * alike. The canonical key sorts per-process tuples; `canonicalize` returns the sorted representative and
  * the permutation, so a trace found on representatives can be replayed with stable process names.
  */
+
+import { PROCESS_NAMES } from "../common/names.js";
 import { LOCATIONS, type Location } from "../model/branch.js";
 import { cloneData, initialData, type ModelData, type ProcessData } from "../model/data.js";
-import { PROCESS_NAMES } from "../model/machine.js";
+import { COUNTED_FAULTS } from "../model/vocabulary.js";
 
 export interface ExplorerState {
   locations: Location[];
@@ -15,16 +17,21 @@ export interface ExplorerState {
 }
 
 /*
- * Keys are fixed-width: every field is one character (its small integer value plus an offset), 8 per process
- * and 18 for the world. Short keys hash and compare fast, and fixed width needs no separators. Fields are
- * gathered as character codes and turned into one string at the end.
+ * Keys are fixed-width: every field is one character (its small integer value plus an offset), 8 per process,
+ * 10 for the world and one per counted fault (vocabulary.ts FAULT_LIST). Short keys hash and compare fast,
+ * and fixed width needs no separators. Fields are gathered as character codes and turned into one string.
  */
 const CODE_OFFSET = 48;
 const PROCESS_FIELDS = 8;
 const LOCATION_CODES = new Map<Location, number>(LOCATIONS.map((location, index) => [location, index]));
 
 function pushProcess(codes: number[], location: Location, process: ProcessData): void {
-  const flags = (process.poisoned ? 1 : 0) | (process.holdsLock ? 2 : 0) | (process.response << 2);
+  const flags =
+    (process.poisoned ? 1 : 0) |
+    (process.holdsLock ? 2 : 0) |
+    (process.response << 2) |
+    (process.successorOnDisk ? 16 : 0) |
+    (process.viaRefreshToken ? 32 : 0);
   const { cache, pending } = process;
   codes.push(
     LOCATION_CODES.get(location) as number,
@@ -52,13 +59,8 @@ function pushWorld(codes: number[], data: ModelData): void {
     b.previous,
     (a.revoked ? 1 : 0) | (b.revoked ? 2 : 0) | (data.orphanedLock ? 4 : 0),
     data.staleBelow,
-    used.crash,
-    used.lostResponse,
-    used.transient,
-    used.login,
-    used.logout,
-    used.stall,
   );
+  for (const fault of COUNTED_FAULTS) codes.push(used[fault]);
 }
 
 function toKey(codes: number[]): string {

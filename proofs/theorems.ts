@@ -3,8 +3,16 @@
  * Expected verdicts and pinned state counts live in theorems.json (written by `authrace verify --update`
  * from a real run, then reviewed); `authrace verify` fails when a run disagrees with them.
  */
-import { type ConfigInput, configName, type ModelConfig, makeConfig } from "../model/config.js";
-import { type Fault, type InvariantName, VARIANTS, type Variant } from "../model/vocabulary.js";
+import {
+  applicableFaults,
+  type ConfigInput,
+  configName,
+  type ModelConfig,
+  makeConfig,
+} from "../model/config.js";
+import { builtInDesigns, type Design } from "../model/designs/index.js";
+import type { ExplainedCounterexample } from "../model/designs/types.js";
+import type { Fault, InvariantName } from "../model/vocabulary.js";
 
 export interface Theorem {
   /** Unique, stable: the configuration's name (e.g. `locked/N3/crash/grace`), prefixed by a story if any. */
@@ -35,65 +43,85 @@ const STORIES: { story: string; question: string; input: Omit<ConfigInput, "vari
   },
 ];
 
-const COMMON_FAULTS: Fault[] = ["crash", "lostResponse", "transient", "login", "logout"];
-
-function faultSets(variant: Variant): Fault[][] {
-  const own: Fault[] = variant === "legacy" || variant === "guarded" ? ["tornWrite"] : ["stall"];
-  return [[], ...[...COMMON_FAULTS, ...own].map((fault) => [fault])];
+/** Every single fault the design admits (vocabulary.ts FAULT_LIST order), and none. */
+function faultSets(design: Design): Fault[][] {
+  return [[], ...applicableFaults(design.rules).map((fault) => [fault])];
 }
 
-/** N per variant: `locked` is small enough for N = 4 under every fault; the others stop at 3. */
-function processCounts(variant: Variant): number[] {
-  return variant === "locked" ? [2, 3, 4] : [2, 3];
+function theorem(config: ModelConfig, question: string, story?: string): Theorem {
+  const name = story === undefined ? configName(config) : `${story}:${configName(config)}`;
+  return { name, question, config, tier: config.processes === 2 ? "test" : "verify" };
 }
 
-function build(): Theorem[] {
+/** The theorems of the built-in designs, each read from its record (model/designs/). */
+export function theoremsOf(designs: readonly Design[]): Theorem[] {
   const theorems: Theorem[] = [];
   for (const { story, question, input } of STORIES) {
-    for (const variant of VARIANTS) {
-      const config = makeConfig({ ...input, variant });
-      theorems.push({ name: `${story}:${configName(config)}`, question, config, tier: "test" });
-    }
+    for (const design of designs)
+      theorems.push(theorem(makeConfig({ ...input, variant: design.name }), question, story));
   }
-  for (const variant of VARIANTS) {
-    for (const faults of faultSets(variant)) {
-      for (const processes of processCounts(variant)) {
-        const config = makeConfig({ variant, processes, faults });
+  for (const design of designs) {
+    for (const faults of faultSets(design)) {
+      for (const processes of design.checks.theoremProcesses) {
         const question =
           faults.length === 0 ? "Every interleaving, no faults." : `Every interleaving with ${faults[0]}.`;
-        theorems.push({
-          name: configName(config),
-          question,
-          config,
-          tier: processes === 2 ? "test" : "verify",
-        });
+        theorems.push(theorem(makeConfig({ variant: design.name, processes, faults }), question));
       }
     }
   }
   // A grace window of the previous token closes what no client-side lock can: a rotation whose save is lost.
-  for (const faults of [["crash"], ["lostResponse"], ["stall"]] as Fault[][]) {
-    for (const processes of processCounts("locked")) {
-      const config = makeConfig({ variant: "locked", processes, faults, server: { graceWindow: true } });
-      const question = `${faults[0]} with a server grace window for the previous token.`;
-      theorems.push({
-        name: configName(config),
-        question,
-        config,
-        tier: processes === 2 ? "test" : "verify",
-      });
+  for (const design of designs) {
+    for (const faults of design.checks.graceFaults) {
+      for (const processes of design.checks.theoremProcesses) {
+        const config = makeConfig({ variant: design.name, processes, faults, server: { graceWindow: true } });
+        theorems.push(theorem(config, `${faults[0]} with a server grace window for the previous token.`));
+      }
+    }
+  }
+  // Every fault the design admits at once: faults that are harmless alone may combine.
+  for (const design of designs) {
+    for (const { processes, faultsMax } of design.checks.faultsTogether) {
+      const faults = applicableFaults(design.rules);
+      const config = makeConfig({ variant: design.name, processes, faults, faultsMax });
+      theorems.push({ ...theorem(config, "Every fault the design admits, together."), tier: "verify" });
     }
   }
   // A server that revokes the family on reuse turns the remaining race into a logout of every process.
-  for (const variant of ["guarded", "locked"] as const) {
-    const config = makeConfig({ variant, processes: 2, server: { revokeFamilyOnReuse: true } });
-    theorems.push({
-      name: configName(config),
-      question: "The server revokes the family on reuse.",
-      config,
-      tier: "test",
-    });
+  for (const design of designs) {
+    if (!design.checks.revokeOnReuse) continue;
+    const config = makeConfig({ variant: design.name, processes: 2, server: { revokeFamilyOnReuse: true } });
+    theorems.push(theorem(config, "The server revokes the family on reuse."));
   }
   return theorems;
+}
+
+/** The theorem a design's explained counterexample comes from (its record's `checks.explained`). */
+export function explainedTheoremName(design: Design, explained: ExplainedCounterexample): string {
+  const story = STORIES.find((entry) => entry.story === explained.story);
+  if (explained.story !== undefined && !story) {
+    throw new RangeError(
+      `design '${design.name}': checks.explained '${explained.id}' names no story '${explained.story}'`,
+    );
+  }
+  const input: ConfigInput = {
+    ...(story?.input ?? { processes: 2 }),
+    variant: design.name,
+    faults: explained.faults ?? [],
+    ...(explained.server ? { server: explained.server } : {}),
+  };
+  return theorem(makeConfig(input), "", explained.story).name;
+}
+
+/** A story's configuration for one design (e.g. the seed's, which the stale-cache scenario runs for real). */
+export function storyConfig(story: string, variant: string): ModelConfig {
+  const found = STORIES.find((entry) => entry.story === story);
+  if (!found)
+    throw new RangeError(`no story '${story}' (known: ${STORIES.map((entry) => entry.story).join(", ")})`);
+  return makeConfig({ ...found.input, variant });
+}
+
+function build(): Theorem[] {
+  return theoremsOf(builtInDesigns());
 }
 
 export const THEOREMS: readonly Theorem[] = build();

@@ -1,13 +1,9 @@
+import { processName } from "../common/names.js";
 import type { ModelData } from "../model/data.js";
-import { PROCESS_NAMES } from "../model/machine.js";
 import type { EventName, InvariantName } from "../model/vocabulary.js";
 import type { Exploration, StepLabel, Violation } from "./explorer.js";
 import { canonicalKey, type ExplorerState, initialState } from "./state.js";
 import { makeStepper, type Step } from "./step.js";
-
-export function processName(process: number): string {
-  return process < 0 ? "world" : (PROCESS_NAMES[process] ?? `P${process}`);
-}
 
 export interface TraceStep {
   /** 1-based. */
@@ -82,17 +78,13 @@ export function traceOf(exploration: Exploration, violation: Violation): Trace {
     concrete = step.next;
   };
   for (const id of pathTo(exploration, violation.stateIndex)) {
-    const step = exploration.parentSteps[id];
+    const step = exploration.parentStep(id);
     if (!step) throw new Error(`trace replay: state ${id} has no parent step (explorer bug)`);
-    record(replayOne(exploration, concrete, step, exploration.keys[id] as string));
+    record(replayOne(exploration, concrete, step, exploration.keyOf(id)));
   }
   const stuckAt = violation.step === null ? concrete : null;
   if (violation.step) record(replayOne(exploration, concrete, violation.step, null));
   return { invariant: violation.invariant, config: exploration.config, steps, stuckAt };
-}
-
-export function tracesOf(exploration: Exploration): Trace[] {
-  return [...exploration.violations.values()].map((violation) => traceOf(exploration, violation));
 }
 
 /**

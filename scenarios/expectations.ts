@@ -1,10 +1,15 @@
 /**
- * THE table of what each variant must do in each scenario, and the check of a report against it. Sources:
- * docs/protocol.md, the seed (PR #15357's before/after logs) and the observed-results table of
- * codex-auth.md. A scenario's verdict follows from its stale sends (invariant NoStaleRefreshSent). A real
- * Codex binary is judged by the same rows: those of the variant its version mirrors (codex/versions.ts).
+ * What a design must do in each scenario, and the check of a report against it. The verdict comes from the
+ * model: each scenario is a story of the theorems (stale-cache is the seed's story, simultaneous its race),
+ * explored for the design's record; a stale send there means the real run must show the race's POSTs (R0
+ * 200, R0 401 reused), none means exactly one refresh. What a loser does when asked again follows from the
+ * design's `staleAuth` rule: one that POSTs its cached token without a reload sends R0 once more. A real
+ * Codex binary is judged by the rows of the design its version mirrors (codex/versions.ts).
  */
+import { requireDesign } from "../model/designs/index.js";
 import { REFRESH_ERROR_CODES, type Variant } from "../model/vocabulary.js";
+import { storyConfig } from "../proofs/theorems.js";
+import { describeVerdict, modelHolds } from "../proofs/verdict.js";
 import {
   PROCESS_NAMES,
   type ReplyReport,
@@ -39,7 +44,7 @@ export interface Expectation {
   staleReturns: number;
   /** What B returns; `either` where the race decides who loses. */
   bReturns: Extract<TokenKind, "rotated" | "stale"> | "either";
-  /** Why, in one line. */
+  /** Why, in one line: the model's verdict it follows. */
   because: string;
   /** Asked again. Never changes the verdict: only a run that already sent a stale token sends one again. */
   again: AgainExpectation;
@@ -53,53 +58,43 @@ const RESENDS: AgainExpectation = { posts: [R0_REUSED], staleSends: 1, staleRetu
 /** Asked again, everyone answers R1: from the cache, or adopted from auth.json with no POST. */
 const SETTLED: AgainExpectation = { posts: [], staleSends: 0, staleReturns: 0 };
 
-const ONE_REFRESH = {
-  posts: [R0_ROTATED],
-  staleSends: 0,
-  staleReturns: 0,
-  bReturns: "rotated",
-  again: SETTLED,
-} as const;
-const RACED = {
-  posts: [R0_ROTATED, R0_REUSED],
-  staleSends: 1,
-  staleReturns: 1,
-  bReturns: "either",
-  again: SETTLED,
-} as const;
-
-export const EXPECTATIONS: Readonly<Record<ScenarioName, Readonly<Record<Variant, Expectation>>>> = {
-  "stale-cache": {
-    legacy: {
-      ...RACED,
-      bReturns: "stale",
-      because: "auth() POSTs the cached R0 with no reload, then returns the same stale cache",
-      again: RESENDS,
-    },
-    guarded: { ...ONE_REFRESH, because: "the guarded reload adopts R1 from disk (Changed), no POST" },
-    "persist-locked": { ...ONE_REFRESH, because: "as guarded: the guarded reload adopts R1, no POST" },
-    locked: { ...ONE_REFRESH, because: "the re-read under the lock finds R1 fresh and adopts it, no POST" },
-  },
-  simultaneous: {
-    legacy: {
-      ...RACED,
-      because: "both POST their cached R0; the loser keeps its stale cache",
-      again: RESENDS,
-    },
-    guarded: {
-      ...RACED,
-      because: "both reload R0 before either saves and both POST it; the loser is poisoned",
-    },
-    "persist-locked": { ...RACED, because: "the file lock is taken after the POST: it orders saves only" },
-    locked: { ...ONE_REFRESH, because: "one lock from re-read to save: the second reads R1 and adopts it" },
-  },
+/** The theorems' story each scenario runs for real (proofs/theorems.ts STORIES). */
+const SCENARIO_STORIES: Readonly<Record<ScenarioName, string>> = {
+  "stale-cache": "seed",
+  simultaneous: "simultaneous",
 };
+
+/** The expectation for one design in one scenario, from the model's verdict on the scenario's story. */
+export function expectationFor(scenario: ScenarioName, variant: Variant): Expectation {
+  const design = requireDesign(variant);
+  const config = storyConfig(SCENARIO_STORIES[scenario], design.name);
+  const because = describeVerdict(config, "NoStaleRefreshSent");
+  if (modelHolds(config, "NoStaleRefreshSent")) {
+    return {
+      posts: [R0_ROTATED],
+      staleSends: 0,
+      staleReturns: 0,
+      bReturns: "rotated",
+      because,
+      again: SETTLED,
+    };
+  }
+  return {
+    posts: [R0_ROTATED, R0_REUSED],
+    staleSends: 1,
+    staleReturns: 1,
+    // In stale-cache A refreshes to completion first, so the stale send is B's; at once, the race decides.
+    bReturns: scenario === "stale-cache" ? "stale" : "either",
+    because,
+    again: design.rules.staleAuth === "post-cached-token" ? RESENDS : SETTLED,
+  };
+}
 
 /** The verdict the variant must give; null for an implementation that mirrors no variant. */
 export function expectedVerdict(scenario: ScenarioName, variant: Variant): ScenarioVerdict;
 export function expectedVerdict(scenario: ScenarioName, variant: Variant | null): ScenarioVerdict | null;
 export function expectedVerdict(scenario: ScenarioName, variant: Variant | null): ScenarioVerdict | null {
-  return variant === null ? null : verdictOf(EXPECTATIONS[scenario][variant].staleSends);
+  return variant === null ? null : verdictOf(expectationFor(scenario, variant).staleSends);
 }
 
 /** `R0 401 refresh_token_reused`; `R?` for a token the server never issued. */
@@ -164,7 +159,7 @@ function returnMismatches(report: ScenarioReport, expected: Expectation): string
 
 /** Every way the report differs from its variant's expectation; empty when it matches. */
 export function checkExpectation(report: ScenarioReport, variant: Variant): string[] {
-  const expected = EXPECTATIONS[report.scenario][variant];
+  const expected = expectationFor(report.scenario, variant);
   const askedAgain = againReplies(report).length > 0;
   const posts = askedAgain ? [...expected.posts, ...expected.again.posts] : expected.posts;
   const staleSends = expected.staleSends + (askedAgain ? expected.again.staleSends : 0);

@@ -4,7 +4,8 @@
  * The log is the seed's shape (PR #15357): the server's request lines, then per process
  * `B:cached_before=rt_j6s0...`, `B:cached_after=...`, `B:returned=...`.
  */
-import { describePost, EXPECTATIONS, expectedVerdict } from "./expectations.js";
+import { alignColumns } from "../common/columns.js";
+import { describePost, expectationFor, expectedVerdict } from "./expectations.js";
 import type { ScenarioMatrixRow } from "./matrix.js";
 import type { PhaseReport, ProcessName, ReplyReport, ScenarioReport, TokenView } from "./types.js";
 import { PROCESS_NAMES } from "./types.js";
@@ -58,7 +59,7 @@ function describeReturn(name: ProcessName, report: ScenarioReport): string {
   return `${name} returned ${describeToken(process.returned)}${poisoned}${error}`;
 }
 
-/** What happened, and how it compares with EXPECTATIONS (`mismatches` from checkExpectation). */
+/** What happened, and how it compares with the expectation (`mismatches` from checkExpectation). */
 export function formatScenarioSummary(report: ScenarioReport, mismatches: readonly string[] | null): string {
   const posts = report.posts.length;
   const lines = [
@@ -70,7 +71,7 @@ export function formatScenarioSummary(report: ScenarioReport, mismatches: readon
     lines.push("  no expectation: the implementation mirrors no variant");
     return lines.join("\n");
   }
-  const expectation = EXPECTATIONS[report.scenario][report.variant];
+  const expectation = expectationFor(report.scenario, report.variant);
   const verdict = expectedVerdict(report.scenario, report.variant);
   lines.push(`  expected for ${report.variant}: ${verdict} (${expectation.because})`);
   if (mismatches.length === 0) lines.push("  as expected");
@@ -159,24 +160,6 @@ function matrixCells(row: ScenarioMatrixRow): string[] {
     row.actualVerdict ?? "failed",
     row.matches ? "yes" : "NO",
   ];
-}
-
-/** Left-aligned columns, two spaces apart, trailing spaces trimmed. */
-export function alignColumns(table: readonly (readonly string[])[]): string {
-  const widths: number[] = [];
-  for (const cells of table) {
-    cells.forEach((cell, column) => {
-      widths[column] = Math.max(widths[column] ?? 0, cell.length);
-    });
-  }
-  return table
-    .map((cells) =>
-      cells
-        .map((cell, column) => cell.padEnd(widths[column] ?? 0))
-        .join("  ")
-        .trimEnd(),
-    )
-    .join("\n");
 }
 
 /** The matrix as an aligned table, then one line per difference of each row that does not match. */

@@ -11,6 +11,19 @@ import { SCENARIO_LIMITS } from "./limits.js";
 import type { ScenarioOptions } from "./options.js";
 import type { BinaryFailure } from "./types.js";
 
+/** A reply timeout and the name of the limit it comes from, so that a timeout names the limit that fired. */
+export interface ReplyTimeout {
+  ms: number;
+  /** `SCENARIO_LIMITS.replyTimeoutMs`, `--reply-timeout-ms`, ... */
+  limit: string;
+}
+
+/** Every driver command of a scenario or stress run waits this long unless a flag says otherwise. */
+export const DEFAULT_REPLY_TIMEOUT: ReplyTimeout = {
+  ms: SCENARIO_LIMITS.replyTimeoutMs,
+  limit: "SCENARIO_LIMITS.replyTimeoutMs; --reply-timeout-ms changes it",
+};
+
 export interface SpawnRequest {
   /** CODEX_HOME holding the shared auth.json. */
   codexHome: string;
@@ -18,6 +31,14 @@ export interface SpawnRequest {
   name: string;
   /** The token endpoint, `http://127.0.0.1:<port>/oauth/token` (CODEX_REFRESH_TOKEN_URL_OVERRIDE). */
   tokenUrl: string;
+  /** How long each command may take; default DEFAULT_REPLY_TIMEOUT. */
+  replyTimeout?: ReplyTimeout;
+}
+
+/** A driver program's reply-timeout options for `spawnDriver`, from a request. */
+export function replyTimeoutOf(request: SpawnRequest): { replyTimeoutMs: number; replyTimeoutLimit: string } {
+  const { ms, limit } = request.replyTimeout ?? DEFAULT_REPLY_TIMEOUT;
+  return { replyTimeoutMs: ms, replyTimeoutLimit: limit };
 }
 
 export type SpawnOutcome =
@@ -61,7 +82,7 @@ export function referenceImplementation(variant: Variant, options: ReferenceOpti
         variant,
         name: request.name,
         tokenUrl: request.tokenUrl,
-        replyTimeoutMs: SCENARIO_LIMITS.replyTimeoutMs,
+        ...replyTimeoutOf(request),
         readyTimeoutMs: SCENARIO_LIMITS.readyTimeoutMs,
         exitTimeoutMs: SCENARIO_LIMITS.exitTimeoutMs,
         ...(options.driverCommand === undefined ? {} : { command: options.driverCommand }),

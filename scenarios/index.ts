@@ -1,7 +1,7 @@
 /**
  * Real multi-process scenarios (`stale-cache`, `simultaneous`) and the scenario matrix. Import from here only.
  *
- *   const result = await runScenario("stale-cache", referenceImplementation("guarded"));
+ *   const result = await runScenario("stale-cache", referenceImplementation(design));
  *   if (result.ok) console.log(formatScenarioLog(result.report));
  *
  *   const rows = await runScenarioMatrix();          // every scenario x variant, reference implementation
@@ -26,13 +26,12 @@ export {
   type AgainExpectation,
   checkExpectation,
   describePost,
-  EXPECTATIONS,
   type Expectation,
   type ExpectedPost,
+  expectationFor,
   expectedVerdict,
 } from "./expectations.js";
 export {
-  alignColumns,
   formatPhases,
   formatScenarioLog,
   formatScenarioMatrix,
@@ -43,10 +42,13 @@ export {
   scenarioJson,
 } from "./format.js";
 export {
+  DEFAULT_REPLY_TIMEOUT,
   type ProcessFactory,
   REFERENCE_IMPLEMENTATION_PREFIX,
   type ReferenceOptions,
+  type ReplyTimeout,
   referenceImplementation,
+  replyTimeoutOf,
   type SpawnOutcome,
   type SpawnRequest,
 } from "./implementation.js";

@@ -1,5 +1,5 @@
 /**
- * A finished run next to EXPECTATIONS, as both `authrace scenario` and `authrace codex` report it: which of
+ * A finished run next to its expectation (expectations.ts), as both `authrace scenario` and `authrace codex` report it: which of
  * the four outcomes it is, and its text. Pure: the run is over.
  */
 import { type Attempted, formatBinaryFailures } from "./attempts.js";

@@ -7,8 +7,13 @@ export const SCENARIO_LIMITS = {
    * 2-core machine and keeps the run short. The default of `ScenarioOptions.raceResponseDelayMs`.
    */
   simultaneousResponseDelayMs: 500,
-  /** A single driver command (a refresh waits for the lock and the delayed server, well under this). */
+  /**
+   * A single driver command (a refresh waits for the lock and the delayed server, well under this on an idle
+   * machine). `--reply-timeout-ms` on scenario and stress replaces it, up to replyTimeoutMsMax.
+   */
   replyTimeoutMs: 20_000,
+  /** The longest reply timeout a flag may ask for. */
+  replyTimeoutMsMax: 600_000,
   /** Spawn -> ready line of one process. */
   readyTimeoutMs: 15_000,
   /** Asking a process to exit before it is killed. */

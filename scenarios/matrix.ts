@@ -1,9 +1,11 @@
 /**
  * The scenario matrix: every scenario x variant on the reference implementation, each row judged against
- * EXPECTATIONS. Runs one at a time: `simultaneous` is a timing race, and two runs sharing two cores would
+ * expectationFor. Runs one at a time: `simultaneous` is a timing race, and two runs sharing two cores would
  * only blur it.
  */
-import { VARIANTS, type Variant } from "../model/vocabulary.js";
+
+import { VARIANTS } from "../model/designs/index.js";
+import type { Variant } from "../model/vocabulary.js";
 import { checkExpectation, describePost, expectedVerdict } from "./expectations.js";
 import { referenceImplementation } from "./implementation.js";
 import { runScenario } from "./run.js";
@@ -41,7 +43,7 @@ export interface ScenarioMatrixRow {
   expectedVerdict: ScenarioVerdict;
   /** null when the run failed. */
   actualVerdict: ScenarioVerdict | null;
-  /** The run finished and every expectation of EXPECTATIONS held (POSTs, stale sends, returned tokens). */
+  /** The run finished and every expectation held (POSTs, stale sends, returned tokens). */
   matches: boolean;
   /** One line per difference from the expectation, or the failure; empty when it matches. */
   mismatches: string[];

@@ -65,7 +65,7 @@ function shownToken(auth: DriverAuth): string | null {
   return FIXTURE_ACCESS_TOKEN.test(auth.accessToken) ? auth.accessToken : redact(auth.accessToken);
 }
 
-export function viewToken(auth: DriverAuth | null, family: FamilyState, initial: FamilyTokens): TokenView {
+function viewToken(auth: DriverAuth | null, family: FamilyState, initial: FamilyTokens): TokenView {
   const shown = auth === null ? null : shownToken(auth);
   if (auth === null || shown === null) return { shown: null, generation: null, kind: "none" };
   const generation = generationOf(auth, family, initial);

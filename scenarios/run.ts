@@ -1,5 +1,5 @@
 /** Running one scenario on one implementation: open the world, run the steps, report, and always tear down. */
-import type { ProcessFactory } from "./implementation.js";
+import type { ProcessFactory, ReplyTimeout } from "./implementation.js";
 import type { RunObserver } from "./observer.js";
 import { resolveScenarioOptions, type ScenarioOptions } from "./options.js";
 import { PhaseRecorder } from "./phases.js";
@@ -22,6 +22,8 @@ export interface RunOptions {
   scenario?: Partial<ScenarioOptions>;
   /** Sees the server's requests, the world and every process (validate/'s recorder). */
   observer?: RunObserver;
+  /** How long each command of each process may take; default DEFAULT_REPLY_TIMEOUT. */
+  replyTimeout?: ReplyTimeout;
 }
 
 export async function runScenario(
@@ -38,6 +40,7 @@ export async function runScenario(
     staleAfterMs: settings.staleAfterMs,
     ...(options.temporaryDirectory === undefined ? {} : { temporaryDirectory: options.temporaryDirectory }),
     ...(options.observer === undefined ? {} : { observer: options.observer }),
+    ...(options.replyTimeout === undefined ? {} : { replyTimeout: options.replyTimeout }),
   });
   if (!opened.ok) return { ok: false, failure: { ...identity, message: opened.problem } };
   const { world } = opened;

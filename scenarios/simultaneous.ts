@@ -6,14 +6,14 @@
  *      "Stale after W" fixture: both start on a fresh R0 and the run waits until it is stale.
  *   2. Both are asked auth() at once (both commands written before either reply is awaited). The server
  *      decides each POST on arrival but answers only after `raceResponseDelayMs`.
- *   3. legacy POSTs the cached R0 straight away; guarded and persist-locked re-read auth.json first, but
+ *   3. legacy POSTs the cached R0 straight away; the guarded designs re-read auth.json first, but
  *      nobody has saved yet, so both see R0 unchanged and POST it: the first rotates (200), the second is
- *      401 refresh_token_reused, a stale send. persist-locked's lock comes after the POST and cannot help.
- *      The loser returns its stale R0 (guarded/persist-locked: poisoned, which Codex reports as null).
+ *      401 refresh_token_reused, a stale send. A lock around the save only comes after the POST: no help.
+ *      The loser returns its stale R0 (poisoned where the design poisons, which Codex reports as null).
  *   4. locked: the winner holds the cross-process lock from re-read to save; the other waits, then reads R1
  *      under the lock, fresh -> adopts it with no POST. One POST; both return R1.
  *   5. Option askAgain: A, then B, asked once more. legacy: the loser still holds R0 and POSTs it again;
- *      guarded, persist-locked: the poisoned loser's reload adopts R1 from auth.json with no POST.
+ *      guarded designs: the poisoned loser's reload adopts R1 from auth.json with no POST.
  */
 import { askEachAgain, askPhase, type Scenario, startInOrder, untilStale } from "./steps.js";
 

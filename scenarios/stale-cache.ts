@@ -9,7 +9,7 @@
  *   2. A is asked auth(): stale -> POST R0 -> 200, the server rotates to R1; A saves R1.
  *   3. B is asked auth(): its cached R0 is stale.
  *      legacy POSTs its cached R0 with no reload -> 401 refresh_token_reused (a stale send) and returns the
- *      stale R0. guarded, persist-locked: the guarded reload sees R1 on disk ("Changed") and returns it with
+ *      stale R0. The guarded designs: the guarded reload sees R1 on disk ("Changed") and returns it with
  *      no POST. locked: the re-read under the lock sees R1, fresh -> adopts it with no POST.
  *   4. Option askAgain: B is asked once more. legacy POSTs the dead R0 again (once per call); the others
  *      answer R1 from their cache.

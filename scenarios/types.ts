@@ -4,6 +4,7 @@
  * Codex binary. Reports hold tokens redacted only (a Codex fixture's `at-R1` access tokens, which grant
  * nothing, excepted): whole tokens never leave observe.ts and phases.ts.
  */
+import { PROCESS_NAMES as MODEL_PROCESS_NAMES } from "../common/names.js";
 import type { Variant } from "../model/vocabulary.js";
 import type { Verdict } from "../server/index.js";
 
@@ -14,8 +15,10 @@ export function isScenarioName(name: string): name is ScenarioName {
   return (SCENARIO_NAMES as readonly string[]).includes(name);
 }
 
-/** The two processes of every scenario, named as in the seed (PR #15357's reproduction). */
-export const PROCESS_NAMES = ["A", "B"] as const;
+const [FIRST_PROCESS, SECOND_PROCESS] = MODEL_PROCESS_NAMES;
+
+/** The two processes of every scenario, named as the model's first two (and as in the seed's reproduction). */
+export const PROCESS_NAMES = [FIRST_PROCESS, SECOND_PROCESS] as const;
 export type ProcessName = (typeof PROCESS_NAMES)[number];
 
 /** Whether invariant NoStaleRefreshSent held: no POST of a refresh token the server had already rotated out. */

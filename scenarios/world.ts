@@ -24,13 +24,13 @@ import {
   type TokenServerOptions,
   writeFamilyAuthJson,
 } from "../server/index.js";
-import type { ProcessFactory } from "./implementation.js";
+import type { ProcessFactory, ReplyTimeout } from "./implementation.js";
 import type { RunObserver } from "./observer.js";
 import type { ProcessName } from "./types.js";
 
 const MS_PER_DAY = 24 * 60 * 60 * 1000;
 /** `last_refresh` one day past Codex's 8-day refresh interval: stale on every variant from the start. */
-export const FIXTURE_AGE_MS = TOKEN_REFRESH_INTERVAL_MS + MS_PER_DAY;
+const FIXTURE_AGE_MS = TOKEN_REFRESH_INTERVAL_MS + MS_PER_DAY;
 
 export type StartResult = { ok: true; process: DriverProcess } | { ok: false; problem: string };
 
@@ -59,6 +59,8 @@ export interface WorldSetup {
   temporaryDirectory?: string;
   /** Sees the server's requests, the world and every process (validate/'s recorder). */
   observer?: RunObserver;
+  /** Passed to every process started (its commands' reply timeout). */
+  replyTimeout?: ReplyTimeout;
 }
 
 /** Failing I/O (no temp directory, no port) is a result; whatever was set up by then is removed again. */
@@ -78,7 +80,7 @@ export async function openWorld(factory: ProcessFactory, setup: WorldSetup): Pro
     await mkdir(codexHome, { recursive: true });
     const staleAtMs = await writeFixture(codexHome, family, setup.staleAfterMs);
     observer?.opened({ server, codexHome });
-    const world = assembleWorld(factory, { root, server, family, codexHome, staleAtMs }, observer);
+    const world = assembleWorld(factory, { root, server, family, codexHome, staleAtMs }, setup);
     return { ok: true, world };
   } catch (error) {
     await server?.close();
@@ -99,19 +101,26 @@ async function writeFixture(
   const nowMs = Date.now();
   const lastRefresh =
     staleAfterMs === null ? nowMs - FIXTURE_AGE_MS : nowMs - TOKEN_REFRESH_INTERVAL_MS + staleAfterMs;
-  await writeFamilyAuthJson(authJsonPath(codexHome), family, lastRefresh);
+  await writeFamilyAuthJson(authJsonPath(codexHome), family, lastRefresh, "replace");
   return staleAfterMs === null ? null : nowMs + staleAfterMs;
 }
 
 type WorldParts = Pick<World, "root" | "server" | "family" | "codexHome" | "staleAtMs">;
 
-function assembleWorld(factory: ProcessFactory, parts: WorldParts, observer?: RunObserver): World {
+function assembleWorld(
+  factory: ProcessFactory,
+  parts: WorldParts,
+  { observer, replyTimeout }: Pick<WorldSetup, "observer" | "replyTimeout">,
+): World {
   const processes: DriverProcess[] = [];
   const { root, server, codexHome } = parts;
   return {
     ...parts,
     async start(name) {
-      const started = await factory.spawn({ codexHome, name, tokenUrl: server.tokenUrl });
+      const request = { codexHome, name, tokenUrl: server.tokenUrl };
+      const started = await factory.spawn(
+        replyTimeout === undefined ? request : { ...request, replyTimeout },
+      );
       if (!started.ok) {
         return {
           ok: false,

@@ -12,6 +12,7 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { answerControl, CONTROL_ROUTES, type ControlContext, type ControlRoute } from "./control.js";
+import { checkControlAccess } from "./control-access.js";
 import {
   answerTokenRequest,
   openAiError,
@@ -22,12 +23,16 @@ import {
 import type { RequestRecord } from "./types.js";
 
 export const TOKEN_PATH = "/oauth/token";
+/** The token URL's query parameter naming the sender (`?sender=P3`). */
+export const SENDER_PARAMETER = "sender";
 
 export interface HttpContext {
   token: TokenEndpointContext;
   control: ControlContext;
   responseDelayMs: number;
   requestBodyMaxBytes: number;
+  /** Every control route needs it (control-access.ts). */
+  controlSecret: string;
   /** Timers of delayed answers, cleared on close. */
   pendingReplies: Set<NodeJS.Timeout>;
   onRequest?: (record: RequestRecord) => void;
@@ -40,6 +45,15 @@ function pathOf(request: IncomingMessage): string {
     return new URL(request.url ?? "/", "http://127.0.0.1").pathname;
   } catch {
     return "";
+  }
+}
+
+/** The token URL's `sender` query parameter (see RequestRecord.sender); null when absent or unparsable. */
+function senderOf(request: IncomingMessage): string | null {
+  try {
+    return new URL(request.url ?? "/", "http://127.0.0.1").searchParams.get(SENDER_PARAMETER);
+  } catch {
+    return null;
   }
 }
 
@@ -106,7 +120,7 @@ async function handleToken(
   else if (body.kind === "too-large")
     input = { kind: "too-large", requestBodyMaxBytes: context.requestBodyMaxBytes };
   else input = { kind: "body", text: body.text };
-  const outcome = answerTokenRequest(context.token, input);
+  const outcome = answerTokenRequest(context.token, input, senderOf(request));
   if (outcome.record) context.onRequest?.(outcome.record);
   else context.onLimitReached?.(outcome.refusal);
   const { reply } = outcome;
@@ -125,12 +139,18 @@ async function handleOther(
   if (body.kind === "aborted") return;
   const path = pathOf(request);
   const route = `${request.method} ${path}`;
-  if (body.kind === "too-large") {
+  const control = CONTROL_ROUTES.some((known) => known.endsWith(` ${path}`));
+  const refused = control
+    ? checkControlAccess(request.method ?? "", request.headers, context.controlSecret)
+    : null;
+  if (refused !== null) {
+    send(response, refused);
+  } else if (body.kind === "too-large") {
     const message = `request body exceeds limit requestBodyMaxBytes (${context.requestBodyMaxBytes})`;
     send(response, openAiError(413, "invalid_request", message));
   } else if ((CONTROL_ROUTES as readonly string[]).includes(route)) {
     send(response, answerControl(context.control, route as ControlRoute, body.text));
-  } else if (CONTROL_ROUTES.some((known) => known.endsWith(` ${path}`))) {
+  } else if (control) {
     send(response, openAiError(405, "invalid_request", `method ${request.method} not allowed on ${path}`));
   } else {
     send(response, openAiError(404, "not_found", `no route ${route}`));

@@ -6,8 +6,8 @@
 
 export { CONTROL_ROUTES } from "./control.js";
 export { checkFaultSpec, type FaultSpecCheck } from "./faults.js";
-export { familySnapshot, writeFamilyAuthJson } from "./fixture.js";
-export { TOKEN_PATH } from "./http.js";
+export { type ExistingFixture, familySnapshot, writeFamilyAuthJson } from "./fixture.js";
+export { SENDER_PARAMETER, TOKEN_PATH } from "./http.js";
 export { LOOPBACK_HOST, startTokenServer } from "./start.js";
 export { LIMIT_REACHED_CODE } from "./token-endpoint.js";
 export { OAUTH_BAD_REQUEST_CODES } from "./token-request.js";

@@ -4,6 +4,7 @@
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { generateControlSecret } from "./control-access.js";
 import { FaultQueue } from "./faults.js";
 import { createRequestHandler, TOKEN_PATH } from "./http.js";
 import { TokenLedger } from "./ledger.js";
@@ -110,6 +111,7 @@ export async function startTokenServer(options: TokenServerOptions = {}): Promis
   for (const fault of options.faults ?? []) faults.push(fault);
   const state = (): ServerState => serverState(settings, ledger, faults);
   const pendingReplies = new Set<NodeJS.Timeout>();
+  const controlSecret = generateControlSecret();
   const server = createServer(
     createRequestHandler({
       token: {
@@ -121,6 +123,7 @@ export async function startTokenServer(options: TokenServerOptions = {}): Promis
       control: { ledger, faults, state },
       responseDelayMs: settings.responseDelayMs,
       requestBodyMaxBytes: settings.limits.requestBodyMaxBytes,
+      controlSecret,
       pendingReplies,
       onRequest: options.onRequest,
       onLimitReached: options.onLimitReached,
@@ -142,6 +145,7 @@ export async function startTokenServer(options: TokenServerOptions = {}): Promis
     url,
     tokenUrl: `${url}${TOKEN_PATH}`,
     port,
+    controlSecret,
     createFamily: (familyOptions) => ledger.createFamily(familyOptions),
     injectFault: (fault) => faults.push(fault),
     requests: () => ledger.requests(),

@@ -116,7 +116,11 @@ function rejectionOf(input: Exclude<TokenInput, { kind: "body" }>): Rejection {
   };
 }
 
-function badRequest(context: TokenEndpointContext, rejection: Rejection): TokenOutcome {
+function badRequest(
+  context: TokenEndpointContext,
+  rejection: Rejection,
+  sender: string | null,
+): TokenOutcome {
   const { method, status, code, description, refreshToken, headers } = rejection;
   const record = context.ledger.record({
     ...presented(lookupOf(context, refreshToken), refreshToken),
@@ -126,22 +130,27 @@ function badRequest(context: TokenEndpointContext, rejection: Rejection): TokenO
     code,
     fault: null,
     refreshReason: null,
+    sender,
   });
   const reply: Reply = { status, body: { error: code, error_description: description } };
   return { record, reply: headers ? { ...reply, headers } : reply };
 }
 
-export function answerTokenRequest(context: TokenEndpointContext, input: TokenInput): TokenOutcome {
+export function answerTokenRequest(
+  context: TokenEndpointContext,
+  input: TokenInput,
+  sender: string | null = null,
+): TokenOutcome {
   if (!context.ledger.hasRecordRoom()) {
     context.ledger.countRefusal();
     const message = `request log full: limit recordedRequestsMax (${context.recordedRequestsMax}) reached`;
     return { record: null, refusal: message, reply: openAiError(507, LIMIT_REACHED_CODE, message) };
   }
-  if (input.kind !== "body") return badRequest(context, rejectionOf(input));
+  if (input.kind !== "body") return badRequest(context, rejectionOf(input), sender);
   const parsed = parseTokenRequest(input.text);
   if (!parsed.ok) {
     const { code, description, refreshToken } = parsed;
-    return badRequest(context, { method: "POST", status: 400, code, description, refreshToken });
+    return badRequest(context, { method: "POST", status: 400, code, description, refreshToken }, sender);
   }
   const { refreshToken, refreshReason } = parsed.request;
   const lookup = lookupOf(context, refreshToken);
@@ -157,6 +166,7 @@ export function answerTokenRequest(context: TokenEndpointContext, input: TokenIn
       code: transient.code,
       fault,
       refreshReason,
+      sender,
     });
     return { record, reply: openAiError(transient.status, transient.code, message, transient.headers) };
   }
@@ -171,6 +181,7 @@ export function answerTokenRequest(context: TokenEndpointContext, input: TokenIn
     code: dropped ? null : decision.code,
     fault,
     refreshReason,
+    sender,
   });
   if (dropped) return { record, reply: "drop" };
   if (tokens) return { record, reply: tokensBody(tokens) };

@@ -34,7 +34,7 @@ export interface MintRequest {
   nowMs: number;
 }
 
-export function mintRefreshToken(): string {
+function mintRefreshToken(): string {
   return `rt_${randomBytes(REFRESH_TOKEN_RANDOM_BYTES).toString("base64url")}`;
 }
 

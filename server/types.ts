@@ -124,6 +124,11 @@ export interface RequestRecord {
   fault: FaultKind | null;
   /** Codex 0.171 sends `refresh_reason` ("scheduled" on proactive refresh); null when absent. */
   refreshReason: string | null;
+  /**
+   * Who sent it, when the token URL says: its `sender` query parameter (`/oauth/token?sender=P3`; a stress
+   * run gives each process its own URL, so a mixed run attributes every POST); null when absent.
+   */
+  sender: string | null;
 }
 
 export interface FamilyState {
@@ -173,6 +178,11 @@ export interface TokenServer {
   /** `<url>/oauth/token`, the value for `CODEX_REFRESH_TOKEN_URL_OVERRIDE`. */
   tokenUrl: string;
   port: number;
+  /**
+   * This run's secret, generated at start: every control endpoint over HTTP needs `Authorization: Bearer
+   * <controlSecret>` (server/control-access.ts). Hand it to the processes that drive this server; never log it.
+   */
+  controlSecret: string;
   /** A new token family at generation 0 (R0). Throws `TokenServerLimitError` past `familiesMax`. */
   createFamily(options?: CreateFamilyOptions): FamilyTokens;
   /** Queues a fault for upcoming requests. Throws `TokenServerLimitError` past `pendingFaultsMax`. */

@@ -2,7 +2,7 @@
  * Text and JSON views of a stress run. Reports hold no token, so nothing here needs redacting. The seed is
  * printed before the run starts (cli/commands/stress.ts); the report repeats it with the line that replays it.
  */
-import { alignColumns } from "../scenarios/index.js";
+import { alignColumns } from "../common/columns.js";
 import type { StressJudgement } from "./expectation.js";
 import { STRESS_CALLS } from "./plan.js";
 import type { StressReport } from "./report.js";
@@ -13,6 +13,17 @@ const MS_PER_SECOND = 1_000;
 function describeCounts(counts: Readonly<Record<string, number>>): string {
   const entries = Object.entries(counts).sort(([a, left], [b, right]) => right - left || a.localeCompare(b));
   return entries.length === 0 ? "none" : entries.map(([key, count]) => `${key} ${count}`).join(", ");
+}
+
+/** Peak resident set per driver as measured (VmHWM), or why it was not. */
+export function describeMemory(report: StressReport): string {
+  const { memory } = report;
+  if (memory === null) return "not measured (no /proc/<pid>/status for the processes)";
+  const { peakRssMbMedian, peakRssMbMin, peakRssMbMax, processesMeasured } = memory;
+  return (
+    `peak RSS median ${peakRssMbMedian.toFixed(0)} MB (min ${peakRssMbMin.toFixed(0)}, max ${peakRssMbMax.toFixed(0)}) ` +
+    `over ${processesMeasured} processes (VmHWM)`
+  );
 }
 
 /** Calls per second over the calls phase. */
@@ -40,6 +51,15 @@ export function formatStressHeader(implementation: string, settings: StressRepor
   ].join("\n");
 }
 
+/** A mixed run's attribution: one row per implementation (nothing for a run of one). */
+function implementationRows(report: StressReport): string[][] {
+  if (report.byImplementation.length < 2) return [];
+  return report.byImplementation.map((row) => [
+    `  ${row.implementation} (${row.processes.join(", ") || "no process"})`,
+    `${row.posts} POSTs, ${row.staleSends} stale send${row.staleSends === 1 ? "" : "s"}`,
+  ]);
+}
+
 export function formatStressReport(report: StressReport, judgement: StressJudgement, replay: string): string {
   const planned = report.settings.processes * report.settings.calls;
   const byKind = STRESS_CALLS.map((call) => `${call} ${report.callsByKind[call]}`).join(", ");
@@ -57,7 +77,10 @@ export function formatStressReport(report: StressReport, judgement: StressJudgem
     ["failed calls", describeCounts(report.failedCalls)],
     ["auth() refresh errors", describeCounts(report.refreshErrors)],
     ["poisoned returns", String(report.poisonedReturns)],
+    ["lock failures", describeCounts(report.lockFailures)],
+    ...implementationRows(report),
     ["elapsed", `${seconds} s (${callsPerSecond(report).toFixed(0)} calls/s)`],
+    ["memory per driver", describeMemory(report)],
   ];
   return [alignColumns(rows), "", judgement.summary, `replay: ${replay}`].join("\n");
 }

@@ -1,8 +1,8 @@
 /**
  * Stress runs: real processes under random schedules (docs/stress.md). Import from here only.
  *
- *   const result = await runStress(referenceImplementation("guarded"), { ...STRESS_DEFAULTS, seed: 42 });
- *   if (result.ok) console.log(judgeStress(result.report, defaultExpectation("guarded")).summary);
+ *   const result = await runStress(referenceImplementation(design), { ...STRESS_DEFAULTS, seed: 42 });
+ *   if (result.ok) console.log(judgeStress(result.report, defaultExpectation(design)).summary);
  */
 
 export {
@@ -10,22 +10,23 @@ export {
   type AcceptanceRun,
   formatStressAcceptance,
   runStressAcceptance,
-  STRESS_ACCEPTANCE_RUNS,
   stressAcceptanceMatches,
+  stressAcceptanceRuns,
 } from "./acceptance.js";
 export {
   defaultExpectation,
   isStaleSendExpectation,
   judgeStress,
   STALE_SEND_EXPECTATIONS,
-  STRESS_EXPECTATIONS,
   type StaleSendExpectation,
   type StressAgreement,
   type StressJudgement,
+  stressExpectation,
   type VariantExpectation,
 } from "./expectation.js";
 export {
   callsPerSecond,
+  describeMemory,
   formatStressHeader,
   formatStressReport,
   replayCommand,
@@ -39,6 +40,7 @@ export {
   STRESS_LIMITS,
   type StressSettings,
 } from "./limits.js";
+export { type MemoryFigures, measureDriverMemory, memoryFigures, peakResidentKb } from "./memory.js";
 export {
   CALL_WEIGHTS,
   type PlannedCall,
@@ -47,8 +49,6 @@ export {
   STRESS_CALLS,
   type StressCall,
 } from "./plan.js";
-export { Random, streamSeed } from "./random.js";
 export { holdsRevokedToken } from "./relogin.js";
 export type { StressReport } from "./report.js";
 export { runStress, type StressRunOptions, type StressRunResult } from "./run.js";
-export { processName } from "./world.js";

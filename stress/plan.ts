@@ -3,7 +3,7 @@
  * pause before it. Pure: the same settings give the same plan, so a printed seed replays every choice. The
  * operating system's interleaving of the processes is not a choice and does not replay (docs/stress.md).
  */
-import { Random, streamSeed } from "./random.js";
+import { Random, streamSeed } from "../common/random.js";
 
 /** The driver commands a stress run makes (docs/driver-protocol.md). */
 export const STRESS_CALLS = ["auth", "refresh", "unauthorized"] as const;

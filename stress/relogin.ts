@@ -62,7 +62,7 @@ export class Relogin {
       userId: first.userId,
       planType: first.planType,
     });
-    await writeFamilyAuthJson(this.authFile, family, Date.now());
+    await writeFamilyAuthJson(this.authFile, family, Date.now(), "replace");
     this.count += 1;
   }
 }

@@ -5,6 +5,7 @@
 import type { Variant } from "../model/vocabulary.js";
 import type { RequestRecord, ServerState } from "../server/index.js";
 import type { StressSettings } from "./limits.js";
+import type { MemoryFigures } from "./memory.js";
 import type { StressCall } from "./plan.js";
 import { type CallTally, callsMade } from "./tally.js";
 
@@ -31,12 +32,29 @@ export interface StressReport {
   /** auth() calls that logged a failed refresh and returned the cache anyway, by error kind. */
   refreshErrors: Record<string, number>;
   poisonedReturns: number;
+  /** The cross-process lock not taken or not released cleanly (reference processes), by result. */
+  lockFailures: Record<string, number>;
+  /**
+   * Per implementation (one row, or one per member of a mixed run): its processes, and the POSTs and stale
+   * sends the server attributes to them (by the sender each process's token URL names).
+   */
+  byImplementation: ImplementationRow[];
   /** From set-up to the last answer (teardown excluded). */
   elapsedMs: number;
   /** From the first call to the last answer: what calls/s is measured on. */
   callsElapsedMs: number;
+  /** Each driver's peak resident set (VmHWM), read after its last call; null when none could be read. */
+  memory: MemoryFigures | null;
   /** Why the run is not complete: a process died or did not answer, a limit was reached. Empty when complete. */
   problems: string[];
+}
+
+export interface ImplementationRow {
+  implementation: string;
+  /** P1, P3, ... */
+  processes: string[];
+  posts: number;
+  staleSends: number;
 }
 
 export interface ReportInputs {
@@ -49,7 +67,10 @@ export interface ReportInputs {
   relogins: number;
   elapsedMs: number;
   callsElapsedMs: number;
+  memory: MemoryFigures | null;
   problems: readonly string[];
+  /** Every process's name and the implementation it runs, in start order. */
+  processes: readonly { name: string; implementation: string }[];
 }
 
 function countBy<T>(items: readonly T[], key: (item: T) => string): Record<string, number> {
@@ -76,11 +97,52 @@ export function buildStressReport(inputs: ReportInputs): StressReport {
     failedCalls: { ...tally.failed },
     refreshErrors: { ...tally.refreshErrors },
     poisonedReturns: tally.poisonedReturns,
+    lockFailures: { ...tally.lockFailures },
+    byImplementation: implementationRows(inputs.processes, records),
     elapsedMs: inputs.elapsedMs,
     callsElapsedMs: inputs.callsElapsedMs,
+    memory: inputs.memory,
     problems: [...inputs.problems, ...refusals(inputs.state)],
   };
 }
+
+/**
+ * One row per implementation, in order of first process. A POST whose sender is no process of the run (none is
+ * named: the re-login's own requests are not POSTs) is attributed to "unattributed".
+ */
+function implementationRows(
+  processes: ReportInputs["processes"],
+  records: readonly RequestRecord[],
+): ImplementationRow[] {
+  const rows = new Map<string, ImplementationRow>();
+  const rowOfProcess = new Map<string, ImplementationRow>();
+  for (const { name, implementation } of processes) {
+    let row = rows.get(implementation);
+    if (row === undefined) {
+      row = { implementation, processes: [], posts: 0, staleSends: 0 };
+      rows.set(implementation, row);
+    }
+    row.processes.push(name);
+    rowOfProcess.set(name, row);
+  }
+  for (const record of records) {
+    let row = record.sender === null ? undefined : rowOfProcess.get(record.sender);
+    if (row === undefined) {
+      row = rows.get(UNATTRIBUTED) ?? {
+        implementation: UNATTRIBUTED,
+        processes: [],
+        posts: 0,
+        staleSends: 0,
+      };
+      rows.set(UNATTRIBUTED, row);
+    }
+    row.posts += 1;
+    if (record.staleSend) row.staleSends += 1;
+  }
+  return [...rows.values()];
+}
+
+const UNATTRIBUTED = "unattributed";
 
 /** Token requests the server refused unrecorded: the counts would be short, so the run says so. */
 function refusals(state: ServerState): string[] {

@@ -8,8 +8,9 @@
  */
 import type { DriverProcess } from "../impl/driver/client.js";
 import type { DriverReply } from "../impl/driver/protocol.js";
-import type { ProcessFactory } from "../scenarios/index.js";
 import { checkStressSettings, STRESS_LIMITS, type StressSettings } from "./limits.js";
+import { measureDriverMemory } from "./memory.js";
+import { implementationOf, type StressFactory } from "./mix.js";
 import { type PlannedCall, planCalls, type StressCall } from "./plan.js";
 import { Relogin } from "./relogin.js";
 import { buildStressReport, type StressReport } from "./report.js";
@@ -75,7 +76,7 @@ async function driveProcess(process: DriverProcess, plan: readonly PlannedCall[]
 }
 
 export async function runStress(
-  factory: ProcessFactory,
+  factory: StressFactory,
   settings: StressSettings,
   options: StressRunOptions = {},
 ): Promise<StressRunResult> {
@@ -104,9 +105,15 @@ export async function runStress(
       world.processes.map((process, index) => driveProcess(process, plans[index] ?? [], drive)),
     );
     const callsElapsedMs = Date.now() - callsStartedAtMs;
+    // Before the processes exit: their peak resident sets, as the kernel kept them.
+    const memory = await measureDriverMemory(world.processes.map((process) => process.pid));
     const problems = outcomes.filter((problem): problem is string => problem !== null);
     if (drive.relogin.stopped !== null) problems.push(drive.relogin.stopped);
     const report = buildStressReport({
+      processes: world.processes.map(({ name }) => ({
+        name,
+        implementation: implementationOf(factory, name),
+      })),
       implementation: factory.name,
       variant: factory.variant,
       settings,
@@ -116,6 +123,7 @@ export async function runStress(
       relogins: drive.relogin.count,
       elapsedMs: Date.now() - startedAtMs,
       callsElapsedMs,
+      memory,
       problems,
     });
     return { ok: true, report };

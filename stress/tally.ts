@@ -17,15 +17,20 @@ export interface CallTally {
   refreshErrors: Record<string, number>;
   /** ok replies whose snapshot is poisoned: a permanent failure of that very token is on record. */
   poisonedReturns: number;
+  /**
+   * The cross-process lock not taken or not released cleanly, by its result (busy, failed, compromised), from
+   * the reply traces of the reference driver (a real Codex reports none).
+   */
+  lockFailures: Record<string, number>;
 }
 
 export function emptyTally(): CallTally {
   const calls = Object.fromEntries(STRESS_CALLS.map((call) => [call, 0])) as Record<StressCall, number>;
-  return { calls, failed: {}, refreshErrors: {}, poisonedReturns: 0 };
+  return { calls, failed: {}, refreshErrors: {}, poisonedReturns: 0, lockFailures: {} };
 }
 
 /** `permanent/exhausted`, `transient`: the key calls are counted under. */
-export function errorKey(error: DriverError): string {
+function errorKey(error: DriverError): string {
   return error.reason === undefined ? error.kind : `${error.kind}/${error.reason}`;
 }
 
@@ -33,8 +38,15 @@ function increment(counts: Record<string, number>, key: string): void {
   counts[key] = (counts[key] ?? 0) + 1;
 }
 
+const LOCK_EVENTS: readonly string[] = ["acquireLock", "releaseLock"];
+
 export function addReply(tally: CallTally, call: StressCall, reply: DriverReply): void {
   tally.calls[call] += 1;
+  for (const { event, detail } of reply.trace) {
+    if (LOCK_EVENTS.includes(event) && detail !== undefined && detail !== "ok") {
+      increment(tally.lockFailures, detail);
+    }
+  }
   if (!reply.ok) {
     increment(tally.failed, errorKey(reply.error));
     return;
@@ -52,8 +64,12 @@ export function isTransportFailure(reply: DriverReply): reply is Extract<DriverR
   return !reply.ok && reply.error.kind.startsWith(TRANSPORT_ERROR_PREFIX);
 }
 
-/** The token endpoint said no for good (401) or a poisoned snapshot failed fast: a user would log in again. */
+/**
+ * The token endpoint said no for good (401), a poisoned snapshot failed fast, or came back poisoned: a user
+ * would log in again. A real Codex shows the last only (`authToken: null`), so without it a Codex process whose
+ * family was revoked would stay poisoned for the rest of the run, and a mixed run would stop measuring it.
+ */
 export function isPermanentFailure(reply: DriverReply): boolean {
   if (!reply.ok) return reply.error.kind === "permanent";
-  return reply.refreshError?.kind === "permanent";
+  return reply.refreshError?.kind === "permanent" || reply.auth?.poisoned === true;
 }

@@ -22,8 +22,13 @@ import { join } from "node:path";
 import type { DriverProcess } from "../impl/driver/client.js";
 import { TOKEN_REFRESH_INTERVAL_MS } from "../impl/manager/index.js";
 import { authJsonPath } from "../impl/storage/index.js";
-import type { ProcessFactory, RunObserver } from "../scenarios/index.js";
-import { startTokenServer, type TokenServer, writeFamilyAuthJson } from "../server/index.js";
+import type { ProcessFactory, ReplyTimeout, RunObserver } from "../scenarios/index.js";
+import {
+  SENDER_PARAMETER,
+  startTokenServer,
+  type TokenServer,
+  writeFamilyAuthJson,
+} from "../server/index.js";
 import { STRESS_LIMITS, type StressSettings } from "./limits.js";
 
 const MS_PER_DAY = 24 * 60 * 60 * 1000;
@@ -53,8 +58,15 @@ export function freshFixtureMs(factory: ProcessFactory, processes: number): numb
   return staleAfterMs + Math.max(0, processes - 2) * STRESS_LIMITS.startAllowanceMs;
 }
 
-/** `P1`, `P2`, ...: names processes in replies, logs and the report. */
-export function processName(index: number): string {
+/** The token URL with `?sender=<process>` (server/http.ts records it as RequestRecord.sender). */
+export function senderUrl(tokenUrl: string, process: string): string {
+  const url = new URL(tokenUrl);
+  url.searchParams.set(SENDER_PARAMETER, process);
+  return url.toString();
+}
+
+/** `P1`, `P2`, ...: names processes in replies, logs and the report (K can exceed the model's six letters). */
+export function processLabel(index: number): string {
   return `P${index + 1}`;
 }
 
@@ -69,6 +81,8 @@ export interface StressWorldSetup {
   startGapMs?: number;
   /** Sees the server's requests, the world and every process (validate/'s recorder). */
   observer?: RunObserver;
+  /** How long each call may take; default DEFAULT_REPLY_TIMEOUT (SCENARIO_LIMITS.replyTimeoutMs). */
+  replyTimeout?: ReplyTimeout;
 }
 
 /**
@@ -78,13 +92,15 @@ export interface StressWorldSetup {
 async function startProcesses(
   factory: ProcessFactory,
   count: number,
-  request: { codexHome: string; tokenUrl: string },
+  request: { codexHome: string; tokenUrl: string; replyTimeout?: ReplyTimeout },
   setup: StressWorldSetup,
 ): Promise<{ processes: DriverProcess[]; problem: string | null }> {
   const gapMs = setup.startGapMs ?? factory.scenarioOptions?.startGapMs ?? 0;
   const spawnOne = async (index: number) => {
-    const name = processName(index);
-    const started = await factory.spawn({ ...request, name });
+    const name = processLabel(index);
+    // Each process POSTs to a token URL naming it, so the server's records say who sent what.
+    const tokenUrl = senderUrl(request.tokenUrl, name);
+    const started = await factory.spawn({ ...request, tokenUrl, name });
     const process = started.ok && setup.observer ? setup.observer.started(name, started.driver) : null;
     return started.ok
       ? { process: process ?? started.driver, problem: null }
@@ -146,7 +162,11 @@ export async function openStressWorld(
       accessTokenStyle: "jwt",
       accessTokenTtlSeconds: settings.tokenTtlSeconds,
       responseDelayMs: settings.serverDelayMs,
-      limits: { familiesMax: STRESS_LIMITS.reloginsMax + 1 },
+      limits: {
+        familiesMax: STRESS_LIMITS.reloginsMax + 1,
+        // Every call may POST: the largest run must be recorded whole.
+        recordedRequestsMax: STRESS_LIMITS.processesMax * STRESS_LIMITS.callsMax,
+      },
       onRequest: (record) => {
         if (record.status === 401) rejections += 1;
         setup.observer?.onRequest(record);
@@ -160,9 +180,14 @@ export async function openStressWorld(
     const writtenAtMs = Date.now();
     const lastRefreshMs =
       freshMs === null ? writtenAtMs - LOGIN_AGE_MS : writtenAtMs - TOKEN_REFRESH_INTERVAL_MS + freshMs;
-    await writeFamilyAuthJson(authFile, family, lastRefreshMs);
+    await writeFamilyAuthJson(authFile, family, lastRefreshMs, "replace");
     setup.observer?.opened({ server, codexHome });
-    const request = { codexHome, tokenUrl: server.tokenUrl };
+    const { replyTimeout } = setup;
+    const request = {
+      codexHome,
+      tokenUrl: server.tokenUrl,
+      ...(replyTimeout === undefined ? {} : { replyTimeout }),
+    };
     const started = await startProcesses(factory, settings.processes, request, setup);
     processes = started.processes;
     const problem = started.problem ?? (freshMs === null ? null : await untilStale(writtenAtMs + freshMs));

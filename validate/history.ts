@@ -13,6 +13,7 @@
  *   observation no behaviour of that design explains (a harness login excepted: it replaces the file).
  */
 import { usesFileLock, writesInPlace } from "../model/config.js";
+import { type DesignRules, requireDesign } from "../model/designs/index.js";
 import type { Variant } from "../model/vocabulary.js";
 import { type Observation, type RunFile, type TokenRef, window } from "./run-file.js";
 
@@ -88,15 +89,15 @@ function logins(entries: { observation: Observation }[], initialFamily: string):
   return steps;
 }
 
-function writeProblem(step: Step, design: Variant, loginNow: boolean): string | null {
-  if (step.kind === "lock" && step.held && !usesFileLock(design)) {
+function writeProblem(step: Step, design: Variant, rules: DesignRules, loginNow: boolean): string | null {
+  if (step.kind === "lock" && step.held && !usesFileLock(rules)) {
     return `${step.file} was held, and design ${design} takes no file lock`;
   }
   if (step.kind !== "disk") return null;
-  if (step.change === "in-place" && !writesInPlace(design)) {
+  if (step.change === "in-place" && !writesInPlace(rules)) {
     return `auth.json was rewritten in place (same inode), and design ${design} only replaces it (temp + rename)`;
   }
-  if (step.change === "replaced" && writesInPlace(design) && !loginNow) {
+  if (step.change === "replaced" && writesInPlace(rules) && !loginNow) {
     return `auth.json was replaced by another file (new inode), and design ${design} writes it in place`;
   }
   return null;
@@ -108,6 +109,7 @@ export function historyOf(run: RunFile, design: Variant): HistoryResult {
     return { ok: false, problem: "the first auth.json sample is not the fixture's login (R0 of a family)" };
   }
   const initialFamily = first.refresh.family;
+  const { rules } = requireDesign(design);
   const { entries, truncated } = kept(run);
   const added = logins(entries, initialFamily);
   const all: { step: Step; index: number }[] = [
@@ -126,7 +128,7 @@ export function historyOf(run: RunFile, design: Variant): HistoryResult {
       staticProblem: steps.map((step) => {
         const loginNow =
           step.kind === "disk" && loginFamilies.has(step.refresh?.family ?? "") && isFirstSight(steps, step);
-        return writeProblem(step, design, loginNow);
+        return writeProblem(step, design, rules, loginNow);
       }),
       fileIndex: all.map((entry) => entry.index),
       initialFamily,

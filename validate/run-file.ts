@@ -14,7 +14,8 @@
  *   return  that call's answer arrived at `to`; the process returned somewhere in [from, to].
  */
 import { readFileSync, writeFileSync } from "node:fs";
-import { isVariant, type Variant } from "../model/vocabulary.js";
+import { isVariant } from "../model/designs/index.js";
+import type { Variant } from "../model/vocabulary.js";
 import { VERDICTS, type Verdict } from "../server/index.js";
 
 export const RUN_FILE_FORMAT = "authrace-run/1";

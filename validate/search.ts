@@ -18,6 +18,7 @@
  * named and stops the search with an error, never with a verdict.
  */
 import { makeConfig, PROCESSES_MAX, writesInPlace } from "../model/config.js";
+import { requireDesign } from "../model/designs/index.js";
 import type { Variant } from "../model/vocabulary.js";
 import { initialState } from "../proofs/state.js";
 import { makeStepper } from "../proofs/step.js";
@@ -71,11 +72,12 @@ export interface ValidateOptions {
 }
 
 function contextOf(run: RunFile, design: Variant, history: History): Context {
+  const { rules } = requireDesign(design);
   const config = makeConfig({
     variant: design,
     processes: run.processes.length,
     // A process of an in-place writer can read auth.json half written; the model needs its torn state.
-    faults: writesInPlace(design) ? ["tornWrite"] : [],
+    faults: writesInPlace(rules) ? ["tornWrite"] : [],
     server: run.server,
   });
   const processIndex = new Map(run.processes.map((name, index) => [name, index]));

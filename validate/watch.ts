@@ -11,6 +11,7 @@
 import { type FSWatcher, watch } from "node:fs";
 import { open, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
+import { FLOCK_FILE_NAME, MKDIR_LOCK_NAME } from "../impl/storage/index.js";
 import type { DiskChange, Observation, TokenRef } from "./run-file.js";
 
 export const WATCH_LIMITS = {
@@ -22,11 +23,12 @@ export const WATCH_LIMITS = {
 
 /**
  * The lock files the designs use. What "held" means depends on what the file is: proper-lockfile (the
- * reference's `locked` and `persist-locked`) makes a directory `auth.json.lock`, present while held; Codex
- * 0.171 flocks two regular files, `auth.lock` and `auth.json.lock`, which stay after release, so a regular
- * file is held while /proc/locks lists a lock on its inode.
+ * reference's mkdir lock) makes a directory `auth.json.mkdir-lock` (MKDIR_LOCK_NAME; runs recorded before it
+ * was renamed show `auth.json.lock`), present while held; Codex 0.171 flocks two regular files, `auth.lock`
+ * and `auth.json.lock`, and the reference's flock lock one, `auth.lock` (FLOCK_FILE_NAME); they stay after
+ * release, so a regular file is held while /proc/locks lists a lock on its inode.
  */
-export const LOCK_FILES = ["auth.json.lock", "auth.lock"] as const;
+export const LOCK_FILES = [MKDIR_LOCK_NAME, "auth.json.lock", FLOCK_FILE_NAME] as const;
 
 interface DiskState {
   /** inode:birthtime, or null when absent. */

@@ -1,12 +1,15 @@
 /**
  * `authrace codex <version | path>...`: fetches real Codex CLI releases (cached under .cache/codex), or takes
- * a binary on disk (a local build, judged by `--variant`'s design), and runs the real-process scenarios on their `codex app-server` with the runner of `authrace scenario --impl
- * codex:<version>` (`runOnImplementation`): per scenario the POSTs phase by phase, stale sends, what each
+ * a binary on disk (a local build, judged by `--variant`'s design), and runs the real-process scenarios on
+ * their `codex app-server` with the runner of `authrace scenario --impl codex:<version>`
+ * (`runOnImplementation`, cli/real-runs.ts): per scenario the POSTs phase by phase, stale sends, what each
  * process returned, the verdict, and the expectation of the variant the version mirrors.
  */
+
 import type { CodexBinary } from "../../codex/fetch.js";
 import { type CodexTarget, parseCodexTarget } from "../../codex/local.js";
-import { isVariant, VARIANTS, type Variant } from "../../model/vocabulary.js";
+import { builtInDesigns, isVariant, VARIANTS } from "../../model/designs/index.js";
+import type { Variant } from "../../model/vocabulary.js";
 import {
   type BinaryFailure,
   expectedVerdict,
@@ -22,14 +25,20 @@ import {
   type ScenarioVerdict,
   scenarioJson,
 } from "../../scenarios/index.js";
-import { type CodexChoice, openCodexChoice } from "../codex-target.js";
+import type { CodexChoice } from "../codex-target.js";
 import { type Command, parseCommandArgs, UsageError } from "../command.js";
-import { EXIT, EXIT_FOR, runOnImplementation } from "./scenario.js";
-
-export { EXIT } from "./scenario.js";
+import { openCodex } from "../implementation/open.js";
+import { EXIT, EXIT_FOR, runOnImplementation } from "../real-runs.js";
 
 /** Versions one invocation may check; each costs a download of 60-180 MB the first time. */
 const VERSIONS_MAX = 8;
+
+/** `<= 0.116.999 legacy, ...`: every built-in design's release ranges, from its record. */
+function releaseMap(): string {
+  return builtInDesigns()
+    .flatMap((design) => design.releases.map((range) => `${range.from}..${range.to ?? ""} ${design.name}`))
+    .join(", ");
+}
 
 const usage = `usage: authrace codex <version>... [--scenario <name>]... [--json]
        authrace codex <path-to-codex-binary>... [--variant <design>] [--scenario <name>]... [--json]
@@ -39,12 +48,14 @@ before every use), or takes a Codex binary on disk (a local build: an argument w
 file), runs the scenarios on real 'codex app-server' processes against the loopback token
 server (as 'authrace scenario <name> --impl codex:<version>' does, one scenario at a time), and prints per
 scenario: POSTs per phase, stale sends, what each process returned, the verdict of NoStaleRefreshSent, and
-the expectation of the variant that version mirrors (<= 0.116 legacy, 0.117-0.139 guarded,
->= 0.171 persist-locked). A local binary is judged by the design --variant names (its version says nothing
-about which design a build follows); without --variant it is run and reported with no expectation.
+the expectation of the design that version mirrors (the designs' records say which releases:
+${releaseMap()}).
+A local binary is judged by the design --variant names (its version says nothing about which design a
+build follows); without --variant it is run and reported with no expectation.
 
 options:
-  --variant <design> ${VARIANTS.join(" | ")}: the design the local binaries follow (not for versions)
+  --variant <design> ${VARIANTS.join(" | ")}:
+                     the design the local binaries follow (not for versions)
   --scenario <name>  ${SCENARIO_NAMES.join(" | ")} (repeatable; default: all)
   --json             one JSON document on stdout instead of text
 
@@ -96,7 +107,8 @@ function choiceOf(target: CodexTarget, design: Variant | null): CodexChoice {
 
 function designOf(text: string | undefined, targets: readonly CodexTarget[]): Variant | null {
   if (text === undefined) return null;
-  if (!isVariant(text)) throw new UsageError(`unknown variant '${text}' (known: ${VARIANTS.join(", ")})`);
+  if (!isVariant(text))
+    throw new UsageError(`--variant: unknown variant '${text}' (known: ${VARIANTS.join(", ")})`);
   if (!targets.some((target) => target.kind === "path")) {
     throw new UsageError("--variant names the design of a local binary; a release mirrors its own variant");
   }
@@ -166,7 +178,7 @@ async function checkVersion(
   json: boolean,
 ): Promise<VersionReport> {
   const version = "codexPath" in choice ? choice.codexPath : choice.codexVersion;
-  const prepared = await openCodexChoice("codex", choice, json);
+  const prepared = await openCodex("codex", choice, json);
   if (!prepared.ok) {
     const { kind, message } = prepared.failure;
     return { version, binary: null, network: null, error: { kind, message }, results: [] };

@@ -6,6 +6,7 @@
  * and every reachable transition was taken.
  */
 import { SingleBar } from "cli-progress";
+import { processName } from "../../common/names.js";
 import {
   CONFORMANCE_PROCESSES,
   type ConformanceTier,
@@ -15,11 +16,12 @@ import {
   SIMPLE_PATHS_CHECKED,
   UNDRIVEN_FAULTS,
 } from "../../conform/configs.js";
+import type { PathStep } from "../../conform/lockstep.js";
 import { conformInWorkers, WORKERS_MAX } from "../../conform/parallel.js";
 import { PathLimitError } from "../../conform/paths.js";
 import { formatConformanceReport } from "../../conform/report.js";
-import type { PathStep } from "../../conform/run-path.js";
 import type { Subject } from "../../conform/subject.js";
+import type { SubjectChoice } from "../../conform/subject-choice.js";
 import { type ConformanceReport, conformConfig, LANES_DEFAULT, LANES_MAX } from "../../conform/suite.js";
 import {
   configName,
@@ -28,20 +30,17 @@ import {
   PROCESSES_MAX,
   PROCESSES_MIN,
 } from "../../model/config.js";
-import { VARIANTS } from "../../model/vocabulary.js";
-import { processName } from "../../proofs/trace.js";
+import { VARIANTS } from "../../model/designs/index.js";
 import { type Command, integerFlag, parseCommandArgs, UsageError } from "../command.js";
-import {
-  openSubject,
-  resolveSubjectChoice,
-  SUBJECT_SPEC_FORMS,
-  type SubjectChoice,
-} from "../subject-spec.js";
+import { cannotRunJunit, conformJunit } from "../conform-junit.js";
+import { openSubject } from "../implementation/open.js";
+import { resolveSubjectChoice, SUBJECT_SPEC_FORMS } from "../implementation/spec.js";
+import { writeJunit } from "../junit.js";
 
-export const CONFORM_EXIT = { conforms: 0, differs: 1, usage: 2 } as const;
+const CONFORM_EXIT = { conforms: 0, differs: 1, usage: 2 } as const;
 
 /** Simple paths per configuration at most (xstate/graph's simple paths grow combinatorially). */
-export const SIMPLE_PATHS_MAX = 10_000;
+const SIMPLE_PATHS_MAX = 10_000;
 
 /** Divergences printed per configuration in text (they usually share one cause); --json has every one kept. */
 const DIVERGENCES_SHOWN = 1;
@@ -70,8 +69,8 @@ options:
                        ${DRIVEN_FAULTS.join(", ")} or 'none'
                        (${Object.keys(UNDRIVEN_FAULTS).join(" and ")} cannot be driven in one process)
   --tier test|verify   the list of configurations: test (default: no faults, revoke on reuse, one per
-                       driven fault, and for locked login and the grace window) or verify (adds login for
-                       legacy, guarded and persist-locked: 9-12 k states each, minutes of path generation)
+                       driven fault, and the design record's checks.conformanceExtra) or verify (adds login
+                       where the record keeps it out of the test tier: 9-12 k states, minutes of paths)
   --processes <N>      processes per configuration, ${PROCESSES_MIN}..${PROCESSES_MAX} (default ${CONFORMANCE_PROCESSES})
   --simple-paths <N>   also run up to N bounded simple paths per configuration (seeded random walks over
                        xstate/graph's adjacency map, no state twice; default ${SIMPLE_PATHS_CHECKED}, at most ${SIMPLE_PATHS_MAX})
@@ -79,15 +78,24 @@ options:
                        (default ${LANES_DEFAULT}, at most ${LANES_MAX})
   --workers <W>        worker threads sharing the paths, each with its own lanes (default 1; one thread
                        keeps one core busy, so W = cores runs fastest), at most ${WORKERS_MAX}
+  --covering           run only a covering subset of the shortest and extended paths: greedily the path
+                       taking the most transitions not yet taken, until every reachable one is (for slow
+                       subjects such as cmd: programs; states are no longer all visited)
   --json               one JSON object on stdout instead of text
+  --junit FILE         also write a JUnit XML report: one test case per configuration, a divergence or
+                       missing coverage as its failure (the report with the numbered path as the text)
+
+A cmd: program is started once before any path: one that cannot be started, exits or hangs while
+starting, or has no held mode is reported as that (its exit code and its stderr line), and no path runs.
 
 exit status: 0 every configuration conforms and every reachable transition was taken; 1 a divergence,
-coverage below 100%, or the implementation could not be opened; 2 usage.
+coverage below 100%, or the implementation could not be opened or run; 2 usage.
 
 examples: authrace conform --variant locked
           authrace conform --variant locked --faults crash
           authrace conform --impl mutant:save-in-place
-          authrace conform --impl 'cmd:node my-driver.js' --variant locked`;
+          authrace conform --impl 'cmd:node my-driver.js' --variant locked --covering
+          authrace conform --impl 'cmd:python3 examples/python/authrace_driver.py' --variant locked`;
 
 function tierOf(text: string | undefined): ConformanceTier {
   if (text === undefined) return "test";
@@ -113,11 +121,15 @@ export interface ConformArguments {
   simplePathsMax: number;
   lanes: number;
   workers: number;
+  /** Only a covering subset of the shortest and extended paths (every reachable transition still taken). */
+  covering: boolean;
   json: boolean;
+  /** Where to write a JUnit XML report. */
+  junit: string | undefined;
 }
 
 /** Pure: argv to arguments; every mistake is a UsageError. */
-export function parseConformArgs(argv: string[]): ConformArguments {
+function parseConformArgs(argv: string[]): ConformArguments {
   const { values } = parseCommandArgs({
     args: argv,
     options: {
@@ -129,7 +141,9 @@ export function parseConformArgs(argv: string[]): ConformArguments {
       "simple-paths": { type: "string" },
       lanes: { type: "string" },
       workers: { type: "string" },
+      covering: { type: "boolean", default: false },
       json: { type: "boolean", default: false },
+      junit: { type: "string" },
     },
     strict: true,
     allowPositionals: false,
@@ -146,12 +160,14 @@ export function parseConformArgs(argv: string[]): ConformArguments {
       integerFlag("--simple-paths", values["simple-paths"], 0, SIMPLE_PATHS_MAX) ?? SIMPLE_PATHS_CHECKED,
     lanes: integerFlag("--lanes", values.lanes, 1, LANES_MAX) ?? LANES_DEFAULT,
     workers: integerFlag("--workers", values.workers, 1, WORKERS_MAX) ?? 1,
+    covering: values.covering === true,
     json: values.json === true,
+    junit: values.junit,
   };
 }
 
 /** The configurations to run for the subject's variant; an invalid or undrivable one is a UsageError. */
-export function selectConfigs(subject: Subject, args: ConformArguments): ModelConfig[] {
+function selectConfigs(subject: Subject, args: ConformArguments): ModelConfig[] {
   const variant = subject.variant;
   const processes = args.processes ?? CONFORMANCE_PROCESSES;
   let configs: ModelConfig[];
@@ -172,7 +188,7 @@ export function selectConfigs(subject: Subject, args: ConformArguments): ModelCo
 }
 
 /** Conforms, every path ran, and every reachable transition was taken. */
-export function fullyConforms(report: ConformanceReport): boolean {
+function fullyConforms(report: ConformanceReport): boolean {
   return (
     report.divergences.length === 0 &&
     report.paths.run === report.paths.generated &&
@@ -246,6 +262,8 @@ async function run(argv: string[]): Promise<number> {
   }
   const { subject } = opened;
   const configs = selectConfigs(subject, args);
+  const cannotRun = (await subject.preflight?.()) ?? null;
+  if (cannotRun !== null) return reportCannotRun(subject, args, cannotRun);
   const reports: ConformanceReport[] = [];
   for (const config of configs) {
     const bar = progressBar(args.json);
@@ -254,6 +272,7 @@ async function run(argv: string[]): Promise<number> {
       const options = {
         lanes: args.lanes,
         simplePathsMax: args.simplePathsMax,
+        coveringOnly: args.covering,
         onPath: (done: number, total: number) => bar.onPath(configName(config), done, total),
       };
       report =
@@ -281,7 +300,30 @@ async function run(argv: string[]): Promise<number> {
   } else {
     console.log(summaryLine(subject, reports));
   }
+  const written =
+    args.junit === undefined
+      ? null
+      : writeJunit(args.junit, [conformJunit(subject.name, reports, fullyConforms)]);
+  if (written !== null) {
+    console.error(`authrace conform: ${written}`);
+    return CONFORM_EXIT.differs;
+  }
   return ok ? CONFORM_EXIT.conforms : CONFORM_EXIT.differs;
+}
+
+/** A program that could not be run: said as that (not as divergences), in text, JSON and JUnit alike. */
+function reportCannotRun(subject: Subject, args: ConformArguments, problem: string): number {
+  console.error(`authrace conform: the implementation cannot be run: ${problem}`);
+  if (args.json) {
+    const value = { implementation: subject.name, variant: subject.variant, ok: false, cannotRun: problem };
+    console.log(JSON.stringify(value, null, 2));
+  }
+  const written =
+    args.junit === undefined
+      ? null
+      : writeJunit(args.junit, [cannotRunJunit("conform", subject.name, problem)]);
+  if (written !== null) console.error(`authrace conform: ${written}`);
+  return CONFORM_EXIT.differs;
 }
 
 export const command: Command = {

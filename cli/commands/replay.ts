@@ -1,7 +1,7 @@
 /**
  * `authrace replay <trace.json> [--variant <v> | --impl <spec>] [--json]`: the command around
  * conform/replay/ (which runs a counterexample of `authrace verify` on a real implementation and shows the
- * violation as the real system shows it). Here: the flags, the subject (cli/subject-spec.ts; by default the
+ * violation as the real system shows it). Here: the flags, the subject (cli/implementation/; by default the
  * trace's own design), the output and the exit status.
  */
 import { drivable } from "../../conform/configs.js";
@@ -15,15 +15,11 @@ import {
   replayJson,
   replayTrace,
 } from "../../conform/replay/index.js";
+import type { SubjectChoice } from "../../conform/subject-choice.js";
 import { configName, type ModelConfig } from "../../model/config.js";
 import { type Command, parseCommandArgs, UsageError } from "../command.js";
-import {
-  describeSubjectChoice,
-  openSubject,
-  resolveSubjectChoice,
-  SUBJECT_SPEC_FORMS,
-  type SubjectChoice,
-} from "../subject-spec.js";
+import { openSubject } from "../implementation/open.js";
+import { describeSubjectChoice, resolveSubjectChoice, SUBJECT_SPEC_FORMS } from "../implementation/spec.js";
 
 export { REPLAY_EXIT } from "../../conform/replay/index.js";
 
@@ -40,21 +36,26 @@ The model path is always the trace's. The implementation is, by default, the tra
 
 options:
   --variant <v>   replay on the reference implementation of another design (as --impl ref:<v>); next to
-                  --impl cmd: it names the model the program claims (required there)
+                  --impl cmd: it names the model the program claims
   --impl <spec>   ${SUBJECT_SPEC_FORMS}
+                  cmd:<command> needs --variant <v> (a program cannot be asked which design it implements)
+                  and held mode (docs/driver-protocol.md); a program that cannot be started, exits or hangs
+                  while starting is reported as that (exit 1), with its exit code and stderr line
                   (codex: is refused: its port calls cannot be held; see authrace scenario / stress)
   --json          one JSON object on stdout instead of text
 
 exit status:
   0  the implementation followed the model for every step and the real system showed the violation
-  1  the implementation diverged from the model (shown numbered), or could not be opened
+  1  the implementation diverged from the model (shown numbered), or could not be opened or run
   2  usage, or a trace file that cannot be read or has a bad field (the message names the file and field)
   3  the trace's configuration cannot be driven (a stall or tornWrite fault; the reason is printed)
   4  the implementation followed the model, but the violation was not observed on the real system
 
 examples: authrace replay out/counterexamples/guarded_N2_none/NoStaleRefreshSent.json
           authrace replay out/counterexamples/locked_N2_crash/NoStaleRefreshSent.json \\
-            --impl mutant:no-reread-after-lock`;
+            --impl mutant:no-reread-after-lock
+          authrace replay out/counterexamples/locked_N2_crash/NoStaleRefreshSent.json \\
+            --impl 'cmd:python3 examples/python/authrace_driver.py' --variant locked`;
 
 /** The trace's own design: its mutant when it is a mutant's counterexample, else the reference. */
 function traceSubject(config: ModelConfig): SubjectChoice {
@@ -77,6 +78,11 @@ async function replay(trace: ReplayTrace, chosen: SubjectChoice | null, json: bo
   const opened = await openSubject(choice);
   if (!opened.ok) {
     console.error(`authrace replay: cannot open ${describeSubjectChoice(choice)}: ${opened.message}`);
+    return REPLAY_EXIT.diverged;
+  }
+  const cannotRun = (await opened.subject.preflight?.()) ?? null;
+  if (cannotRun !== null) {
+    console.error(`authrace replay: the implementation cannot be run: ${cannotRun}`);
     return REPLAY_EXIT.diverged;
   }
   const result = await replayTrace(trace, opened.subject);

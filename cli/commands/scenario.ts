@@ -3,51 +3,33 @@
  * (two processes sharing one temporary auth.json and a loopback token server) on the reference auth manager
  * in one variant, or on a real Codex release's `codex app-server`, and prints the seed's log shape, the
  * phases and the verdict next to the expectation (or one JSON document), with every token redacted.
- * `authrace codex` runs the same runner (`runOnImplementation`) over several scenarios and versions.
+ * `authrace codex` runs the same runner (`runOnImplementation`, cli/real-runs.ts) over several scenarios and
+ * versions.
  */
-import { VARIANTS } from "../../model/vocabulary.js";
+import { VARIANTS } from "../../model/designs/index.js";
 import {
-  type Agreement,
-  attemptRun,
   formatJudgedRun,
   isScenarioName,
   type JudgedRun,
-  judgeRun,
-  type ProcessFactory,
-  type RunObserver,
-  type RunOptions,
-  runScenario,
+  type ReplyTimeout,
   SCENARIO_NAMES,
   SCENARIOS,
   type ScenarioName,
   scenarioJson,
 } from "../../scenarios/index.js";
 import { type Command, parseCommandArgs, UsageError } from "../command.js";
-import {
-  type ImplementationChoice,
-  openImplementation,
-  parseImplementationSpec as parseSpec,
-  resolveImplementation,
-  type SpecKind,
-} from "../impl-spec.js";
+import { openImplementation } from "../implementation/open.js";
+import { type ImplementationChoice, resolveImplementation, type SpecKind } from "../implementation/spec.js";
+import { EXIT, EXIT_FOR, runOnImplementation } from "../real-runs.js";
 import { Recording } from "../record.js";
-
-export { openCodex } from "../impl-spec.js";
-
-export const EXIT = { ok: 0, failed: 1, usage: 2, differs: 3 } as const;
-
-/** The exit status of a judged run; a version that mirrors no variant has nothing to differ from. */
-export const EXIT_FOR: Readonly<Record<Agreement, number>> = {
-  matches: EXIT.ok,
-  "no-expectation": EXIT.ok,
-  failed: EXIT.failed,
-  differs: EXIT.differs,
-};
+import { replyTimeoutFlag } from "../reply-timeout.js";
 
 const scenarioLines = SCENARIO_NAMES.map((name) => `  ${name.padEnd(14)} ${SCENARIOS[name].summary}`);
 
-const usage = `usage: authrace scenario <name> --variant <variant> [--json]
-       authrace scenario <name> --impl <ref:variant | codex:version | codex:path> [--variant <v>] [--json]
+const usage = `usage: authrace scenario <name> --variant <variant> [--json] [--reply-timeout-ms <ms>]
+                         [--record <file>]
+       authrace scenario <name> --impl <ref:variant | codex:version | codex:path | mutant:name>
+                         [--variant <v>] [--json] [--reply-timeout-ms <ms>] [--record <file>]
 
 Runs a scenario on real OS processes sharing one temporary CODEX_HOME whose auth.json holds R0 of a fresh
 family on the loopback token server: two driver processes (node dist/impl/driver/main.js, one auth manager
@@ -65,6 +47,10 @@ options:
   --impl <spec>     ref:<variant> | codex:<version> (e.g. codex:0.117.0) | codex:<path> (a local binary;
                     --variant then names the design it is judged by) | mutant:<name> (a design with one
                     rule broken, judged by its base design's expectation)
+  --reply-timeout-ms <ms>
+                    each driver command's reply timeout; default 20000 (SCENARIO_LIMITS.replyTimeoutMs),
+                    at most 600000; a timeout fails the run naming the limit that fired (codex: releases keep
+                    their own CODEX_LIMITS.requestTimeoutMs)
   --record <file>   write what was observed (every POST, auth.json and lock change, call and answer, with
                     its time) to <file>, for 'authrace validate <file>'
   --json            one JSON document instead: {"scenario","variant","posts":[{"refreshToken","status","code"}],
@@ -85,19 +71,16 @@ examples: authrace scenario stale-cache --variant legacy
  * (`authrace stress` takes them); adding them here is this list, the usage text, and the unknown-spec message
  * the scenario tests pin.
  */
-export const SCENARIO_SPEC_KINDS: readonly SpecKind[] = ["ref", "codex", "mutant"];
+const SCENARIO_SPEC_KINDS: readonly SpecKind[] = ["ref", "codex", "mutant"];
 
 export type ScenarioArguments = {
   scenario: ScenarioName;
   json: boolean;
+  /** --reply-timeout-ms; undefined: DEFAULT_REPLY_TIMEOUT. */
+  replyTimeout?: ReplyTimeout;
   /** --record FILE: where the run's observations go (validate/run-file.ts). */
   record?: string;
 } & ImplementationChoice;
-
-/** Pure: `ref:<variant>` or `codex:<version>`; anything else is a UsageError naming the spec (cli/impl-spec.ts). */
-export function parseImplementationSpec(spec: string): ImplementationChoice {
-  return parseSpec(spec, SCENARIO_SPEC_KINDS);
-}
 
 /** Pure: argv to arguments; every mistake is a UsageError. */
 export function parseScenarioArgs(argv: string[]): ScenarioArguments {
@@ -107,6 +90,7 @@ export function parseScenarioArgs(argv: string[]): ScenarioArguments {
       variant: { type: "string" },
       impl: { type: "string" },
       json: { type: "boolean", default: false },
+      "reply-timeout-ms": { type: "string" },
       record: { type: "string" },
     },
     strict: true,
@@ -118,46 +102,14 @@ export function parseScenarioArgs(argv: string[]): ScenarioArguments {
   if (!isScenarioName(name)) {
     throw new UsageError(`unknown scenario '${name}' (known: ${SCENARIO_NAMES.join(", ")})`);
   }
+  const replyTimeout = replyTimeoutFlag(values["reply-timeout-ms"]);
   return {
     scenario: name,
     ...resolveImplementation(values, SCENARIO_SPEC_KINDS),
     json: values.json === true,
+    ...(replyTimeout === undefined ? {} : { replyTimeout }),
     ...(values.record === undefined ? {} : { record: values.record }),
   };
-}
-
-/**
- * Runs the scenarios one after another on one implementation, judging each; `onRun` sees each as it ends. A
- * run in which the binary crashed by itself is run again (scenarios/attempts.ts), and says so.
- */
-export async function runOnImplementation(
-  scenarios: readonly ScenarioName[],
-  implementation: ProcessFactory,
-  onRun: (judged: JudgedRun) => void = () => undefined,
-  options: RunOptions & { observe?: (scenario: ScenarioName) => RunObserver } = {},
-): Promise<JudgedRun[]> {
-  const runs: JudgedRun[] = [];
-  const { observe, ...runOptions } = options;
-  for (const scenario of scenarios) {
-    const run = () =>
-      runScenario(scenario, implementation, {
-        ...runOptions,
-        ...(observe === undefined ? {} : { observer: observe(scenario) }),
-      });
-    const { result, ...attempts } = await attemptRun(implementation, run, {
-      failed: (run) => !run.ok,
-      onRetry: (attempt) => announceRetry(scenario, attempt),
-    });
-    const judged = { ...judgeRun(result), attempts };
-    runs.push(judged);
-    onRun(judged);
-  }
-  return runs;
-}
-
-/** On stderr, so that a retried run does not look like a hang. */
-function announceRetry(scenario: ScenarioName, attempt: number): void {
-  console.error(`authrace: ${scenario}: the binary crashed by itself; running it again (attempt ${attempt})`);
 }
 
 /** `--json` prints scenarioJson; text prints everything, and a failure goes to stderr. */
@@ -180,11 +132,15 @@ export const command: Command = {
         ? null
         : new Recording(args.record, opened.factory, `scenario ${args.scenario}`);
     try {
+      const options = {
+        ...(args.replyTimeout === undefined ? {} : { replyTimeout: args.replyTimeout }),
+        ...(recording === null ? {} : { observe: () => recording.observer() }),
+      };
       const [judged] = await runOnImplementation(
         [args.scenario],
         opened.factory,
         (run) => print(run, args.json),
-        recording === null ? {} : { observe: () => recording.observer() },
+        options,
       );
       if (recording !== null) console.error(await recording.write());
       return judged === undefined ? EXIT.failed : EXIT_FOR[judged.agreement];

@@ -23,21 +23,30 @@ options:
   --access-token-ttl-seconds N    exp of JWT access tokens (default 3600)
   --opaque-access-tokens          issue at-R<n> access tokens instead of JWTs
   --fault KIND[:COUNT]            queue a fault: drop-after-rotate, status-500, status-429 (repeatable)
-  --write-auth-json PATH          create a family and write a Codex auth.json for it at PATH
+  --write-auth-json PATH          create a family and write a Codex auth.json for it at PATH; an existing
+                                  file there (a real login?) is refused, and so is a missing directory:
+                                  nothing is created but the file itself, so a mistyped path cannot scatter
+                                  credentials into new directories (mkdir -p your CODEX_HOME first)
+  --force                         replace an existing file at --write-auth-json PATH
   --account-id ID                 account of that family (with --write-auth-json)
   --email EMAIL                   email claim of that family (with --write-auth-json)
   --plan-type PLAN                plan claim of that family (with --write-auth-json)
   --last-refresh-age-days N       last_refresh = now - N days, fractions allowed (with --write-auth-json)
 
-endpoints: POST /oauth/token, POST /control/family, POST /control/fault, GET /state, GET /requests`;
+endpoints: POST /oauth/token (open, as the real one), and the control endpoints POST /control/family,
+POST /control/fault, GET /state, GET /requests. Those need this run's secret, printed at start as
+AUTHRACE_CONTROL_SECRET=<secret>: send 'Authorization: Bearer <secret>' (and 'Content-Type: application/json' on a
+POST); anything else gets 403 (415 for the content type), so no web page or other local user can drive them.`;
 
 const PORT_MAX = 65_535;
 const MS_PER_DAY = 86_400_000;
 /** Codex creates auth.json readable by its owner only. */
-const FIXTURE_ONLY_FLAGS = ["account-id", "email", "plan-type", "last-refresh-age-days"] as const;
+const FIXTURE_ONLY_FLAGS = ["account-id", "email", "plan-type", "last-refresh-age-days", "force"] as const;
 
 interface Fixture {
   path: string;
+  /** --force: replace a file already at `path`; otherwise it is refused. */
+  force: boolean;
   accountId?: string;
   email?: string;
   planType?: string;
@@ -70,6 +79,7 @@ const FLAGS = {
   email: { type: "string" },
   "plan-type": { type: "string" },
   "last-refresh-age-days": { type: "string" },
+  force: { type: "boolean" },
 } as const;
 
 /** Unknown flags, missing values and positionals are usage errors. */
@@ -91,7 +101,7 @@ function fixtureFlags(flags: Flags): Fixture | null {
   if (!Number.isFinite(lastRefreshAgeDays) || lastRefreshAgeDays < 0 || ageText === "") {
     throw new UsageError("--last-refresh-age-days must be a number >= 0");
   }
-  const fixture: Fixture = { path, lastRefreshAgeDays };
+  const fixture: Fixture = { path, force: flags.force === true, lastRefreshAgeDays };
   if (flags["account-id"] !== undefined) fixture.accountId = flags["account-id"];
   if (flags.email !== undefined) fixture.email = flags.email;
   if (flags["plan-type"] !== undefined) fixture.planType = flags["plan-type"];
@@ -130,11 +140,11 @@ async function writeFixture(server: TokenServer, fixture: Fixture): Promise<bool
   });
   const lastRefreshMs = Date.now() - fixture.lastRefreshAgeDays * MS_PER_DAY;
   try {
-    await writeFamilyAuthJson(fixture.path, family, lastRefreshMs);
+    await writeFamilyAuthJson(fixture.path, family, lastRefreshMs, fixture.force ? "replace" : "refuse");
   } catch (error) {
-    console.error(
-      `authrace server: cannot write ${fixture.path}: ${error instanceof Error ? error.message : error}`,
-    );
+    const reason = error instanceof Error ? error.message : String(error);
+    const hint = fixture.force || !/ exists /.test(reason) ? "" : " (--force replaces it)";
+    console.error(`authrace server: cannot write ${fixture.path}: ${reason}${hint}`);
     return false;
   }
   console.log(
@@ -176,6 +186,8 @@ async function run(argv: string[]): Promise<number> {
   console.log(`authrace server: listening on ${server.url}`);
   console.log(`token URL: ${server.tokenUrl}`);
   console.log(`CODEX_REFRESH_TOKEN_URL_OVERRIDE=${server.tokenUrl}`);
+  // The secret is for whoever started the server: printed whole here, on its stdout only.
+  console.log(`AUTHRACE_CONTROL_SECRET=${server.controlSecret}`);
   const { revokeFamilyOnReuse, graceWindow, responseDelayMs, accessTokenStyle } = server.state().options;
   console.log(
     `options: revoke-on-reuse=${revokeFamilyOnReuse} grace=${graceWindow} delay-ms=${responseDelayMs} ` +

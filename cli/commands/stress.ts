@@ -6,8 +6,14 @@
  */
 import { randomInt } from "node:crypto";
 import { SingleBar } from "cli-progress";
-import { VARIANTS } from "../../model/vocabulary.js";
-import { type Attempted, attemptRun, formatBinaryFailures, SCENARIO_LIMITS } from "../../scenarios/index.js";
+import { VARIANTS } from "../../model/designs/index.js";
+import {
+  type Attempted,
+  attemptRun,
+  formatBinaryFailures,
+  type ReplyTimeout,
+  SCENARIO_LIMITS,
+} from "../../scenarios/index.js";
 import {
   defaultExpectation,
   formatStressHeader,
@@ -26,16 +32,19 @@ import {
   type StressSettings,
   stressJson,
 } from "../../stress/index.js";
+import { isMixOfDesigns, mixImplementations } from "../../stress/mix.js";
 import { type Command, integerFlag, parseCommandArgs, UsageError } from "../command.js";
+import { type OpenedImplementation, openImplementation } from "../implementation/open.js";
 import {
   describeSpecKinds,
   type ImplementationChoice,
-  openImplementation,
+  parseImplementationSpec,
   resolveImplementation,
   SPEC_KINDS,
-} from "../impl-spec.js";
+} from "../implementation/spec.js";
+import { EXIT } from "../real-runs.js";
 import { Recording } from "../record.js";
-import { EXIT } from "./scenario.js";
+import { replyTimeoutFlag } from "../reply-timeout.js";
 
 const EXIT_FOR: Readonly<Record<StressAgreement, number>> = {
   matches: EXIT.ok,
@@ -65,24 +74,30 @@ options:
   --impl <spec>               ${describeSpecKinds(SPEC_KINDS)}
                               cmd: is split on spaces (no shell) and gets --home <dir> --name <label>;
                               module: runs a module's manager (impl/plugin) in the reference driver;
-                              mutant: runs a design with one rule broken, judged as its base design
-                              codex:<path> runs a local Codex binary, judged by --variant's design
+                              mutant: runs a design with one rule broken, judged as its base design;
+                              codex:<path> runs a local Codex binary, judged by --variant's design;
+                              repeat it to mix implementations on one auth.json: process P<k> runs the
+                              ((k - 1) mod m)-th; stale sends are counted per implementation, and a mix of
+                              designs is expected to show anything unless --expect-stale-sends says
   --processes <K>             default ${STRESS_DEFAULTS.processes}, at most ${STRESS_LIMITS.processesMax}
   --calls <M>                 per process; default ${STRESS_DEFAULTS.calls}, at most ${STRESS_LIMITS.callsMax}
   --seed <S>                  0..${STRESS_LIMITS.seedMax}; default a random one (printed)
   --delay-max-ms <D>          longest pause before a call; default ${STRESS_DEFAULTS.delayMaxMs}, at most ${STRESS_LIMITS.delayMaxMs}
   --token-ttl-seconds <T>     access-token lifetime; default ${STRESS_DEFAULTS.tokenTtlSeconds}, at most ${STRESS_LIMITS.tokenTtlSecondsMax}
   --server-delay-ms <X>       the server holds each answer X ms; default ${STRESS_DEFAULTS.serverDelayMs}, at most ${STRESS_LIMITS.serverDelayMsMax}
-  --expect-stale-sends <e>    ${STALE_SEND_EXPECTATIONS.join(" | ")}; default: none for locked (and its mutants)
-                              and for an implementation that mirrors no variant (cmd:), any for legacy,
-                              guarded, persist-locked (stale sends are expected; a run that finds none says so)
+  --reply-timeout-ms <ms>     each call's reply timeout; default 20000 (SCENARIO_LIMITS.replyTimeoutMs), at
+                              most 600000: raise it on a loaded machine (a timeout fails the run naming it)
+  --expect-stale-sends <e>    ${STALE_SEND_EXPECTATIONS.join(" | ")}; default: the model's verdict for the design
+                              at N = 2: none where it holds NoStaleRefreshSent (and for an implementation
+                              that mirrors no design, cmd:), any where it does not (a run that finds none
+                              says so)
   --start-gap-ms <G>          pause between starting two processes; default the implementation's (0 for the
                               reference, 300 for a Codex binary); 0 starts all at once, where Codex 0.139
                               crashes about half the time: a run in which the binary crashes by itself is
                               reported as the binary's failure with its stderr line, not judged, and run
                               again, at most ${SCENARIO_LIMITS.binaryAttemptsMax} times in all (binaryAttemptsMax)
   --record <file>             write what was observed (every POST, auth.json and lock change, call and
-                              answer, with its time) to <file>, for 'authrace validate <file>'
+                              answer, with its time) to <file>, for 'authrace validate <file>' (one --impl)
   --json                      one JSON object on stdout instead of text
 
 exit status: 0 the run matches the expectation; 1 the run failed (a process did not start, died or did not
@@ -92,16 +107,20 @@ examples: authrace stress --variant locked --processes 8 --calls 200
           authrace stress --variant guarded --seed 1 --expect-stale-sends some
           authrace stress --impl 'cmd:node dist/impl/driver/main.js --variant locked' --calls 50
           authrace stress --impl module:./my-manager.js --json
-          authrace stress --impl mutant:no-reread-after-lock --processes 4 --calls 20`;
+          authrace stress --impl mutant:no-reread-after-lock --processes 4 --calls 20
+          authrace stress --impl ref:locked --impl codex:0.171.0 --processes 4 --calls 30`;
 
 export interface StressArguments {
-  implementation: ImplementationChoice;
-  /** The --impl spec as given (or ref:<variant>), for the replay line. */
-  spec: string;
+  /** One, or several to mix (one per --impl, in order). */
+  implementations: ImplementationChoice[];
+  /** The --impl specs as given (or ref:<variant>), for the replay line. */
+  specs: string[];
   settings: Omit<StressSettings, "seed">;
   /** null: draw one. */
   seed: number | null;
   expectation: StaleSendExpectation | null;
+  /** --reply-timeout-ms; undefined: DEFAULT_REPLY_TIMEOUT. */
+  replyTimeout: ReplyTimeout | undefined;
   /** Overrides the implementation's pause between starts (a Codex release: 300 ms); 0: all at once. */
   startGapMs: number | null;
   /** --record FILE: where the run's observations go (validate/run-file.ts); null: not recorded. */
@@ -151,13 +170,33 @@ function settingsOf(values: Readonly<Record<string, unknown>>): StressArguments[
   return settings;
 }
 
+/** One --impl (or --variant) as every command takes it; several --impl: a mix, each spec on its own. */
+function implementationsOf(
+  variant: string | undefined,
+  specs: readonly string[],
+  processes: number,
+): ImplementationChoice[] {
+  if (specs.length <= 1) return [resolveImplementation({ variant, impl: specs[0] }, SPEC_KINDS)];
+  if (variant !== undefined) {
+    throw new UsageError(
+      "--variant and several --impl: name each implementation with --impl (ref:<variant>)",
+    );
+  }
+  if (processes < specs.length) {
+    throw new UsageError(
+      `--processes ${processes} is fewer than the ${specs.length} implementations mixed (one process each at least)`,
+    );
+  }
+  return specs.map((spec) => parseImplementationSpec(spec, SPEC_KINDS));
+}
+
 /** Pure: argv to arguments; every mistake is a UsageError. */
 export function parseStressArgs(argv: string[]): StressArguments {
   const { values } = parseCommandArgs({
     args: argv,
     options: {
       variant: { type: "string" },
-      impl: { type: "string" },
+      impl: { type: "string", multiple: true },
       processes: { type: "string" },
       calls: { type: "string" },
       seed: { type: "string" },
@@ -165,6 +204,7 @@ export function parseStressArgs(argv: string[]): StressArguments {
       "token-ttl-seconds": { type: "string" },
       "server-delay-ms": { type: "string" },
       "expect-stale-sends": { type: "string" },
+      "reply-timeout-ms": { type: "string" },
       "start-gap-ms": { type: "string" },
       record: { type: "string" },
       json: { type: "boolean", default: false },
@@ -172,13 +212,19 @@ export function parseStressArgs(argv: string[]): StressArguments {
     strict: true,
     allowPositionals: false,
   });
-  const implementation = resolveImplementation(values, SPEC_KINDS);
+  const specs = values.impl ?? [];
+  const settings = settingsOf(values);
+  // A record is judged by one design's model with one implementation's way of reporting calls.
+  if (values.record !== undefined && specs.length > 1) {
+    throw new UsageError("--record takes a run of one implementation, not a mix of several --impl");
+  }
   return {
-    implementation,
-    spec: values.impl ?? `ref:${values.variant}`,
-    settings: settingsOf(values),
+    implementations: implementationsOf(values.variant, specs, settings.processes),
+    specs: specs.length === 0 ? [`ref:${values.variant}`] : specs,
+    settings,
     seed: integerOption("--seed", values.seed, "seed"),
     expectation: expectationOf(values["expect-stale-sends"]),
+    replyTimeout: replyTimeoutFlag(values["reply-timeout-ms"]),
     startGapMs: integerFlag("--start-gap-ms", values["start-gap-ms"], 0, SCENARIO_LIMITS.pauseMsMax) ?? null,
     record: values.record ?? null,
     json: values.json === true,
@@ -208,6 +254,20 @@ function progressBar(total: number, json: boolean): { update(done: number): void
   return { update: (done) => bar.update(done), stop: () => bar.stop() };
 }
 
+/** Opens every implementation of the run; null (the opened ones closed) when one cannot be had. */
+async function openAll(args: StressArguments): Promise<OpenedImplementation[] | null> {
+  const opened: OpenedImplementation[] = [];
+  for (const choice of args.implementations) {
+    const one = await openImplementation(choice, { commandName: "stress", json: args.json });
+    if (one === null) {
+      await Promise.all(opened.map((member) => member.close()));
+      return null;
+    }
+    opened.push(one);
+  }
+  return opened;
+}
+
 /** On stderr, so that a retried run does not look like a hang. */
 function announceRetry(attempt: number): void {
   console.error(`authrace stress: the binary crashed by itself; running again (attempt ${attempt})`);
@@ -215,8 +275,14 @@ function announceRetry(attempt: number): void {
 
 async function run(argv: string[]): Promise<number> {
   const args = parseStressArgs(argv);
-  const opened = await openImplementation(args.implementation, { commandName: "stress", json: args.json });
-  if (opened === null) return EXIT.failed;
+  const members = await openAll(args);
+  if (members === null) return EXIT.failed;
+  const opened = {
+    factory: mixImplementations(members.map((member) => member.factory)),
+    close: async () => {
+      await Promise.all(members.map((member) => member.close()));
+    },
+  };
   const settings: StressSettings = {
     ...args.settings,
     seed: args.seed ?? randomInt(STRESS_LIMITS.seedMax + 1),
@@ -238,6 +304,7 @@ async function run(argv: string[]): Promise<number> {
       () =>
         runStress(factory, settings, {
           onProgress: (done) => bar.update(done),
+          ...(args.replyTimeout === undefined ? {} : { replyTimeout: args.replyTimeout }),
           ...(args.startGapMs === null ? {} : { startGapMs: args.startGapMs }),
           ...(recording === null ? {} : { observer: recording.observer() }),
         }),
@@ -256,8 +323,9 @@ async function run(argv: string[]): Promise<number> {
     return EXIT.failed;
   }
   const { report } = result;
-  const judgement = judgeStress(report, args.expectation ?? defaultExpectation(factory.variant));
-  const replay = replayCommand(report, shellWord(args.spec));
+  const expectation = isMixOfDesigns(factory) ? "any" : defaultExpectation(factory.variant);
+  const judgement = judgeStress(report, args.expectation ?? expectation);
+  const replay = replayCommand(report, args.specs.map(shellWord).join(" --impl "));
   if (args.json) {
     const document = { ...stressJson(report, judgement, replay), ...attempts };
     console.log(JSON.stringify(document, null, 2));

@@ -3,7 +3,9 @@
  * (scenario or stress with `--record FILE`) against a design's model (validate/search.ts): "consistent" with
  * one behaviour of the model that explains every observation, or the first observation no behaviour explains.
  */
-import { VARIANTS, type Variant } from "../../model/vocabulary.js";
+import { PROCESSES_MAX } from "../../model/config.js";
+import { isVariant, VARIANTS } from "../../model/designs/index.js";
+import type { Variant } from "../../model/vocabulary.js";
 import { formatValidation, PATH_LINES_SHOWN, validationJson } from "../../validate/report.js";
 import { loadRunFile, type RunFile } from "../../validate/run-file.js";
 import { VALIDATE_LIMITS, validateRun } from "../../validate/search.js";
@@ -26,7 +28,7 @@ options:
   --json              one JSON document instead
 
 Limits: nodesMax ${VALIDATE_LIMITS.nodesMax} states, aheadMax ${VALIDATE_LIMITS.aheadMax} observations explained out of order;
-reaching one is no verdict. The model takes at most 6 processes.
+reaching one is no verdict. The model takes at most ${PROCESSES_MAX} processes (PROCESSES_MAX).
 
 exit status: 0 consistent; 1 inconsistent; 2 usage, or a run file that cannot be read (file and field
 named); 3 no verdict (a limit reached, a run the model cannot take).
@@ -57,10 +59,10 @@ function parse(argv: string[]): Arguments {
     throw new UsageError("name a recorded run file (--record FILE of scenario or stress)");
   if (extra.length > 0) throw new UsageError(`one run file per call (got also: ${extra.join(" ")})`);
   const variant = values.variant ?? null;
-  if (variant !== null && !(VARIANTS as readonly string[]).includes(variant)) {
-    throw new UsageError(`unknown variant '${variant}' (known: ${VARIANTS.join(", ")})`);
+  if (variant !== null && !isVariant(variant)) {
+    throw new UsageError(`--variant: unknown variant '${variant}' (known: ${VARIANTS.join(", ")})`);
   }
-  return { file, design: variant as Variant | null, full: values.full === true, json: values.json === true };
+  return { file, design: variant, full: values.full === true, json: values.json === true };
 }
 
 function designOf(run: RunFile, args: Arguments): Variant {

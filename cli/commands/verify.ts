@@ -2,54 +2,42 @@
  * `authrace verify`: the main job. Runs every theorem (and the real-process scenario matrix), prints the
  * verdict matrix, writes each counterexample, and exits non-zero iff something differs from expectations.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { LimitExceeded } from "../../proofs/explorer.js";
-import { explainTrace, mermaid, seedLog, traceJson } from "../../proofs/render.js";
 import { loadPinned, type Row, runTheorem, savePinned, type TheoremResult } from "../../proofs/run.js";
 import { THEOREMS, type Theorem } from "../../proofs/theorems.js";
-import { traceOf } from "../../proofs/trace.js";
 import { type Command, parseCommandArgs, UsageError } from "../command.js";
+import { writeCounterexamples } from "../counterexamples.js";
+import { prepareOutputDirectory } from "../output-directory.js";
 import { makeProgress } from "../progress.js";
+import { runCrashpointChecks } from "../verify-crashpoints.js";
+import { writeVerifyJunit } from "../verify-junit.js";
 import { formatMatrix } from "../verify-matrix.js";
-import { runRealChecks } from "../verify-real.js";
+import { type RealSection, runRealChecks } from "../verify-real.js";
 import { runScenarios } from "../verify-scenarios.js";
 
 const usage = `usage: authrace verify [options]
 
 Explores every theorem exhaustively, checks each invariant, compares with proofs/theorems.json, writes
 counterexamples, kills the model mutants, and runs the real implementation against the model: the
-real-process scenario matrix, conformance of every variant, the fast-check interleaving checks, the
+real-process scenario matrix, the crash points (a real driver killed at every port call of a refresh, a
+login and a logout, about 25 s), conformance of every variant, the fast-check interleaving checks, the
 implementation mutants and the 8 x 200 stress acceptance runs (a few minutes on 2 cores).
 
 options:
   --tier test|verify   only the small theorems (test) or all of them (verify, default)
   --filter TEXT        only theorems whose name contains TEXT
   --json               print {"theorems":[...]} instead of the matrix
-  --out DIR            where counterexamples go (default out/counterexamples)
+  --out DIR            where counterexamples go (default out/counterexamples); created and checked
+                       writable before anything runs, so a bad path fails at once
   --update             rewrite proofs/theorems.json from this run (review the diff!)
   --no-scenarios       skip the real-process scenario matrix
+  --no-crashpoints     skip the crash points (a real driver killed at every port call; also skipped by
+                       --no-real)
   --no-real            skip conformance, interleavings, implementation mutants and stress
-  --states-max N       explorer state limit per theorem (default 5000000)`;
-
-export function slug(name: string): string {
-  return name.replace(/[/:+]/g, "_");
-}
-
-function writeCounterexamples(result: TheoremResult, outDirectory: string): string[] {
-  const written: string[] = [];
-  for (const violation of result.exploration.violations.values()) {
-    const trace = traceOf(result.exploration, violation);
-    const directory = join(outDirectory, slug(result.theorem.name));
-    mkdirSync(directory, { recursive: true });
-    const base = join(directory, violation.invariant);
-    writeFileSync(`${base}.txt`, `${explainTrace(trace)}\n\n${seedLog(trace)}\n`);
-    writeFileSync(`${base}.mmd`, `${mermaid(trace)}\n`);
-    writeFileSync(`${base}.json`, `${JSON.stringify(traceJson(trace, result.theorem.name), null, 2)}\n`);
-    written.push(base);
-  }
-  return written;
-}
+  --states-max N       explorer state limit per theorem (default 5000000)
+  --junit FILE         also write a JUnit XML report: one test case per theorem (a mismatch with the pins
+                       fails it, the counterexample as its text) and per real-implementation section`;
 
 function selectTheorems(tier: string | undefined, filter: string | undefined): Theorem[] {
   if (tier !== undefined && tier !== "test" && tier !== "verify")
@@ -87,11 +75,16 @@ async function run(argv: string[]): Promise<number> {
       out: { type: "string", default: join("out", "counterexamples") },
       update: { type: "boolean", default: false },
       "no-scenarios": { type: "boolean", default: false },
+      "no-crashpoints": { type: "boolean", default: false },
       "no-real": { type: "boolean", default: false },
       "states-max": { type: "string" },
+      junit: { type: "string" },
     },
     strict: true,
   });
+  // Outputs first: a path that cannot take them must fail now, not after the exploration.
+  const out = prepareOutputDirectory(values.out as string);
+  if (!out.ok) throw new UsageError(`--out ${values.out}: ${out.problem}`);
   const theorems = selectTheorems(values.tier, values.filter);
   if (theorems.length === 0) throw new UsageError("no theorem matches --tier/--filter");
   const statesMax = values["states-max"] === undefined ? undefined : Number(values["states-max"]);
@@ -121,7 +114,9 @@ async function run(argv: string[]): Promise<number> {
     progress.finish(results[results.length - 1] as TheoremResult);
   }
   progress.stop();
-  for (const result of results) writeCounterexamples(result, values.out as string);
+  for (const result of results) {
+    writeCounterexamples(result.exploration, result.theorem.name, values.out as string);
+  }
   if (values.update) {
     const next = { ...pinned };
     for (const result of results) next[result.theorem.name] = result.pinned;
@@ -139,8 +134,17 @@ async function run(argv: string[]): Promise<number> {
       console.log(`MISMATCH ${row.theorem} ${row.invariant}: ${row.mismatches.join("; ")}`);
   }
   const scenariosOk = values["no-scenarios"] ? true : await runScenarios(values.json === true);
-  const realOk = await runRealChecks(values.json === true, !values["no-real"]);
-  return mismatched.length === 0 && scenariosOk && realOk ? 0 : 1;
+  const skipCrashpoints = values["no-crashpoints"] || values["no-real"];
+  const crashpointsOk = skipCrashpoints ? true : await runCrashpointChecks(values.json === true);
+  const sections: RealSection[] = [];
+  const realOk = await runRealChecks(values.json === true, !values["no-real"], sections);
+  const junitScenarios = values["no-scenarios"] ? null : scenariosOk;
+  const junit =
+    values.junit === undefined
+      ? null
+      : writeVerifyJunit(values.junit, { results, sections, scenariosOk: junitScenarios });
+  if (junit !== null) console.error(`authrace verify: ${junit}`);
+  return mismatched.length === 0 && scenariosOk && crashpointsOk && realOk && junit === null ? 0 : 1;
 }
 
 export const command: Command = {

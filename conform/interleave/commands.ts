@@ -4,10 +4,10 @@
  * reads as a line of the story: `A refreshToken()`, `time passes`, `C rotates the token (external)`.
  */
 import fc from "fast-check";
+import { processName } from "../../common/names.js";
 import type { ModelConfig } from "../../model/config.js";
-import type { CallEvent, EventName } from "../../model/vocabulary.js";
+import { type CallEvent, type EventName, faultSpec } from "../../model/vocabulary.js";
 import type { ExplorerState } from "../../proofs/state.js";
-import { processName } from "../../proofs/trace.js";
 import { HELD_AT } from "../projection.js";
 import type { InterleavingWorld, QueuedFault } from "./world.js";
 
@@ -110,19 +110,12 @@ export function commandArbitraries(options: CommandOptions): fc.Arbitrary<WorldC
     arbitraries.push(fc.constant(new Happen("login", -1, "another process logs in to account B")));
   if (faults.includes("logout"))
     arbitraries.push(fc.constant(new Happen("logout", -1, "another process logs out")));
-  if (faults.includes("transient")) {
-    arbitraries.push(
-      fc.constant(
-        new QueueFault("serverError", config.faultsMax, (world) => world.state.data.faultsUsed.transient),
-      ),
-    );
-  }
-  if (faults.includes("lostResponse")) {
-    arbitraries.push(
-      fc.constant(
-        new QueueFault("loseResponse", config.faultsMax, (world) => world.state.data.faultsUsed.lostResponse),
-      ),
-    );
+  // Faults that ride on a POST are queued: the fault list says which event carries each.
+  for (const fault of ["transient", "lostResponse"] as const) {
+    if (!faults.includes(fault)) continue;
+    const event = faultSpec(fault).events[0] as QueuedFault;
+    const used = (world: InterleavingWorld) => world.state.data.faultsUsed[fault];
+    arbitraries.push(fc.constant(new QueueFault(event, config.faultsMax, used)));
   }
   if (options.external) arbitraries.push(fc.constant(new ExternalRotation(callers)));
   return arbitraries;

@@ -10,12 +10,13 @@ import { brokenBy } from "../../proofs/invariants.js";
 import { initialState } from "../../proofs/state.js";
 import { makeStepper, type Stepper } from "../../proofs/step.js";
 import { type Trace, traceOf, traceOfPath } from "../../proofs/trace.js";
-import { isRealStaleSend, type PathStep, runPath } from "../run-path.js";
+import type { PathStep } from "../lockstep.js";
+import { isRealStaleSend, runPath } from "../run-path.js";
 import { openSession } from "../session.js";
 import type { Subject } from "../subject.js";
 
 /** Candidate paths tried while minimising (each is a model replay, microseconds). */
-export const MINIMISE_CANDIDATES_MAX = 20_000;
+const MINIMISE_CANDIDATES_MAX = 20_000;
 /** States the explorer may visit for the shortest counterexample beside a minimised run. */
 export const SHORTEST_STATES_MAX = 2_000_000;
 
@@ -36,7 +37,7 @@ function staleSendPrefix(
 }
 
 /** Greedy one-step removal to a fixpoint: every single step left is needed. */
-export function minimiseOnModel(config: ModelConfig, log: readonly PathStep[]): PathStep[] | null {
+function minimiseOnModel(config: ModelConfig, log: readonly PathStep[]): PathStep[] | null {
   const stepper = makeStepper(config);
   let current = staleSendPrefix(stepper, config, log);
   if (current === null) return null;

@@ -8,9 +8,8 @@ import fc from "fast-check";
 import { configName, type ModelConfig } from "../../model/config.js";
 import { makeStepper } from "../../proofs/step.js";
 import { Conductor } from "../conductor.js";
-import { Lockstep } from "../lockstep.js";
-import type { PathStep } from "../run-path.js";
-import { openSession } from "../session.js";
+import { Lockstep, type PathStep } from "../lockstep.js";
+import { openSession, type Session } from "../session.js";
 import type { Subject } from "../subject.js";
 import { commandArbitraries } from "./commands.js";
 import { InterleavingWorld, type WorldFailure } from "./world.js";
@@ -56,21 +55,55 @@ export interface InterleavingReport {
   path: string | null;
   failure: InterleavingFailure | null;
   elapsedMs: number;
+  /** Whether a rotated-out token reaching the server failed the property (false: conformance only). */
+  staleSendsJudged: boolean;
+  /** Rotated-out tokens the real server received over all runs (shrinking runs included). */
+  staleSends: number;
 }
 
-export async function checkInterleavings(options: InterleavingOptions): Promise<InterleavingReport> {
-  const { subject, config } = options;
+type PropertyInputs = [
+  fc.Scheduler,
+  Iterable<fc.AsyncCommand<InterleavingWorld, InterleavingWorld, boolean>>,
+];
+
+interface FailingRun {
+  world: InterleavingWorld;
+  commands: string;
+  schedule: string;
+}
+
+/** What the runs leave behind: fast-check reports a failure's inputs only, so its world is kept here. */
+interface RunRecord {
+  runsDone: number;
+  staleSends: number;
+  lastFailing: FailingRun | null;
+}
+
+/** The callers beside the optional external rotator; bad options are programmer errors. */
+function callersOf(options: InterleavingOptions): number {
   if (!Number.isInteger(options.runs) || options.runs < 1 || options.runs > RUNS_MAX) {
     throw new RangeError(`runs: ${options.runs} is not an integer in [1, ${RUNS_MAX}] (RUNS_MAX)`);
   }
-  const external = options.external === true;
-  const callers = config.processes - (external ? 1 : 0);
+  const callers = options.config.processes - (options.external === true ? 1 : 0);
   if (callers < 1) throw new RangeError("config.processes: no caller left beside the external rotator");
+  return callers;
+}
+
+function staleSendsJudged(options: InterleavingOptions): boolean {
+  return options.staleSendFails ?? true;
+}
+
+/** One run: a fresh conductor and world, the scheduled commands, and the world's verdict. */
+function interleavingProperty(
+  options: InterleavingOptions,
+  session: Session,
+  callers: number,
+  record: RunRecord,
+): fc.IAsyncPropertyWithHooks<PropertyInputs> {
+  const { subject, config } = options;
+  const external = options.external === true;
   const stepper = makeStepper(config);
-  const session = await openSession(config.server);
   let world: InterleavingWorld | null = null;
-  let runsDone = 0;
-  let lastFailing: { world: InterleavingWorld; commands: string; schedule: string } | null = null;
   const act = async (release: () => Promise<void>) => {
     await release();
     await world?.quiet();
@@ -79,7 +112,7 @@ export async function checkInterleavings(options: InterleavingOptions): Promise<
     maxCommands: options.commandsMax ?? COMMANDS_PER_RUN_DEFAULT,
     ...(options.replayPath === undefined ? {} : { replayPath: options.replayPath }),
   });
-  const property = fc.asyncProperty(fc.scheduler({ act }), commands, async (scheduler, run) => {
+  return fc.asyncProperty(fc.scheduler({ act }), commands, async (scheduler, run) => {
     const started = await Conductor.start(session, subject, config.processes);
     try {
       if (!started.ok) throw new Error(`setup: ${started.problem}`);
@@ -87,56 +120,69 @@ export async function checkInterleavings(options: InterleavingOptions): Promise<
         new Lockstep(started.conductor, config, stepper),
         scheduler,
         callers,
-        options.staleSendFails ?? true,
+        staleSendsJudged(options),
       );
       world = current;
       await fc.scheduledModelRun(scheduler, () => ({ model: current, real: current }), run);
       await current.quiet();
       if (current.failure !== null) {
-        lastFailing = { world: current, commands: String(run), schedule: String(scheduler) };
+        record.lastFailing = { world: current, commands: String(run), schedule: String(scheduler) };
         throw new Error(`${current.failure.kind}: ${current.failure.message}`);
       }
     } finally {
+      record.staleSends += world?.staleSends.length ?? 0;
       world = null;
       await started.conductor.dispose();
-      runsDone += 1;
-      options.onRun?.(runsDone);
+      record.runsDone += 1;
+      options.onRun?.(record.runsDone);
     }
   });
+}
+
+/** The failure fast-check found, from the world of the last failing run; none when every run passed. */
+function failureOf(
+  details: fc.RunDetails<PropertyInputs>,
+  failing: FailingRun | null,
+): InterleavingFailure | null {
+  const failure =
+    details.failed && failing !== null && failing.world.failure !== null
+      ? {
+          ...failing.world.failure,
+          log: failing.world.log,
+          commands: failing.commands,
+          replayPath: /replayPath="([^"]*)"/.exec(failing.commands)?.[1] ?? null,
+          schedule: failing.schedule,
+        }
+      : null;
+  if (details.failed && failure === null) {
+    throw new Error(`fast-check failed outside a run's world: ${String(details.errorInstance ?? "unknown")}`);
+  }
+  return failure;
+}
+
+export async function checkInterleavings(options: InterleavingOptions): Promise<InterleavingReport> {
+  const callers = callersOf(options);
+  const session = await openSession(options.config.server);
+  const record: RunRecord = { runsDone: 0, staleSends: 0, lastFailing: null };
   const started = performance.now();
   try {
-    const parameters: fc.Parameters<
-      [fc.Scheduler, Iterable<fc.AsyncCommand<InterleavingWorld, InterleavingWorld, boolean>>]
-    > = {
+    const property = interleavingProperty(options, session, callers, record);
+    const parameters: fc.Parameters<PropertyInputs> = {
       numRuns: options.runs,
       ...(options.seed === undefined ? {} : { seed: options.seed }),
       ...(options.path === undefined ? {} : { path: options.path }),
     };
     const details = await fc.check(property, parameters);
-    const failing = lastFailing as { world: InterleavingWorld; commands: string; schedule: string } | null;
-    const failure =
-      details.failed && failing !== null && failing.world.failure !== null
-        ? {
-            ...failing.world.failure,
-            log: failing.world.log,
-            commands: failing.commands,
-            replayPath: /replayPath="([^"]*)"/.exec(failing.commands)?.[1] ?? null,
-            schedule: failing.schedule,
-          }
-        : null;
-    if (details.failed && failure === null) {
-      throw new Error(
-        `fast-check failed outside a run's world: ${String(details.errorInstance ?? "unknown")}`,
-      );
-    }
     return {
-      config: configName(config),
-      subject: subject.name,
+      config: configName(options.config),
+      subject: options.subject.name,
       seed: details.seed,
       runs: details.numRuns,
       path: details.counterexamplePath ?? null,
-      failure,
+      failure: failureOf(details, record.lastFailing),
       elapsedMs: performance.now() - started,
+      staleSendsJudged: staleSendsJudged(options),
+      staleSends: record.staleSends,
     };
   } finally {
     await session.close();

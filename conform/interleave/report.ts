@@ -1,7 +1,8 @@
 /** A fast-check interleaving result for people: what failed, how to replay it, and the story, shortened. */
+
+import { processName } from "../../common/names.js";
 import { seedLog } from "../../proofs/render.js";
-import { processName } from "../../proofs/trace.js";
-import type { PathStep } from "../run-path.js";
+import type { PathStep } from "../lockstep.js";
 import type { Minimised } from "./minimise.js";
 import type { InterleavingReport } from "./property.js";
 
@@ -10,7 +11,7 @@ function numbered(path: readonly PathStep[]): string {
 }
 
 /** Two blocks of lines next to each other, the left one padded to its widest line. */
-export function besideEachOther(left: string, right: string, gap = 4): string {
+function besideEachOther(left: string, right: string, gap = 4): string {
   const leftLines = left.split("\n");
   const rightLines = right.split("\n");
   const width = Math.max(...leftLines.map((line) => line.length)) + gap;
@@ -31,8 +32,11 @@ export function formatInterleavingReport(
   const rate = report.elapsedMs > 0 ? (report.runs / report.elapsedMs) * 1000 : 0;
   const timing = `${report.runs} runs in ${report.elapsedMs.toFixed(0)} ms (${rate.toFixed(1)} runs/s)`;
   const { failure } = report;
+  const judged = report.staleSendsJudged
+    ? ""
+    : ` (conformance only: ${report.staleSends} rotated-out token(s) reached the server, the design's own failure, not judged)`;
   if (failure === null)
-    return `${report.config} on ${report.subject}: held for ${timing}, seed ${report.seed}`;
+    return `${report.config} on ${report.subject}: ${report.staleSendsJudged ? "held" : "conforms"} for ${timing}, seed ${report.seed}${judged}`;
   const lines = [
     `${report.config} on ${report.subject}: ${failure.kind} after ${timing}`,
     `  ${failure.message}`,

@@ -6,20 +6,20 @@
  * waits for the chain, so the order the scheduler picked is the order the steps happen in, real I/O included.
  */
 import type { Scheduler } from "fast-check";
+import { processName } from "../../common/names.js";
 import type { Location } from "../../model/branch.js";
 import { serverAccepts } from "../../model/data.js";
 import type { EventName } from "../../model/vocabulary.js";
-import { processName } from "../../proofs/trace.js";
 import type { RequestRecord } from "../../server/types.js";
 import type { StepPlan } from "../conductor.js";
-import type { Lockstep } from "../lockstep.js";
+import type { Lockstep, PathStep } from "../lockstep.js";
 import { HELD_AT } from "../projection.js";
-import { isRealStaleSend, type PathStep } from "../run-path.js";
+import { isRealStaleSend } from "../run-path.js";
 
 /** A blocked process (waiting for a lock someone holds) is offered again at most this often per run. */
-export const BLOCKED_OFFERS_MAX = 500;
+const BLOCKED_OFFERS_MAX = 500;
 /** Steps one run may take before it is declared stuck. */
-export const RUN_STEPS_MAX = 2_000;
+const RUN_STEPS_MAX = 2_000;
 
 /** Server faults a command queues for the next POST, whoever sends it. */
 export type QueuedFault = "serverError" | "loseResponse";

@@ -2,7 +2,8 @@
  * The violation as the real system shows it, from the views around the trace's last step: the real server's
  * record of a rotated-out token (NoStaleRefreshSent), auth.json going back within a family
  * (DiskNeverRegresses) or holding one account's id with another's token (AccountNeverMixed), a process told
- * it is logged out while auth.json still holds its account (NoSpuriousLogout), or, for a progress invariant,
+ * it is logged out while auth.json still holds its account (NoSpuriousLogout), auth.json written back after a
+ * logout removed it (LogoutNeverUndone), or, for a progress invariant,
  * the state from which the model has no fault-free way out. Pure.
  */
 import type { InvariantName } from "../../model/vocabulary.js";
@@ -86,6 +87,23 @@ function logoutSeen(step: StepObservation): ViolationSeen {
   return { observed: held && told.length > 0, lines };
 }
 
+function logoutUndoneSeen(step: StepObservation): ViolationSeen {
+  const [before, after] = [step.before?.disk, step.after?.disk];
+  const change = `before ${describeDisk(before)}; after ${describeDisk(after)}`;
+  if (before?.kind !== "absent" || after?.kind === "absent")
+    return {
+      observed: false,
+      lines: [`auth.json was not recreated after a logout at ${where(step)}: ${change}`],
+    };
+  return {
+    observed: true,
+    lines: [
+      `${step.actor} wrote auth.json back after a logout had removed it, at ${where(step)}:`,
+      `  ${change}`,
+    ],
+  };
+}
+
 /** A progress counterexample (or an empty path) is shown by the state the run ended in. */
 function stuckSeen(last: StepObservation | undefined, final: RealView | null): ViolationSeen {
   if (final === null) return { observed: false, lines: ["the real state after the last step was not seen"] };
@@ -109,11 +127,14 @@ export function violationSeen(
   if (isProgress(invariant) || last === undefined) return stuckSeen(last, final);
   switch (invariant) {
     case "NoStaleRefreshSent":
+    case "NoSupersededSend":
       return staleSendSeen(last);
     case "DiskNeverRegresses":
       return regressionSeen(last);
     case "AccountNeverMixed":
       return mixSeen(last);
+    case "LogoutNeverUndone":
+      return logoutUndoneSeen(last);
     default:
       return logoutSeen(last);
   }

@@ -6,15 +6,20 @@
 import { configName } from "../../model/config.js";
 import { INVARIANT_STATEMENTS } from "../../proofs/invariants.js";
 import { formatRequestLine, redactRecord } from "../../server/index.js";
+import type { PathStep } from "../lockstep.js";
 import { formatDivergence } from "../report.js";
 import type { StepObservation } from "./observe.js";
+import { describePost } from "./post-source.js";
 import { outcomeName, REPLAY_EXIT, type ReplayResult, replayExit } from "./replay-trace.js";
 import type { ReplayTrace } from "./trace-file.js";
 import { describeDisk, diskContent, type ProcessView, type RealView } from "./views.js";
 
-function formatStep(step: StepObservation): string[] {
+function formatStep(step: StepObservation, path: readonly PathStep[]): string[] {
+  // A POST says which token it sends and where the process got it, not the model's generic label.
+  const post = describePost(path, step.number - 1, step.posts, [step.before, step.after]);
+  const label = post ?? step.label;
   const lines = [
-    `${String(step.number).padStart(3)}. ${step.actor} ${step.event}${step.label ? `: ${step.label}` : ""}`,
+    `${String(step.number).padStart(3)}. ${step.actor} ${step.event}${label ? `: ${label}` : ""}`,
   ];
   for (const post of step.posts) lines.push(`       ${formatRequestLine(post)}`);
   const [before, after] = [step.before?.disk, step.after?.disk];
@@ -56,7 +61,7 @@ function headLines(trace: ReplayTrace, result: ReplayResult): string[] {
     `replay ${trace.file}: ${trace.invariant} of ${of} (${steps(trace.path.length)}) on ${result.implementation}`,
     `  ${INVARIANT_STATEMENTS[trace.invariant]}`,
     ...start,
-    ...result.steps.flatMap((step) => formatStep(step).map((line) => `  ${line}`)),
+    ...result.steps.flatMap((step) => formatStep(step, trace.path).map((line) => `  ${line}`)),
     ...cachedLines(result.initial, result.final).map((line) => `  ${line}`),
   ];
 }

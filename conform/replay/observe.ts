@@ -6,13 +6,14 @@
  * by number, so no copy of the conductor's event-to-action mapping is needed.
  */
 import { readFileSync } from "node:fs";
+import { processName } from "../../common/names.js";
 import { redact } from "../../impl/redact.js";
 import { authJsonPath, parseAuthJson } from "../../impl/storage/index.js";
 import type { EventName } from "../../model/vocabulary.js";
-import { processName } from "../../proofs/trace.js";
 import type { RequestRecord, TokenServer } from "../../server/types.js";
 import { ACCOUNT_IDS, type Conductor } from "../conductor.js";
-import type { PathStep, StepSeen } from "../run-path.js";
+import type { PathStep } from "../lockstep.js";
+import type { StepSeen } from "../run-path.js";
 import type { CallRecord, ProcessSlot } from "../slot.js";
 import type { CallOutcome, DiskView, NamedToken, ProcessView, RealView } from "./views.js";
 

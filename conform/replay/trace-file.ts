@@ -4,8 +4,8 @@
  * invariant). Pure apart from loadTrace's one read; every problem is a message naming the file and the field.
  */
 import { readFileSync } from "node:fs";
+import { PROCESS_NAMES, processName } from "../../common/names.js";
 import { configName, type ModelConfig, makeConfig } from "../../model/config.js";
-import { PROCESS_NAMES } from "../../model/machine.js";
 import {
   CALL_EVENTS,
   ENVIRONMENT_EVENTS,
@@ -18,8 +18,7 @@ import {
 import { brokenBy, PROGRESS_INVARIANTS } from "../../proofs/invariants.js";
 import { type ExplorerState, initialState } from "../../proofs/state.js";
 import { makeStepper } from "../../proofs/step.js";
-import { processName } from "../../proofs/trace.js";
-import type { PathStep } from "../run-path.js";
+import type { PathStep } from "../lockstep.js";
 
 export interface ReplayTrace {
   file: string;

@@ -1,14 +1,21 @@
 /** The driver's command line, parsed with node:util's parseArgs (strict: unknown options are errors). */
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { isMutantName, MUTANT_NAMES, MUTANTS, type MutantName } from "../../model/mutants.js";
-import { isVariant, VARIANTS, type Variant } from "../../model/vocabulary.js";
+import {
+  isMutantName,
+  isVariant,
+  type MutantName,
+  mutantNames,
+  requireMutant,
+  VARIANTS,
+} from "../../model/designs/index.js";
+import type { Variant } from "../../model/vocabulary.js";
 import { type FileLockOptions, LOCK_RETRIES_MAX, LOCK_STALE_MS } from "../ports/file-lock.js";
 
 /** proper-lockfile raises a smaller stale time to 2000 ms silently; here it is refused instead. */
-export const LOCK_STALE_MINIMUM_MS = 2_000;
+const LOCK_STALE_MINIMUM_MS = 2_000;
 /** A day: longer would make a crashed holder's lock outlive any run. */
-export const LOCK_STALE_MAXIMUM_MS = 86_400_000;
+const LOCK_STALE_MAXIMUM_MS = 86_400_000;
 
 export const DRIVER_USAGE = [
   "usage: node dist/impl/driver/main.js --variant <variant> [--home <dir>] [--name <label>] [options]",
@@ -16,7 +23,7 @@ export const DRIVER_USAGE = [
   "       node dist/impl/driver/main.js --module <path> [--home <dir>] [--name <label>] [options]",
   "",
   `  --variant <v>    authrace's own auth manager in one of ${VARIANTS.join(", ")}`,
-  `  --mutant <m>     its manager with one rule broken (model/mutants.ts): ${MUTANT_NAMES.join(", ")};`,
+  `  --mutant <m>     its manager with one rule broken (model/mutants.ts): ${mutantNames().join(", ")};`,
   "                   the variant is the mutant's base (--variant, if given, must name it)",
   "  --module <path>  instead: the auth manager a module exports (impl/plugin/index.ts: variant, load)",
   "  --home <dir>     CODEX_HOME holding auth.json (default: $CODEX_HOME)",
@@ -64,8 +71,8 @@ interface Values {
 
 /** `--mutant <m>` [with --variant <its base>]: the mutant's base and name; a usage message otherwise. */
 function mutantSource(mutant: string, variant: string | undefined): ManagerSource | string {
-  if (!isMutantName(mutant)) return `unknown mutant '${mutant}' (one of ${MUTANT_NAMES.join(", ")})`;
-  const { base } = MUTANTS[mutant];
+  if (!isMutantName(mutant)) return `unknown mutant '${mutant}' (one of ${mutantNames().join(", ")})`;
+  const base = requireMutant(mutant).base.name;
   if (variant !== undefined && variant !== base) {
     return `mutant '${mutant}' is a mutant of '${base}', not of '${variant}'`;
   }

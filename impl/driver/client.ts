@@ -5,17 +5,21 @@
  * and control lines (docs/driver-protocol.md) pass through `onMessage`, `release` and `setClock`; the
  * conformance harness's RemoteSlot (conform/remote-slot.ts) drives them.
  */
+
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
+import { DESIGNS_ENVIRONMENT_VARIABLE, serializeDesigns } from "../../model/designs/index.js";
 import type { Variant } from "../../model/vocabulary.js";
 import { TOKEN_URL_OVERRIDE_VARIABLE } from "../token/request.js";
-import type { DriverCommand, DriverReady, DriverReply, HeldControl } from "./protocol.js";
+import type { DriverCommand, DriverReady, DriverReply, HeldControl, LoginTokens } from "./protocol.js";
 
 /** Something that holds one auth manager and answers the driver commands: this driver, a Codex binary, ... */
 export interface DriverProcess {
   readonly name: string;
+  /** The OS process id, where there is one process to name (for measurements such as its memory). */
+  readonly pid?: number | undefined;
   auth(): Promise<DriverReply>;
   refresh(): Promise<DriverReply>;
   unauthorized(): Promise<DriverReply>;
@@ -36,7 +40,7 @@ export const DRIVER_REPLY_TIMEOUT_MS = 60_000;
 export const DRIVER_READY_TIMEOUT_MS = 15_000;
 export const DRIVER_EXIT_TIMEOUT_MS = 5_000;
 /** The tail of the child's stderr kept for messages. */
-export const DRIVER_STDERR_CHARACTERS_KEPT = 16_384;
+const DRIVER_STDERR_CHARACTERS_KEPT = 16_384;
 
 export interface SpawnDriverOptions {
   /** CODEX_HOME of the process: passed as `--home` and set as $CODEX_HOME. */
@@ -64,6 +68,12 @@ export interface SpawnDriverOptions {
    */
   processGroup?: boolean;
   replyTimeoutMs?: number;
+  /**
+   * The name of the limit `replyTimeoutMs` comes from (`SCENARIO_LIMITS.replyTimeoutMs`, `--reply-timeout-ms`),
+   * so a timeout names the limit that fired; default `DRIVER_REPLY_TIMEOUT_MS`, or `replyTimeoutMs` when only the
+   * value was given.
+   */
+  replyTimeoutLimit?: string;
   readyTimeoutMs?: number;
   exitTimeoutMs?: number;
 }
@@ -150,6 +160,18 @@ export class JsonLineDriver implements DriverProcess {
     this.control({ cmd: "clock", nowMs });
   }
 
+  /**
+   * Held mode, a program whose ready line says `"reset":true`: drop its manager and load a new one on `home`
+   * (the held construction read, then the ready line again). The requests it had in flight are abandoned: they
+   * resolve at once as `driver-abandoned` failures, since the program will never answer them.
+   */
+  reset(home: string): void {
+    for (const [id] of this.pending) {
+      this.settle(id, transportFailure(id, "driver-abandoned", "dropped by a reset before it replied"));
+    }
+    this.control({ cmd: "reset", home });
+  }
+
   /** The last characters the process wrote to stderr (its log; redacted by the driver). */
   stderr(): string {
     return this.stderrTail;
@@ -166,6 +188,14 @@ export class JsonLineDriver implements DriverProcess {
   }
   cached(): Promise<DriverReply> {
     return this.send("cached");
+  }
+  /** Writes `tokens` to auth.json as `codex login` would (under the auth.json lock when `underLock`). */
+  login(tokens: LoginTokens, underLock: boolean): Promise<DriverReply> {
+    return this.send("login", { tokens, underLock });
+  }
+  /** Removes auth.json as `codex logout` would (under the auth.json lock when `underLock`). */
+  logout(underLock: boolean): Promise<DriverReply> {
+    return this.send("logout", { underLock });
   }
 
   async exit(): Promise<DriverExit> {
@@ -228,26 +258,28 @@ export class JsonLineDriver implements DriverProcess {
     return ready;
   }
 
-  private send(cmd: DriverCommand): Promise<DriverReply> {
+  private send(cmd: DriverCommand, fields: Record<string, unknown> = {}): Promise<DriverReply> {
     this.nextId += 1;
     const id = this.nextId;
     if (this.exitStatus !== null)
       return Promise.resolve(transportFailure(id, "driver-exited", "process has exited"));
     const timeoutMs = this.options.replyTimeoutMs ?? DRIVER_REPLY_TIMEOUT_MS;
+    const limit = this.replyTimeoutLimit();
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
-        resolve(
-          transportFailure(
-            id,
-            "driver-timeout",
-            `no reply to ${cmd} within ${timeoutMs} ms (DRIVER_REPLY_TIMEOUT_MS)`,
-          ),
-        );
+        const message = `no reply to ${cmd} within ${timeoutMs} ms (${limit})`;
+        resolve(transportFailure(id, "driver-timeout", message));
       }, timeoutMs);
       this.pending.set(id, { resolve, timer });
-      this.child.stdin.write(`${JSON.stringify({ id, cmd })}\n`);
+      this.child.stdin.write(`${JSON.stringify({ ...fields, id, cmd })}\n`);
     });
+  }
+
+  /** The limit a reply timeout names: the one that was set, never a default that did not apply. */
+  private replyTimeoutLimit(): string {
+    if (this.options.replyTimeoutLimit !== undefined) return this.options.replyTimeoutLimit;
+    return this.options.replyTimeoutMs === undefined ? "DRIVER_REPLY_TIMEOUT_MS" : "replyTimeoutMs";
   }
 
   private control(message: HeldControl): void {
@@ -288,6 +320,9 @@ export function startDriver(options: SpawnDriverOptions): JsonLineDriver {
     CODEX_HOME: options.home,
   };
   if (options.tokenUrl !== undefined) environment[TOKEN_URL_OVERRIDE_VARIABLE] = options.tokenUrl;
+  // Designs registered in this process (a test's throwaway design) are known to the driver too.
+  const designs = serializeDesigns();
+  if (designs !== "") environment[DESIGNS_ENVIRONMENT_VARIABLE] = designs;
   const variant = options.variant === undefined ? [] : ["--variant", options.variant];
   const extra = options.extraArguments ?? [];
   const args = [...leading, "--home", options.home, ...variant, "--name", options.name, ...extra];

@@ -10,7 +10,7 @@ import { makeSnapshot, type Snapshot } from "../storage/index.js";
 import type { DriverAuth, DriverError, DriverReply, HeldEvent, HeldResponse } from "./protocol.js";
 
 /** A summary has no tokens: an `ok` answer comes back with empty `tokens` (nobody downstream reads them). */
-export function refreshResultOf(response: HeldResponse): RefreshResult {
+function refreshResultOf(response: HeldResponse): RefreshResult {
   switch (response.kind) {
     case "ok":
       return { ok: true, status: response.status, tokens: {} };
@@ -30,7 +30,8 @@ export function refreshResultOf(response: HeldResponse): RefreshResult {
 /** A held event as the conductor sees held calls; `open` sends the release. */
 export function heldCallOf(event: HeldEvent, open: () => void): HeldCall & { seq: number } {
   const call: HeldCall & { seq: number } = { seq: event.seq, kind: event.kind, open };
-  if (event.mode !== undefined) call.mode = event.mode;
+  if (event.mode === "remove") call.removes = true;
+  else if (event.mode !== undefined) call.mode = event.mode;
   if (event.refreshToken !== undefined) call.refreshToken = event.refreshToken;
   if (event.response !== undefined) call.response = refreshResultOf(event.response);
   return call;

@@ -10,14 +10,15 @@ import type { AuthPorts } from "../ports/types.js";
 import { type HeldControl, type HeldEvent, heldResponse } from "./protocol.js";
 
 /**
- * Until the first `clock` line the clock reads 0 (1970): a harness that forgets to set it sees every snapshot
- * as wildly stale at once, never a plausible but wrong time.
+ * Until the first `clock` line the clock reads 0 (1970): a harness that forgets to set it sees no snapshot go
+ * stale and every save stamped 1970-01-01 (wildly stale at any later time), never a plausible but wrong time.
  */
-export const HELD_CLOCK_INITIAL_MS = 0;
+const HELD_CLOCK_INITIAL_MS = 0;
 
 function heldEvent(seq: number, call: HeldCall): HeldEvent {
   const event: HeldEvent = { seq, kind: call.kind };
   if (call.mode !== undefined) event.mode = call.mode;
+  if (call.removes === true) event.mode = "remove";
   if (call.refreshToken !== undefined) event.refreshToken = call.refreshToken;
   if (call.response !== undefined) event.response = heldResponse(call.response);
   return event;
@@ -28,12 +29,21 @@ export class HeldMode {
   private seq = 0;
   /** Held calls by seq. One per command in flight at most, so bounded by COMMANDS_IN_FLIGHT_MAX (+1 at load). */
   private readonly waiting = new Map<number, () => void>();
+  /**
+   * Bumped by every `reset`: ports held for an older generation announce nothing and are never opened, so the
+   * calls of a dropped manager stay where they are, as in a crash, and never print again.
+   */
+  generation = 0;
+  /** Called after a `reset` line was applied: the driver loads a new manager on `home`. */
+  onReset: ((home: string) => void) | null = null;
 
   constructor(private readonly writeLine: (line: string) => void) {}
 
-  /** The real ports, each call announced and held. */
+  /** The real ports, each call announced and held (for the current generation only). */
   hold(real: AuthPorts): AuthPorts {
+    const generation = this.generation;
     const sink: HoldSink = (call) => {
+      if (generation !== this.generation) return; // a dropped manager's call: never announced, never opened
       this.seq += 1;
       this.waiting.set(this.seq, call.open);
       this.writeLine(JSON.stringify({ held: heldEvent(this.seq, call) }));
@@ -45,6 +55,15 @@ export class HeldMode {
   apply(control: HeldControl): string | null {
     if (control.cmd === "clock") {
       this.clock.set(control.nowMs);
+      return null;
+    }
+    if (control.cmd === "reset") {
+      if (this.onReset === null) return "reset: this driver cannot reset";
+      this.generation += 1;
+      this.seq = 0;
+      this.waiting.clear();
+      this.clock.set(HELD_CLOCK_INITIAL_MS);
+      this.onReset(control.home);
       return null;
     }
     const open = this.waiting.get(control.seq);

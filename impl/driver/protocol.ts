@@ -4,18 +4,40 @@
  * port call before it happens and control lines (`release`, `clock`) that carry no id and get no reply.
  */
 import { HELD_KINDS, type HeldKind } from "../ports/held.js";
-import type { PermanentReason, RefreshResult, TransientCause, WriteMode } from "../ports/types.js";
+import type { DiskChange, PermanentReason, RefreshResult, TransientCause } from "../ports/types.js";
+import { parseIdToken } from "../storage/index.js";
 
-export const DRIVER_COMMANDS = ["auth", "refresh", "unauthorized", "cached", "exit"] as const;
+export const DRIVER_COMMANDS = [
+  "auth",
+  "refresh",
+  "unauthorized",
+  "cached",
+  "login",
+  "logout",
+  "exit",
+] as const;
 export type DriverCommand = (typeof DRIVER_COMMANDS)[number];
+
+/** The tokens a `login` writes to auth.json, whole (this is the data channel). */
+export interface LoginTokens {
+  idToken: string;
+  accessToken: string;
+  refreshToken: string;
+  accountId: string;
+}
 
 /** A request line longer than this is refused (a named limit, not a silent truncation). */
 export const REQUEST_LINE_BYTES_MAX = 4096;
 
-export interface DriverRequest {
-  id: number;
-  cmd: DriverCommand;
-}
+/**
+ * One request. `login` and `logout` act on auth.json as `codex login` / `codex logout` do (another process's
+ * login, as in the model's world events); `underLock`: take the auth.json lock around the write, as the designs
+ * with a file lock expect every writer to (the harness decides, from the model's `usesFileLock`).
+ */
+export type DriverRequest =
+  | { id: number; cmd: Exclude<DriverCommand, "login" | "logout"> }
+  | { id: number; cmd: "login"; tokens: LoginTokens; underLock: boolean }
+  | { id: number; cmd: "logout"; underLock: boolean };
 
 /** The cached auth as the driver reports it. Tokens are whole: this is the data channel, not a log. */
 export interface DriverAuth {
@@ -51,6 +73,11 @@ export interface DriverReady {
   mutant?: string;
   /** Started with --held: every port call is announced and waits for `release`. */
   held?: true;
+  /**
+   * Held mode: the program takes `{"cmd":"reset","home":...}` (a new manager on a fresh CODEX_HOME, as if just
+   * started), so one process serves many runs.
+   */
+  reset?: true;
   pid: number;
 }
 
@@ -84,7 +111,40 @@ export function parseRequest(line: string): RequestParse {
     return { ok: false, id: null, message: "request id must be an integer" };
   }
   if (!isCommand(cmd)) return { ok: false, id, message: `cmd must be one of ${DRIVER_COMMANDS.join(", ")}` };
+  if (cmd === "login" || cmd === "logout")
+    return parseAccountRequest(id, cmd, json as Record<string, unknown>);
   return { ok: true, request: { id, cmd } };
+}
+
+const LOGIN_TOKEN_FIELDS = ["idToken", "accessToken", "refreshToken", "accountId"] as const;
+
+function parseAccountRequest(
+  id: number,
+  cmd: "login" | "logout",
+  json: Record<string, unknown>,
+): RequestParse {
+  const { underLock, tokens } = json;
+  if (typeof underLock !== "boolean")
+    return { ok: false, id, message: `${cmd}: underLock must be a boolean` };
+  if (cmd === "logout") return { ok: true, request: { id, cmd, underLock } };
+  if (typeof tokens !== "object" || tokens === null)
+    return { ok: false, id, message: "login: tokens missing" };
+  const fields = tokens as Record<string, unknown>;
+  for (const field of LOGIN_TOKEN_FIELDS) {
+    const value = fields[field];
+    if (typeof value !== "string" || value === "") {
+      return { ok: false, id, message: `login: tokens.${field} must be a non-empty string` };
+    }
+  }
+  const checked = fields as unknown as LoginTokens;
+  const idToken = parseIdToken(checked.idToken);
+  if (!idToken.ok)
+    return { ok: false, id, message: `login: tokens.idToken is not a JWT (${idToken.problem})` };
+  const { idToken: raw, accessToken, refreshToken, accountId } = checked;
+  return {
+    ok: true,
+    request: { id, cmd, tokens: { idToken: raw, accessToken, refreshToken, accountId }, underLock },
+  };
 }
 
 export function badRequestReply(id: number | null, message: string): DriverReply {
@@ -102,15 +162,19 @@ export interface HeldEvent {
   /** 1, 2, ... per process; the construction read of auth.json is 1. */
   seq: number;
   kind: HeldKind;
-  /** writeDisk */
-  mode?: WriteMode;
+  /** writeDisk: the write mode, or "remove" (a logout) */
+  mode?: DiskChange;
   /** sendRefresh: whole (this is the data channel). */
   refreshToken?: string;
   /** receiveResponse */
   response?: HeldResponse;
 }
 
-export type HeldControl = { cmd: "release"; seq: number } | { cmd: "clock"; nowMs: number };
+export type HeldControl =
+  | { cmd: "release"; seq: number }
+  | { cmd: "clock"; nowMs: number }
+  /** Back to the construction state on `home`: every held call and call in flight dropped, seq and clock 0. */
+  | { cmd: "reset"; home: string };
 
 export function heldResponse(result: RefreshResult): HeldResponse {
   if (result.ok) return { kind: "ok", status: result.status };
@@ -123,7 +187,7 @@ export function heldResponse(result: RefreshResult): HeldResponse {
 
 const PERMANENT_REASONS: readonly PermanentReason[] = ["expired", "exhausted", "revoked", "other"];
 const TRANSIENT_CAUSES: readonly TransientCause[] = ["network", "timeout", "decode", "status"];
-const WRITE_MODES: readonly WriteMode[] = ["in-place", "atomic"];
+const DISK_CHANGES: readonly DiskChange[] = ["in-place", "atomic", "remove"];
 
 function isOneOf<T extends string>(list: readonly T[], value: unknown): value is T {
   return typeof value === "string" && (list as readonly string[]).includes(value);
@@ -159,7 +223,7 @@ export function parseHeldEvent(value: unknown): HeldEvent | string {
     return "held.seq is not a positive integer";
   if (!isOneOf(HELD_KINDS, kind)) return `held.kind must be one of ${HELD_KINDS.join(", ")}`;
   if (kind === "writeDisk") {
-    return isOneOf(WRITE_MODES, mode) ? { seq, kind, mode } : "held writeDisk without a valid mode";
+    return isOneOf(DISK_CHANGES, mode) ? { seq, kind, mode } : "held writeDisk without a valid mode";
   }
   if (kind === "sendRefresh") {
     return typeof refreshToken === "string" && refreshToken !== ""
@@ -188,7 +252,7 @@ export function parseHeldControl(line: string): HeldControl | string | null {
     return null;
   }
   if (typeof json !== "object" || json === null || Array.isArray(json)) return null;
-  const { cmd, seq, nowMs } = json as Record<string, unknown>;
+  const { cmd, seq, nowMs, home } = json as Record<string, unknown>;
   if (cmd === "release") {
     return typeof seq === "number" && Number.isSafeInteger(seq)
       ? { cmd, seq }
@@ -198,6 +262,11 @@ export function parseHeldControl(line: string): HeldControl | string | null {
     return typeof nowMs === "number" && Number.isSafeInteger(nowMs) && nowMs >= 0
       ? { cmd, nowMs }
       : "clock: nowMs must be a non-negative integer (epoch milliseconds)";
+  }
+  if (cmd === "reset") {
+    return typeof home === "string" && home !== ""
+      ? { cmd, home }
+      : "reset: home must be a non-empty path (the new CODEX_HOME)";
   }
   return null;
 }

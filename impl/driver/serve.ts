@@ -6,10 +6,13 @@
  * Held mode: control lines (`release`, `clock`) go to HeldMode as they arrive, even while the manager is still
  * loading (its construction read is held, so the loop runs before the ready line); `exit` and the end of stdin
  * end the loop at once, since a held call moves only when released and nobody will release it any more.
+ * `reset` drops the manager and its calls in flight (their replies are never written) and loads a new one.
  */
 import { createInterface } from "node:readline";
 import type { AuthResult, CachedAuth, CallOptions, ManagerError, TraceEvent } from "../manager/types.js";
+import type { AuthPorts } from "../ports/types.js";
 import type { Snapshot } from "../storage/index.js";
+import { runAccountCommand } from "./account.js";
 import type { HeldMode } from "./held.js";
 import {
   badRequestReply,
@@ -46,6 +49,9 @@ export interface ServeOptions {
   writeLine: (line: string) => void;
   /** Diagnostics for stderr; already redacted. */
   log: (line: string) => void;
+  /** The ports `login` and `logout` use: a set of their own (held in held mode). */
+  /** The ports logins and logouts write through (those of the current CODEX_HOME: a reset changes it). */
+  accountPorts: () => AuthPorts;
 }
 
 function driverAuth(snapshot: Snapshot | null, poisoned: boolean, held: boolean): DriverAuth | null {
@@ -99,6 +105,21 @@ async function runCommand(
   };
   let result: AuthResult;
   switch (request.cmd) {
+    case "login":
+    case "logout": {
+      const done = await runAccountCommand(request, options.accountPorts(), trace);
+      const cached = manager.cached();
+      const auth = driverAuth(cached.snapshot, cached.poisoned, held);
+      if (done.ok) return { id: request.id, ok: true, auth, trace };
+      options.log(done.message);
+      return {
+        id: request.id,
+        ok: false,
+        error: { kind: `${request.cmd}-failed`, message: done.message },
+        auth,
+        trace,
+      };
+    }
     case "auth":
       result = await manager.auth(callOptions);
       break;
@@ -120,14 +141,17 @@ async function runCommand(
   return replyFor(request.id, manager, result, trace, held);
 }
 
-/** True when the line was a held-mode control line (applied, or refused with a bad-request reply). */
-function controlled(line: string, options: ServeOptions): boolean {
-  if (options.held === undefined) return false;
+/**
+ * A held-mode control line: "none" when the line is not one, else whether it was applied (or refused with a
+ * bad-request reply), and whether it was a `reset` (the calls in flight were dropped with their manager).
+ */
+function controlled(line: string, options: ServeOptions): "none" | "applied" | "reset" {
+  if (options.held === undefined) return "none";
   const control = parseHeldControl(line);
-  if (control === null) return false;
+  if (control === null) return "none";
   const refusal = typeof control === "string" ? control : options.held.apply(control);
   if (refusal !== null) options.writeLine(JSON.stringify(badRequestReply(null, refusal)));
-  return true;
+  return refusal === null && typeof control !== "string" && control.cmd === "reset" ? "reset" : "applied";
 }
 
 /**
@@ -138,7 +162,11 @@ export async function serve(options: ServeOptions): Promise<number> {
   const inFlight = new Set<Promise<void>>();
   const lines = createInterface({ input: options.input, crlfDelay: Number.POSITIVE_INFINITY });
   for await (const line of lines) {
-    if (line.trim() === "" || controlled(line, options)) continue;
+    if (line.trim() === "") continue;
+    const control = controlled(line, options);
+    // A reset drops the calls in flight with their manager: they never reply (see the generation check below).
+    if (control === "reset") inFlight.clear();
+    if (control !== "none") continue;
     const parsed = parseRequest(line);
     if (!parsed.ok) {
       options.writeLine(JSON.stringify(badRequestReply(parsed.id, parsed.message)));
@@ -164,9 +192,11 @@ export async function serve(options: ServeOptions): Promise<number> {
       options.writeLine(JSON.stringify(badRequestReply(request.id, message)));
       continue;
     }
-    const task = runCommand(request, manager, options).then((reply) =>
-      options.writeLine(JSON.stringify(reply)),
-    );
+    const generation = options.held?.generation;
+    const task = runCommand(request, manager, options).then((reply) => {
+      if (options.held !== undefined && options.held.generation !== generation) return; // dropped by a reset
+      options.writeLine(JSON.stringify(reply));
+    });
     inFlight.add(task);
     void task.finally(() => inFlight.delete(task));
   }

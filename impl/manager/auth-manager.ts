@@ -5,9 +5,9 @@
  * Calls: auth() (proactive refresh when stale), refreshToken(), unauthorized() (401 recovery), reload(),
  * cached() (no I/O).
  */
-import type { MutantName } from "../../model/mutants.js";
 import type { Variant } from "../../model/vocabulary.js";
 import type { AuthPorts } from "../ports/types.js";
+import type { StorageError } from "../storage/index.js";
 import { cacheAfterReload, cachedAuth, EMPTY_CACHE, resultFromCache } from "./cache.js";
 import { limitError, notHandedOutError } from "./errors.js";
 import type { FlowContext, FlowResult } from "./flow-context.js";
@@ -22,7 +22,7 @@ import { rulesFor, type VariantRules } from "./variants.js";
 export interface AuthManagerOptions {
   variant: Variant;
   /** Break one rule of `variant` on purpose (model/mutants.ts); a mutant of another variant throws. */
-  mutant?: MutantName;
+  mutant?: string;
   /** A set of ports of its own (see createRealPorts); never shared with another manager. */
   ports: AuthPorts;
   /** Names the manager in trace events; default the variant (`<variant>/mutant:<mutant>` for a mutant). */
@@ -34,7 +34,7 @@ export interface AuthManagerOptions {
 export class AuthManager {
   readonly name: string;
   readonly variant: Variant;
-  readonly mutant: MutantName | null;
+  readonly mutant: string | null;
   readonly rules: VariantRules;
   private readonly ports: AuthPorts;
   private readonly sink: TraceSink | undefined;
@@ -58,6 +58,14 @@ export class AuthManager {
     const io = new TracedIo(manager.ports, manager.callTrace(0, callOptions));
     manager.state = cacheAfterReload(EMPTY_CACHE, await io.restart(), manager.rules);
     return manager;
+  }
+
+  /**
+   * No I/O: why the last read that emptied the cache found no usable auth.json (null while a snapshot is cached,
+   * or before any read). A `missing` file is the ordinary logged-out state; any other kind is a rejection.
+   */
+  rejection(): StorageError | null {
+    return this.state.snapshot === null ? (this.state.rejection ?? null) : null;
   }
 
   /** No I/O: the cached snapshot and whether it is poisoned. */
@@ -110,7 +118,7 @@ export class AuthManager {
   }
 
   private refreshFlow(context: FlowContext): Promise<FlowResult> {
-    return this.rules.refresh.kind === "locked" ? lockedRefresh(context) : guardedRefresh(context);
+    return this.rules.lockScope === "refresh" ? lockedRefresh(context) : guardedRefresh(context);
   }
 
   private async serialised(work: () => Promise<FlowResult>): Promise<FlowResult> {
@@ -134,7 +142,11 @@ export class AuthManager {
     if (event !== undefined) trace.emit(event);
     return {
       rules: this.rules,
-      io: new TracedIo(this.ports, trace),
+      io: new TracedIo(
+        this.ports,
+        trace,
+        event === "callAuth" && this.rules.sendsRefreshReason ? "scheduled" : undefined,
+      ),
       clock: this.ports.clock,
       cache: () => this.state,
       setCache: (cache) => {

@@ -2,11 +2,11 @@
 import { type Snapshot, type SnapshotResult, snapshotsEqual } from "../storage/index.js";
 import { loggedOutError } from "./errors.js";
 import type { AuthResult, Cache, CachedAuth } from "./types.js";
-import { type BreakableRules, INTACT_RULES } from "./variants.js";
+import { type DesignRules, INTACT_RULES } from "./variants.js";
 
 export const EMPTY_CACHE: Cache = { snapshot: null, poison: null };
 
-type PoisonRule = Pick<BreakableRules, "clearsPoison">;
+type PoisonRule = Pick<DesignRules, "clearsPoison">;
 
 /** cache := snapshot; a different snapshot drops the poison (unless the mutant poison-never-cleared keeps it). */
 export function replaceCache(
@@ -19,17 +19,21 @@ export function replaceCache(
   return { snapshot, poison: rules.clearsPoison ? null : cache.poison };
 }
 
-/** Codex's reload(): the cache becomes whatever disk holds; an unreadable file means logged out. */
+/**
+ * Codex's reload(): the cache becomes whatever disk holds; an unreadable file means logged out, and the cache
+ * keeps why (the rejection), for the error that says so.
+ */
 export function cacheAfterReload(
   cache: Cache,
   read: SnapshotResult,
   rules: PoisonRule = INTACT_RULES,
 ): Cache {
-  return replaceCache(cache, read.ok ? read.snapshot : null, rules);
+  if (read.ok) return replaceCache(cache, read.snapshot, rules);
+  return { ...replaceCache(cache, null, rules), rejection: read.error };
 }
 
 export function resultFromCache(cache: Cache): AuthResult {
-  if (cache.snapshot === null) return { ok: false, error: loggedOutError() };
+  if (cache.snapshot === null) return { ok: false, error: loggedOutError(cache.rejection ?? null) };
   return { ok: true, snapshot: cache.snapshot, poisoned: cache.poison !== null };
 }
 

@@ -2,6 +2,7 @@
  * The manager's decisions: pure functions from (cache, what the last port call returned, rules) to what to do
  * next. No await, no clock, no file system here; the flows perform the I/O these decisions ask for.
  */
+
 import type { RefreshResult } from "../ports/types.js";
 import {
   type RefreshedTokens,
@@ -10,6 +11,7 @@ import {
   snapshotsEqual,
   withRefreshedTokens,
 } from "../storage/index.js";
+import { promoteKnownCode } from "../token/classify.js";
 import { replaceCache } from "./cache.js";
 import {
   describeStorageError,
@@ -21,7 +23,7 @@ import {
 } from "./errors.js";
 import { isStale } from "./staleness.js";
 import type { Cache, ManagerError } from "./types.js";
-import { type BreakableRules, INTACT_RULES, type VariantRules } from "./variants.js";
+import { type DesignRules, INTACT_RULES, type VariantRules } from "./variants.js";
 
 type Skipped = { kind: "skipped"; error: ManagerError };
 
@@ -45,7 +47,7 @@ function checkAccount(
 
 export type GuardedReloadDecision = Skipped | { kind: "changed"; cache: Cache } | { kind: "no-change" };
 
-type ReloadRules = Pick<BreakableRules, "checksAccount" | "comparesOnReload" | "clearsPoison">;
+type ReloadRules = Pick<DesignRules, "checksAccount" | "comparesOnReload" | "clearsPoison">;
 
 /**
  * Guarded reload, steps 1-2 of docs/protocol.md: Skipped (cache untouched), Changed (adopt disk), NoChange.
@@ -67,7 +69,7 @@ export type PostDecision = { kind: "fail"; error: ManagerError } | { kind: "post
 
 /** Before POSTing the cached token: nothing cached -> logged out; poisoned (0.117+) -> fail fast. */
 export function decidePost(cache: Cache, rules: VariantRules): PostDecision {
-  if (cache.snapshot === null) return { kind: "fail", error: loggedOutError() };
+  if (cache.snapshot === null) return { kind: "fail", error: loggedOutError(cache.rejection ?? null) };
   if (rules.poisons && cache.poison !== null) return { kind: "fail", error: poisonedError(cache.poison) };
   return { kind: "post", snapshot: cache.snapshot };
 }
@@ -87,7 +89,7 @@ export function decideResponse(
   rules: VariantRules,
 ): ResponseDecision {
   if (response.ok) return { kind: "save", tokens: response.tokens };
-  const { failure } = response;
+  const failure = rules.knownCodePermanentOnAnyStatus ? promoteKnownCode(response.failure) : response.failure;
   const error = errorFromRefreshFailure(failure, posted.tokens.refreshToken);
   const stillPosted = cache.snapshot !== null && snapshotsEqual(cache.snapshot, posted);
   if (failure.kind !== "permanent" || !rules.poisons || !stillPosted) return { kind: "fail", cache, error };

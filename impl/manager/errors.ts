@@ -6,12 +6,23 @@ import type { ManagerError, Poison } from "./types.js";
 
 export const LOGGED_OUT_OR_SWITCHED = "logged out or signed in to another account";
 
+/** Names the file and, when one is at fault, the field: `/home/u/.codex/auth.json: ... (field tokens.id_token)`. */
 export function describeStorageError(error: StorageError): string {
-  return error.field === undefined ? error.message : `${error.message} [${error.field}]`;
+  const field = error.field === undefined ? "" : ` (field ${error.field})`;
+  return `${error.file}: ${error.message}${field}`;
 }
 
-export function loggedOutError(): ManagerError {
-  return { kind: "logged-out", message: "not logged in: no usable auth.json was loaded" };
+/**
+ * Logged out, and why when a read said so: the file is missing (the ordinary logged-out state), or it was
+ * rejected (truncated, a wrong type, not UTF-8, not a regular file, EACCES), which the user needs to see.
+ */
+export function loggedOutError(rejection: StorageError | null = null): ManagerError {
+  if (rejection === null)
+    return { kind: "logged-out", message: "not logged in: no usable auth.json was loaded" };
+  if (rejection.kind === "missing") {
+    return { kind: "logged-out", message: `not logged in: ${rejection.file} does not exist` };
+  }
+  return { kind: "logged-out", message: `not logged in: ${describeStorageError(rejection)}` };
 }
 
 export function notHandedOutError(): ManagerError {

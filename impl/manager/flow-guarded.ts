@@ -1,5 +1,5 @@
 /**
- * The flows of legacy, guarded and persist-locked (docs/protocol.md, "Guarded reload" and "Persisting a
+ * The flows of the designs without a lock across the refresh (docs/protocol.md, "Guarded reload" and "Persisting a
  * refreshed token"). Each function performs port calls in the documented order and leaves every choice to
  * decide.ts.
  *
@@ -7,7 +7,7 @@
  *   1. A and B both readDisk R0 (NoChange).
  *   2. A POSTs R0: 200, the server rotates to R1; A saves R1.
  *   3. B POSTs R0: 401 refresh_token_reused; B is poisoned until a later reload adopts R1.
- * persist-locked's lock around the save does not help: it is taken after the POST.
+ * A lock around the save only (lockScope "save") does not help: it is taken after the POST.
  */
 
 import type { WriteMode } from "../ports/types.js";
@@ -48,19 +48,19 @@ export async function refreshCachedToken(context: FlowContext): Promise<FlowResu
 
 /** [acquireLock] readDisk writeDisk [releaseLock] readDisk: re-read, merge, write, then reload the cache. */
 async function saveRefreshed(context: FlowContext, tokens: RefreshedTokens): Promise<FlowResult> {
-  const { refresh } = context.rules;
-  if (refresh.kind !== "guarded-reload") throw new Error(`saveRefreshed called for ${context.rules.variant}`);
+  const { rules } = context;
+  if (rules.lockScope === "refresh") throw new Error(`saveRefreshed called for ${rules.variant}`);
   let saved: FlowResult;
-  if (refresh.lockAroundSave) {
+  if (rules.lockScope === "save") {
     const acquired = await context.io.acquireLock();
     if (!acquired.ok) return flowError(persistError(lockError(acquired.error).message));
     try {
-      saved = await rereadAndWrite(context, tokens, refresh.writeMode);
+      saved = await rereadAndWrite(context, tokens, rules.writeMode);
     } finally {
       await context.io.releaseLock();
     }
   } else {
-    saved = await rereadAndWrite(context, tokens, refresh.writeMode);
+    saved = await rereadAndWrite(context, tokens, rules.writeMode);
   }
   if (!saved.ok) return saved;
   const reloaded = await context.io.readDisk();

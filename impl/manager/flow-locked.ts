@@ -1,5 +1,5 @@
 /**
- * The `locked` flow (docs/protocol.md, "locked"): one cross-process lock held from the re-read to the atomic
+ * The flow with a lock across the refresh (docs/protocol.md): one cross-process lock held from the re-read to the atomic
  * save, and the POST spends the refresh token read under that lock, never a cached one. Why it closes R1:
  *   1. A takes the lock, reads R0, POSTs R0 (200), writes R1 atomically, releases.
  *   2. B, waiting on the lock meanwhile, takes it and reads R1: changed and fresh -> adopts R1, no POST.
@@ -63,7 +63,7 @@ async function postAndSave(context: FlowContext, base: Snapshot, release: Releas
   }
   if (context.rules.releaseBeforeSave) await release();
   const snapshot = withRefreshedTokens(base, decision.tokens, refreshTimestamp(context.clock.nowMs()));
-  const written = await context.io.writeDisk(snapshot, context.rules.lockedWriteMode);
+  const written = await context.io.writeDisk(snapshot, context.rules.writeMode);
   if (!written.ok) return flowError(persistError(written.error.message));
   context.setCache(replaceCache(context.cache(), snapshot, context.rules));
   return FLOW_OK;

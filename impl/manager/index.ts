@@ -30,12 +30,9 @@ export type {
   TraceSink,
 } from "./types.js";
 export {
-  type BreakableRules,
+  type DesignRules,
   INTACT_RULES,
-  MUTANT_RULES,
-  type RefreshFlow,
   rulesFor,
   type StalenessRule,
-  VARIANT_RULES,
   type VariantRules,
 } from "./variants.js";

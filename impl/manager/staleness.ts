@@ -1,21 +1,26 @@
 /**
  * When auth() refreshes proactively. Pure: time comes in as `nowMs`.
- * Codex 0.136+ treats a token as stale 5 minutes before `exp`; the variants here mirror 0.117-0.135
- * (stale at `exp`), as docs/protocol.md states.
+ * Codex 0.117-0.135 treats a token as stale at `exp`, 0.136+ 5 minutes before it (the designs' `staleness`
+ * rule says which); docs/protocol.md states both.
  */
+
+import type { StalenessRule } from "../../model/designs/types.js";
 import { jwtExpirySeconds } from "../storage/jwt.js";
 import type { Snapshot } from "../storage/schema.js";
-import type { StalenessRule } from "./variants.js";
 
 /** Codex's TOKEN_REFRESH_INTERVAL: 8 days. */
 export const TOKEN_REFRESH_INTERVAL_MS = 8 * 24 * 60 * 60 * 1000;
 
+/** Codex 0.136+: a token is refreshed this long before its `exp`. */
+export const EXPIRY_MARGIN_MS = 5 * 60 * 1000;
+
 const MILLISECONDS_PER_SECOND = 1000;
 
 export function isStale(snapshot: Snapshot, rule: StalenessRule, nowMs: number): boolean {
-  if (rule === "expiry-then-last-refresh") {
+  if (rule !== "last-refresh") {
     const expirySeconds = jwtExpirySeconds(snapshot.tokens.accessToken);
-    if (expirySeconds !== undefined) return expirySeconds * MILLISECONDS_PER_SECOND <= nowMs;
+    const margin = rule === "expiry-early-then-last-refresh" ? EXPIRY_MARGIN_MS : 0;
+    if (expirySeconds !== undefined) return expirySeconds * MILLISECONDS_PER_SECOND <= nowMs + margin;
   }
   if (snapshot.lastRefresh === null) return false;
   return Date.parse(snapshot.lastRefresh) + TOKEN_REFRESH_INTERVAL_MS < nowMs;

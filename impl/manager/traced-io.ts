@@ -3,7 +3,14 @@
  * vocabulary, so any set of adapters (real, held by a scheduler, ...) produces the same trace.
  * Events mark completions, except `sendRefresh`, emitted just before the POST is handed to the endpoint.
  */
-import type { AuthPorts, DiskWriteResult, LockResult, RefreshResult, WriteMode } from "../ports/types.js";
+import type {
+  AuthPorts,
+  DiskWriteResult,
+  LockResult,
+  RefreshReason,
+  RefreshResult,
+  WriteMode,
+} from "../ports/types.js";
 import { redact } from "../redact.js";
 import type { Snapshot, SnapshotResult } from "../storage/index.js";
 import type { TraceEventName, TraceSink } from "./types.js";
@@ -48,6 +55,8 @@ export class TracedIo {
   constructor(
     private readonly ports: AuthPorts,
     private readonly trace: CallTrace,
+    /** Sent with every refresh of this call (0.171's `refresh_reason` on auth()'s proactive refresh). */
+    private readonly reason?: RefreshReason,
   ) {}
 
   /** The construction-time read: the model's `restart`. */
@@ -83,7 +92,7 @@ export class TracedIo {
 
   async refresh(refreshToken: string): Promise<RefreshResult> {
     this.trace.emit("sendRefresh", redact(refreshToken));
-    const result = await this.ports.tokenEndpoint.refresh(refreshToken);
+    const result = await this.ports.tokenEndpoint.refresh(refreshToken, this.reason);
     this.trace.emit("receiveResponse", describeResponse(result));
     return result;
   }

@@ -1,7 +1,7 @@
 /** Results, cache and trace types of the auth manager. */
 import type { CallEvent, IoEvent } from "../../model/vocabulary.js";
 import type { PermanentReason } from "../ports/types.js";
-import type { Snapshot } from "../storage/index.js";
+import type { Snapshot, StorageError } from "../storage/index.js";
 
 export type ManagerErrorKind =
   | "permanent" // the token endpoint rejected the refresh token (401), or a poisoned snapshot failed fast
@@ -39,6 +39,11 @@ export interface Cache {
   snapshot: Snapshot | null;
   /** Applies to `snapshot` only: cleared whenever the cached snapshot changes. */
   poison: Poison | null;
+  /**
+   * Why the last read that emptied the cache found no usable auth.json (missing or rejected), so that "not
+   * logged in" can say why. Absent while a snapshot is cached.
+   */
+  rejection?: StorageError;
 }
 
 export interface CachedAuth {

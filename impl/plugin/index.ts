@@ -7,8 +7,8 @@
  * harness can hold each call; a module that does I/O around them cannot be checked step by step.
  */
 import { pathToFileURL } from "node:url";
-import { MUTANTS, type MutantName } from "../../model/mutants.js";
-import { isVariant, VARIANTS, type Variant } from "../../model/vocabulary.js";
+import { isVariant, type MutantName, requireMutant, VARIANTS } from "../../model/designs/index.js";
+import type { Variant } from "../../model/vocabulary.js";
 import { AuthManager } from "../manager/auth-manager.js";
 import type { AuthResult, CachedAuth } from "../manager/types.js";
 import type { AuthPorts } from "../ports/types.js";
@@ -49,7 +49,7 @@ export function referenceAuthImplementation(variant: Variant, mutant?: MutantNam
 
 /** A mutant runs as its base variant's implementation with one rule broken. */
 export function mutantImplementation(mutant: MutantName): AuthImplementation {
-  return referenceAuthImplementation(MUTANTS[mutant].base, mutant);
+  return referenceAuthImplementation(requireMutant(mutant).base.name, mutant);
 }
 
 export type ModuleLoad = { ok: true; implementation: AuthImplementation } | { ok: false; message: string };

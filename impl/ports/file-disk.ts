@@ -6,7 +6,8 @@
  * - atomic, as Codex 0.171: write-file-atomic writes a temp file beside auth.json, fsyncs, sets mode 0600 and
  *   renames it over auth.json (a new inode).
  */
-import { open } from "node:fs/promises";
+import { constants } from "node:fs";
+import { open, rm } from "node:fs/promises";
 import writeFileAtomic from "write-file-atomic";
 import {
   formatAuthJson,
@@ -31,9 +32,31 @@ function checkedText(snapshot: Snapshot, file: string): string {
   return text;
 }
 
-async function writeInPlace(file: string, text: string): Promise<void> {
-  const handle = await open(file, "w", OWNER_ONLY_MODE);
+/**
+ * Codex's `truncate(true)` open, in two steps so that nothing but a regular file is ever written through: open
+ * without truncating and without blocking (a FIFO in auth.json's place would block a plain open until a reader
+ * came), check with fstat, then truncate and write. A reader sees the same empty-then-partial file as with
+ * O_TRUNC.
+ */
+const IN_PLACE_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_NONBLOCK | constants.O_NOCTTY;
+
+class NotRegularFile extends Error {}
+
+/** open() answers ENXIO for a FIFO with no reader (O_NONBLOCK) and for a device without its driver. */
+async function openForWriting(file: string): Promise<Awaited<ReturnType<typeof open>>> {
   try {
+    return await open(file, IN_PLACE_FLAGS, OWNER_ONLY_MODE);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENXIO") throw new NotRegularFile();
+    throw error;
+  }
+}
+
+async function writeInPlace(file: string, text: string): Promise<void> {
+  const handle = await openForWriting(file);
+  try {
+    if (!(await handle.stat()).isFile()) throw new NotRegularFile();
+    await handle.truncate(0);
     await handle.writeFile(text, "utf8");
   } finally {
     await handle.close();
@@ -54,10 +77,28 @@ export async function writeAuthJson(
     await (mode === "atomic" ? writeAtomic(file, text) : writeInPlace(file, text));
     return { ok: true };
   } catch (error) {
+    if (error instanceof NotRegularFile) {
+      const message = `auth.json is not a regular file: not written ${mode}`;
+      return { ok: false, error: { kind: "write-failed", file, message } };
+    }
     const code = (error as NodeJS.ErrnoException).code ?? "unknown error";
     return {
       ok: false,
       error: { kind: "write-failed", file, message: `auth.json cannot be written ${mode} (${code})` },
+    };
+  }
+}
+
+/** `codex logout`: auth.json goes; a missing one is already logged out. */
+export async function removeAuthJson(file: string): Promise<DiskWriteResult> {
+  try {
+    await rm(file, { force: true });
+    return { ok: true };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? "unknown error";
+    return {
+      ok: false,
+      error: { kind: "write-failed", file, message: `auth.json cannot be removed (${code})` },
     };
   }
 }
@@ -67,5 +108,6 @@ export function createFileDisk(file: string): Disk {
     file,
     read: () => readAuthJson(file),
     write: (snapshot, mode) => writeAuthJson(file, snapshot, mode),
+    remove: () => removeAuthJson(file),
   };
 }

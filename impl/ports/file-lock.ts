@@ -2,7 +2,10 @@
  * The real cross-process lock: proper-lockfile (a `mkdir` lock directory beside auth.json, kept fresh by
  * touching its mtime, reclaimed when older than the stale time).
  *
- * - `realpath: false` and an explicit `lockfilePath`, so auth.json need not exist (logged out) to lock it.
+ * - The lock directory is `auth.json.mkdir-lock` beside auth.json's real file, resolved at every acquire
+ *   (lock-path.ts: homes sharing one auth.json through a symlink share the lock; the name stays clear of
+ *   the `auth.json.lock` file Codex 0.171 opens). proper-lockfile's own `realpath` is off because it needs
+ *   auth.json to exist (a logged-out home must still lock).
  * - Waiting is bounded: `retriesMax` attempts with capped exponential backoff, then a typed "busy" result.
  *   The loop is ours, not proper-lockfile's `retries`: that one retries every error (a missing directory
  *   would be retried for the whole budget), this one retries only ELOCKED.
@@ -16,10 +19,12 @@
  * the new holder's lock directory.
  */
 import lockfile from "proper-lockfile";
+import { lockPathOf } from "./lock-path.js";
+import { backoffMs, sleep } from "./lock-wait.js";
 import type { Lock, LockErrorKind, LockResult } from "./types.js";
 
 export interface FileLockOptions {
-  /** Where the lock directory lives; default `<auth.json>.lock`. */
+  /** Where the lock directory lives; default `auth.json.mkdir-lock` beside auth.json's real file. */
   lockfilePath?: string;
   /** A lock whose mtime is older than this is reclaimed (proper-lockfile's minimum is 2000). */
   staleMs?: number;
@@ -41,16 +46,6 @@ export interface FileLock extends Lock {
   readonly compromises: readonly string[];
 }
 
-function sleep(durationMs: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, durationMs));
-}
-
-/** Exponential from minimumMs, capped at maximumMs, with jitter so waiters do not retry in lockstep. */
-function backoffMs(attempt: number, minimumMs: number, maximumMs: number): number {
-  const capped = Math.min(maximumMs, minimumMs * 2 ** (attempt - 1));
-  return capped / 2 + Math.random() * (capped / 2);
-}
-
 function errorCode(error: unknown): string {
   return (error as NodeJS.ErrnoException | undefined)?.code ?? "unknown error";
 }
@@ -68,15 +63,17 @@ class ProperFileLock implements FileLock {
   private readonly minimumMs: number;
   private readonly maximumMs: number;
 
+  private readonly lockfilePath: string | undefined;
+
   constructor(
     private readonly authFile: string,
     options: FileLockOptions,
   ) {
+    this.lockfilePath = options.lockfilePath;
     this.retriesMax = options.retriesMax ?? LOCK_RETRIES_MAX;
     this.minimumMs = options.retryMinimumMs ?? LOCK_RETRY_MINIMUM_MS;
     this.maximumMs = options.retryMaximumMs ?? LOCK_RETRY_MAXIMUM_MS;
     this.lockOptions = {
-      lockfilePath: options.lockfilePath ?? `${authFile}.lock`,
       realpath: false,
       stale: options.staleMs ?? LOCK_STALE_MS,
       retries: 0,
@@ -90,10 +87,16 @@ class ProperFileLock implements FileLock {
 
   async acquire(): Promise<LockResult> {
     if (this.releaseHeld !== null) return lockFailure("failed", "this lock instance already holds the lock");
+    const located =
+      this.lockfilePath === undefined
+        ? await lockPathOf("mkdir", this.authFile)
+        : { ok: true as const, path: this.lockfilePath };
+    if (!located.ok) return lockFailure("failed", `cannot locate the lock: ${located.message}`);
+    const options = { ...this.lockOptions, lockfilePath: located.path };
     for (let attempt = 0; attempt <= this.retriesMax; attempt += 1) {
       if (attempt > 0) await sleep(backoffMs(attempt, this.minimumMs, this.maximumMs));
       try {
-        this.releaseHeld = await lockfile.lock(this.authFile, this.lockOptions);
+        this.releaseHeld = await lockfile.lock(this.authFile, options);
         this.lostWhileHeld = null;
         return { ok: true };
       } catch (error) {

@@ -10,7 +10,7 @@
  */
 import type { IoEvent } from "../../model/vocabulary.js";
 import type { Snapshot } from "../storage/index.js";
-import type { AuthPorts, RefreshResult, WriteMode } from "./types.js";
+import type { AuthPorts, RefreshReason, RefreshResult, WriteMode } from "./types.js";
 
 /** The port calls a scheduler can hold: the model's I/O events, except the model-only `flushDisk`. */
 export type HeldKind = Exclude<IoEvent, "flushDisk">;
@@ -28,6 +28,8 @@ export interface HeldCall {
   kind: HeldKind;
   /** writeDisk: how the implementation asked to write. */
   mode?: WriteMode;
+  /** writeDisk: auth.json is removed instead (a logout); `mode` is then absent. */
+  removes?: true;
   /** writeDisk: what it asked to write (in-process holders only; the driver protocol does not carry it). */
   snapshot?: Snapshot;
   /** sendRefresh: the refresh token about to be POSTed. */
@@ -49,6 +51,8 @@ function hold(sink: HoldSink, call: Omit<HeldCall, "open">): Promise<void> {
 }
 
 export function holdPorts(real: AuthPorts, sink: HoldSink): AuthPorts {
+  // Not a port call of the protocol (no model event): a harness's crash runs it at once, unheld.
+  const abandon = real.lock.abandon?.bind(real.lock);
   return {
     clock: real.clock,
     disk: {
@@ -61,6 +65,11 @@ export function holdPorts(real: AuthPorts, sink: HoldSink): AuthPorts {
         await hold(sink, { kind: "writeDisk", mode, snapshot });
         return real.disk.write(snapshot, mode);
       },
+      async remove() {
+        // A removal changes auth.json as a write does: the model's logout leaves the disk absent.
+        await hold(sink, { kind: "writeDisk", removes: true });
+        return real.disk.remove();
+      },
     },
     lock: {
       async acquire() {
@@ -71,11 +80,12 @@ export function holdPorts(real: AuthPorts, sink: HoldSink): AuthPorts {
         await hold(sink, { kind: "releaseLock" });
         return real.lock.release();
       },
+      ...(abandon === undefined ? {} : { abandon }),
     },
     tokenEndpoint: {
-      async refresh(refreshToken: string) {
+      async refresh(refreshToken: string, reason?: RefreshReason) {
         await hold(sink, { kind: "sendRefresh", refreshToken });
-        const response = await real.tokenEndpoint.refresh(refreshToken);
+        const response = await real.tokenEndpoint.refresh(refreshToken, reason);
         await hold(sink, { kind: "receiveResponse", response });
         return response;
       },

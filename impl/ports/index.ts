@@ -9,7 +9,9 @@ export {
   LOCK_RETRY_MINIMUM_MS,
   LOCK_STALE_MS,
 } from "./file-lock.js";
-export { createRealPorts, type RealPortsOptions } from "./real.js";
+export { createFlockLock, type FlockOptions, flockIsHeld } from "./flock-lock.js";
+export { FLOCK_FILE_NAME, lockPathOf, MKDIR_LOCK_NAME, realAuthDirectory } from "./lock-path.js";
+export { createLock, createRealPorts, lockKindOf, type RealPortsOptions } from "./real.js";
 export { ManualClock, systemClock } from "./system-clock.js";
 export type {
   AuthPorts,

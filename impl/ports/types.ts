@@ -10,6 +10,9 @@ import type { RefreshedTokens, Snapshot, SnapshotResult } from "../storage/index
 /** "in-place": open with truncate, write (Codex <= 0.139). "atomic": temp file, fsync, rename, mode 0600. */
 export type WriteMode = "in-place" | "atomic";
 
+/** How a port call changes auth.json: written in one of the modes, or removed (a logout). */
+export type DiskChange = WriteMode | "remove";
+
 export interface DiskWriteError {
   kind: "write-failed";
   file: string;
@@ -23,6 +26,8 @@ export interface Disk {
   readonly file: string;
   read(): Promise<SnapshotResult>;
   write(snapshot: Snapshot, mode: WriteMode): Promise<DiskWriteResult>;
+  /** Removes auth.json, as `codex logout` does; a file already missing is fine. */
+  remove(): Promise<DiskWriteResult>;
 }
 
 /** Codex's `RefreshTokenFailedReason`: expired, reused (Exhausted), invalidated (Revoked), anything else. */
@@ -33,15 +38,25 @@ export type TransientCause = "network" | "timeout" | "decode" | "status";
 
 export type RefreshFailure =
   | { kind: "permanent"; reason: PermanentReason; status: number; code: string | null; message: string }
-  | { kind: "transient"; cause: TransientCause; status: number | null; message: string };
+  | {
+      kind: "transient";
+      cause: TransientCause;
+      status: number | null;
+      message: string;
+      /** The error code of a non-2xx answer other than 401, if its body names one (0.136+ reads it). */
+      code?: string | null;
+    };
 
 export type RefreshResult =
   | { ok: true; status: number; tokens: RefreshedTokens }
   | { ok: false; failure: RefreshFailure };
 
+/** Why a refresh is made, as Codex 0.171 says in its request (`refresh_reason`); absent in older releases. */
+export type RefreshReason = "scheduled";
+
 /** POST /oauth/token with one refresh token. */
 export interface TokenEndpoint {
-  refresh(refreshToken: string): Promise<RefreshResult>;
+  refresh(refreshToken: string, reason?: RefreshReason): Promise<RefreshResult>;
 }
 
 export type LockErrorKind =
@@ -60,6 +75,11 @@ export type LockResult = { ok: true } | { ok: false; error: LockError };
 export interface Lock {
   acquire(): Promise<LockResult>;
   release(): Promise<LockResult>;
+  /**
+   * The holder's process is gone (a harness's crash of a manager in its own process): drop what the kernel
+   * would drop with the process. A kernel lock is released; a lock directory stays, as it would on disk.
+   */
+  abandon?(): Promise<void>;
 }
 
 /**

@@ -4,7 +4,7 @@ export { DEFAULT_ACCOUNT_ID, formatAuthJson, makeSnapshot, type SnapshotFields }
 export { type IdTokenResult, parseIdToken } from "./id-token.js";
 export { encodeJwt, jwtExpirySeconds, OPENAI_AUTH_CLAIM } from "./jwt.js";
 export { parseAuthJson } from "./parse.js";
-export { authJsonPath, authLockPath } from "./paths.js";
+export { authJsonPath, authLockPath, FLOCK_FILE_NAME, MKDIR_LOCK_NAME } from "./paths.js";
 export { readAuthJson } from "./read.js";
 export {
   AUTH_JSON_BYTES_MAX,

@@ -3,6 +3,7 @@
  * anywhere fails the whole file (Codex then treats the user as logged out). Every failure is a typed error
  * naming the file and the field; messages describe types and positions, never token values.
  */
+import { duplicateKeys } from "./duplicate-keys.js";
 import { parseIdToken } from "./id-token.js";
 import {
   AUTH_MODES,
@@ -14,6 +15,15 @@ import {
 
 type JsonObject = Record<string, unknown>;
 type FieldResult<T> = { ok: true; value: T } | { ok: false; error: StorageError };
+
+/**
+ * The fields of Codex's `AuthDotJson` and `TokenData` structs, by the path of the object holding them: serde's
+ * derive rejects any of these given twice, and ignores every other key (however often it repeats).
+ */
+const SCHEMA_FIELDS: Readonly<Record<string, readonly string[]>> = {
+  "": ["auth_mode", "OPENAI_API_KEY", "tokens", "last_refresh"],
+  tokens: ["id_token", "access_token", "refresh_token", "account_id"],
+};
 
 /** RFC 3339 as chrono writes it: date, `T`, time, optional fraction, `Z` or an offset. */
 const RFC3339_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
@@ -128,10 +138,22 @@ function parseJson(file: string, text: string): FieldResult<unknown> {
   }
 }
 
+/** The first schema field given twice, as serde reports it; null when none is. */
+function duplicateField(file: string, text: string): StorageError | null {
+  for (const { path, key } of duplicateKeys(text)) {
+    if (!(SCHEMA_FIELDS[path] ?? []).includes(key)) continue;
+    const field = path === "" ? key : `${path}.${key}`;
+    return failure(file, "duplicate-field", `duplicate field ${field} (Codex rejects the file)`, field);
+  }
+  return null;
+}
+
 /** Parses the text of the auth.json at `file` (the path is only used to name the file in errors). */
 export function parseAuthJson(text: string, file: string): SnapshotResult {
   const json = parseJson(file, text);
   if (!json.ok) return json;
+  const duplicate = duplicateField(file, text);
+  if (duplicate !== null) return { ok: false, error: duplicate };
   if (!isObject(json.value)) {
     const message = `auth.json must be a JSON object, found ${describeType(json.value)}`;
     return { ok: false, error: failure(file, "wrong-type", message) };

@@ -46,13 +46,14 @@ export interface Snapshot {
 
 export type StorageErrorKind =
   | "missing" // ENOENT
-  | "unreadable" // EACCES, a directory, any other I/O error
+  | "unreadable" // EACCES, a directory or FIFO in its place, bytes that are not UTF-8, any other I/O error
   | "too-large" // over AUTH_JSON_BYTES_MAX
   | "empty" // zero bytes or only whitespace
   | "truncated" // starts like a JSON object but ends early (a torn in-place write)
   | "not-json" // any other JSON syntax error
   | "wrong-type" // a field has the wrong JSON type or an unknown enum value
   | "missing-field" // a required field is absent
+  | "duplicate-field" // a field of the schema appears twice in one object (serde rejects it; JSON.parse keeps the last)
   | "invalid-id-token" // tokens.id_token is not a 3-part JWT with a JSON payload, or a claim has a wrong type
   | "invalid-timestamp"; // last_refresh is not an RFC 3339 timestamp
 

@@ -3,8 +3,8 @@
  * Every failure is a typed result: network errors, the timeout, an oversized or undecodable body and any
  * status other than 2xx/401 are transient; a 401 is permanent (see classify.ts).
  */
-import { type Dispatcher, request } from "undici";
-import type { RefreshResult, TokenEndpoint } from "../ports/types.js";
+import type { Dispatcher } from "undici";
+import type { RefreshReason, RefreshResult, TokenEndpoint } from "../ports/types.js";
 import { classifyResponse } from "./classify.js";
 import { type Environment, refreshRequestBody, tokenUrl } from "./request.js";
 
@@ -51,15 +51,27 @@ function failureFromError(error: unknown, timedOut: boolean, timeoutMs: number):
   return { ok: false, failure: { kind: "transient", cause: "network", status: null, message } };
 }
 
-async function postRefresh(refreshToken: string, options: TokenClientOptions): Promise<RefreshResult> {
+/**
+ * undici, imported on the first refresh rather than at start: it is most of a driver process's start-up (about
+ * 0.1 s of CPU), and a driver started for a conformance run or a crash's restart often never refreshes.
+ */
+let undici: Promise<typeof import("undici")> | null = null;
+
+async function postRefresh(
+  refreshToken: string,
+  reason: RefreshReason | undefined,
+  options: TokenClientOptions,
+): Promise<RefreshResult> {
   const timeoutMs = options.timeoutMs ?? REFRESH_TIMEOUT_MS;
   const bytesMax = options.responseBytesMax ?? RESPONSE_BYTES_MAX;
   const signal = AbortSignal.timeout(timeoutMs);
   try {
+    undici ??= import("undici");
+    const { request } = await undici;
     const response = await request(tokenUrl(options.environment ?? process.env), {
       method: "POST",
       headers: { "content-type": "application/json", accept: "application/json" },
-      body: refreshRequestBody(refreshToken),
+      body: refreshRequestBody(refreshToken, reason),
       signal,
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,
@@ -80,5 +92,5 @@ async function postRefresh(refreshToken: string, options: TokenClientOptions): P
 }
 
 export function createTokenClient(options: TokenClientOptions = {}): TokenEndpoint {
-  return { refresh: (refreshToken) => postRefresh(refreshToken, options) };
+  return { refresh: (refreshToken, reason) => postRefresh(refreshToken, reason, options) };
 }

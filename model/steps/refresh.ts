@@ -1,7 +1,8 @@
 /**
- * The refresh as Codex does it (legacy, guarded, persist-locked): guarded reload, POST of the cached token,
+ * The refresh as Codex does it (every design without a lock across the refresh): guarded reload, POST of the cached token,
  * then a save that re-reads auth.json and keeps its account_id. See docs/protocol.md.
  */
+
 import type { Branch, EventBranches, Location } from "../branch.js";
 import type { ModelConfig } from "../config.js";
 import { usesFileLock, writesInPlace } from "../config.js";
@@ -14,6 +15,7 @@ import {
   RESPONSE_TRANSIENT,
   readableDisk,
 } from "../data.js";
+import type { DesignRules } from "../designs/types.js";
 import {
   adoptDisk,
   clearResponse,
@@ -26,7 +28,7 @@ import {
 } from "./shared.js";
 
 /** Guarded reload: Skipped -> error, Changed -> adopt, NoChange -> POST (or fail fast when poisoned). */
-export function guardedReload(): EventBranches {
+export function guardedReload(rules: DesignRules): EventBranches {
   return {
     readDisk: [
       {
@@ -48,16 +50,30 @@ export function guardedReload(): EventBranches {
         guard: (data, process) => processAt(data, process).poisoned,
         target: "idle",
       },
-      { label: "NoChange: POST the cached refresh token", target: "post" },
+      {
+        label: "NoChange: POST the cached refresh token",
+        target: "post",
+        // Only a design that answers refreshToken()'s failures differently from auth()'s remembers the path.
+        ...(rules.refreshFailureAsksLogin
+          ? {
+              update: (data, process) => {
+                processAt(data, process).viaRefreshToken = true;
+                return undefined;
+              },
+            }
+          : {}),
+      },
     ],
   };
 }
 
 /** The POST, and the answer's delivery; `afterSuccess` is where a 200 leads. */
 export function postAndReceive(config: ModelConfig, afterSuccess: Location, afterFailure: Location) {
-  const transientBudget = config.faults.includes("transient");
-  const lostBudget = config.faults.includes("lostResponse");
-  const poisons = config.variant !== "legacy";
+  return { post: postBranches(config), receive: receiveBranches(config, afterSuccess, afterFailure) };
+}
+
+/** The POST reaches the server (or, with the transient fault, gets a 500). */
+function postBranches(config: ModelConfig): EventBranches {
   const post: EventBranches = {
     sendRefresh: [
       {
@@ -67,7 +83,7 @@ export function postAndReceive(config: ModelConfig, afterSuccess: Location, afte
       },
     ],
   };
-  if (transientBudget) {
+  if (config.faults.includes("transient")) {
     post.serverError = [
       {
         label: "the server answers 500 without rotating",
@@ -78,6 +94,12 @@ export function postAndReceive(config: ModelConfig, afterSuccess: Location, afte
       },
     ];
   }
+  return post;
+}
+
+/** The answer is delivered (or, with the lostResponse fault, lost after the server rotated). */
+function receiveBranches(config: ModelConfig, afterSuccess: Location, afterFailure: Location): EventBranches {
+  const poisons = config.rules.poisons;
   const receive: EventBranches = {
     receiveResponse: [
       {
@@ -89,6 +111,7 @@ export function postAndReceive(config: ModelConfig, afterSuccess: Location, afte
           return undefined;
         },
       },
+      ...(config.rules.refreshFailureAsksLogin ? [asksLogin(afterFailure)] : []),
       {
         label: poisons
           ? "401 permanent: poison the cached snapshot"
@@ -114,7 +137,7 @@ export function postAndReceive(config: ModelConfig, afterSuccess: Location, afte
       },
     ],
   };
-  if (lostBudget) {
+  if (config.faults.includes("lostResponse")) {
     receive.loseResponse = [
       {
         label: "the server rotated but the response is lost (the client sees a network error)",
@@ -132,13 +155,30 @@ export function postAndReceive(config: ModelConfig, afterSuccess: Location, afte
       },
     ];
   }
-  return { post, receive };
+  return receive;
+}
+
+/** refreshToken() or recovery failed permanently: the user is told to log out and sign in again. */
+function asksLogin(afterFailure: Location): Branch {
+  return {
+    label: "401 permanent in refreshToken()/recovery: RefreshTokenFailed, 'log out and sign in again'",
+    fails: true,
+    guard: (data, process) => {
+      const record = processAt(data, process);
+      return record.response === RESPONSE_PERMANENT && record.viaRefreshToken;
+    },
+    target: afterFailure,
+    update: (data, process) => {
+      clearResponse(data, process);
+      return "loggedOut";
+    },
+  };
 }
 
 /** Saving a refreshed token: [lock] re-read -> write (account_id kept from the re-read) -> [unlock] -> reload. */
 export function persist(config: ModelConfig): Partial<Record<Location, EventBranches>> {
-  const locked = usesFileLock(config.variant);
-  const torn = writesInPlace(config.variant) && config.faults.includes("tornWrite");
+  const locked = usesFileLock(config.rules);
+  const torn = writesInPlace(config.rules) && config.faults.includes("tornWrite");
   const afterWrite: Location = locked ? "releaseAfterSave" : "persistReload";
   const write: Branch = {
     label: torn ? "truncate auth.json and start writing in place" : "write auth.json",
@@ -151,29 +191,7 @@ export function persist(config: ModelConfig): Partial<Record<Location, EventBran
     },
   };
   const table: Partial<Record<Location, EventBranches>> = {
-    persistRead: {
-      readDisk: [
-        {
-          label: "auth.json unreadable: the refreshed token is dropped, nothing is written",
-          fails: true,
-          guard: (data) => readableDisk(data) === null,
-          target: locked ? "releaseAndReturn" : "idle",
-          update: (data, process) => {
-            processAt(data, process).pending = NO_SNAPSHOT;
-            return undefined;
-          },
-        },
-        {
-          label: "re-read auth.json; its account_id is kept",
-          target: "persistWrite",
-          update: (data, process) => {
-            const record = processAt(data, process);
-            record.pending = { ...record.pending, accountId: data.disk.snapshot.accountId };
-            return undefined;
-          },
-        },
-      ],
-    },
+    persistRead: persistReadBranches(locked),
     persistWrite: { writeDisk: [write] },
     persistReload: {
       readDisk: [
@@ -214,6 +232,33 @@ export function persist(config: ModelConfig): Partial<Record<Location, EventBran
     table.releaseAfterSave = { releaseLock: [releaseLockBranch("persistReload")] };
   }
   return table;
+}
+
+/** The re-read before the save: an unreadable file drops the refreshed token; else keep its account_id. */
+function persistReadBranches(locked: boolean): EventBranches {
+  return {
+    readDisk: [
+      {
+        label: "auth.json unreadable: the refreshed token is dropped, nothing is written",
+        fails: true,
+        guard: (data) => readableDisk(data) === null,
+        target: locked ? "releaseAndReturn" : "idle",
+        update: (data, process) => {
+          processAt(data, process).pending = NO_SNAPSHOT;
+          return undefined;
+        },
+      },
+      {
+        label: "re-read auth.json; its account_id is kept",
+        target: "persistWrite",
+        update: (data, process) => {
+          const record = processAt(data, process);
+          record.pending = { ...record.pending, accountId: data.disk.snapshot.accountId };
+          return undefined;
+        },
+      },
+    ],
+  };
 }
 
 export function takeLock(data: Parameters<typeof processAt>[0], process: number): undefined {

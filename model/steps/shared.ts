@@ -46,10 +46,16 @@ export function diskDiffers(data: ModelData, process: number): boolean {
   return disk !== null && !sameSnapshot(disk, processAt(data, process).cache);
 }
 
-/** cache := snapshot; a changed cache is no longer poisoned. */
+/**
+ * cache := snapshot; a changed cache is no longer poisoned, and no longer holds the token the call began with
+ * (so sending it later is not the seed's bug: it is what the call read, see ProcessData.successorOnDisk).
+ */
 export function adopt(data: ModelData, process: number, snapshot: Snapshot): void {
   const record = processAt(data, process);
-  if (!sameSnapshot(record.cache, snapshot)) record.poisoned = false;
+  if (!sameSnapshot(record.cache, snapshot)) {
+    record.poisoned = false;
+    record.successorOnDisk = false;
+  }
   record.cache = snapshot;
 }
 

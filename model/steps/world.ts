@@ -3,7 +3,7 @@
  */
 import type { EventBranches } from "../branch.js";
 import type { ModelConfig } from "../config.js";
-import { usesFileLock } from "../config.js";
+import { lockIsReclaimable, usesFileLock } from "../config.js";
 import {
   ACCOUNT_B,
   DISK_ABSENT,
@@ -16,13 +16,20 @@ import {
 } from "../data.js";
 import { adoptDisk, lockIsFree, processAt } from "./shared.js";
 
-/** A crash at any step: the cache and any answer in flight are lost; a held lock stays until it expires. */
+/**
+ * A crash at any step: the cache and any answer in flight are lost. A held lock reclaimed by age (mkdir) stays
+ * until it expires; a kernel lock (flock) is released by the kernel as the process dies.
+ */
 export function crashAnywhere(config: ModelConfig): EventBranches {
   if (!config.faults.includes("crash")) return {};
+  const orphans = lockIsReclaimable(config.rules);
   return {
     crash: [
       {
-        label: "the process dies; its memory is gone, a lock it held stays on disk until it goes stale",
+        label:
+          config.rules.lockKind === "flock"
+            ? "the process dies; its memory is gone, the kernel releases a lock it held"
+            : "the process dies; its memory is gone, a lock it held stays on disk until it goes stale",
         guard: (data) => data.faultsUsed.crash < config.faultsMax,
         target: "down",
         update: (data, process) => {
@@ -31,7 +38,9 @@ export function crashAnywhere(config: ModelConfig): EventBranches {
           record.poisoned = false;
           record.response = RESPONSE_NONE;
           record.pending = NO_SNAPSHOT;
-          if (record.holdsLock) data.orphanedLock = true;
+          record.successorOnDisk = false;
+          record.viaRefreshToken = false;
+          if (record.holdsLock && orphans) data.orphanedLock = true;
           record.holdsLock = false;
           data.faultsUsed.crash += 1;
           return undefined;
@@ -85,13 +94,13 @@ function refreshInFlight(data: ModelData): boolean {
 }
 
 /**
- * Staleness belongs to the token from the moment it is minted (its access token's `exp`), except in legacy,
- * which judges only `last_refresh`, stamped when the token is saved. There, time passing between the 200 and
+ * Staleness belongs to the token from the moment it is minted (its access token's `exp`), except under the
+ * "last-refresh" rule (legacy), which judges only `last_refresh`, stamped when the token is saved. There, time passing between the 200 and
  * the save would leave the model calling stale a token the implementation saves as fresh; and 8 days inside
- * one refresh is no schedule worth exploring, so legacy's time waits for saves in flight.
+ * one refresh is no schedule worth exploring, so under that rule time waits for saves in flight.
  */
 function timeMayPass(config: ModelConfig): (data: ModelData) => boolean {
-  if (config.variant !== "legacy") return hasFreshToken;
+  if (config.rules.staleness !== "last-refresh") return hasFreshToken;
   return (data) => hasFreshToken(data) && !refreshInFlight(data);
 }
 
@@ -108,7 +117,7 @@ export function worldEvents(config: ModelConfig): EventBranches {
       },
     ],
   };
-  if (usesFileLock(config.variant)) {
+  if (lockIsReclaimable(config.rules)) {
     table.expireLock = [
       {
         label: "a crashed holder's lock goes stale and is reclaimed",
@@ -120,7 +129,7 @@ export function worldEvents(config: ModelConfig): EventBranches {
       },
     ];
   }
-  const respectsLock = usesFileLock(config.variant);
+  const respectsLock = usesFileLock(config.rules) && config.rules.loginTakesLock;
   if (config.faults.includes("login")) {
     table.login = [
       {

@@ -13,7 +13,7 @@
  */
 import { join } from "node:path";
 import { afterAll, describe, expect, it, vi } from "vitest";
-import { runOnImplementation } from "../../cli/commands/scenario.js";
+import { runOnImplementation } from "../../cli/real-runs.js";
 import { prepareLocalCodexImplementation } from "../../codex/implementation.js";
 import { formatJudgedRun, SCENARIO_LIMITS } from "../../scenarios/index.js";
 import { removeTemporaryDirectories, temporaryDirectory, writeExecutable } from "./fakes.js";

@@ -6,7 +6,8 @@
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { UsageError } from "../../cli/command.js";
-import { command, EXIT } from "../../cli/commands/codex.js";
+import { command } from "../../cli/commands/codex.js";
+import { EXIT } from "../../cli/real-runs.js";
 import { SKIP_REAL_CODEX, useRealCodex } from "./real-codex.js";
 
 function capture() {

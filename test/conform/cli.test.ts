@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { UsageError } from "../../cli/command.js";
 import { REPLAY_EXIT } from "../../cli/commands/replay.js";
-import { resolveSubjectChoice } from "../../cli/subject-spec.js";
+import { resolveSubjectChoice } from "../../cli/implementation/spec.js";
 import { traceJson } from "../../proofs/render.js";
 import { runTheorem } from "../../proofs/run.js";
 import { findTheorem } from "../../proofs/theorems.js";
@@ -119,7 +119,7 @@ describe("authrace replay", () => {
         variantFile("processes.json", (trace) => {
           (trace.config as Record<string, unknown>).processes = 9;
         }),
-        /processes\.json: config\.processes: 9 is not an integer in \[1, 6\]/,
+        /processes\.json: config\.processes: 9 is not an integer in \[1, 8\]/,
       ],
       [
         variantFile("grace.json", (trace) => {
@@ -223,7 +223,7 @@ describe("authrace conform", () => {
       [["--variant", "locked", "--faults", "nap"], /unknown fault 'nap'/],
       [["--variant", "locked", "--lanes", "17"], /--lanes must be an integer in \[1, 16\]/],
       [["--impl", "codex:0.117.0"], /the Codex binary does its own I\/O/],
-      [[], /--variant .* or --impl .* is required/],
+      [[], /--variant is required .*, or --impl ref:<variant> \| mutant:<name> \| module:<path>/],
     ];
     const results = await Promise.all(cases.map(([args]) => cli(["conform", ...args])));
     for (const [index, [args, message]] of cases.entries()) {

@@ -1,7 +1,10 @@
 /**
  * `authrace interleave` as a user runs it (node dist/cli/main.js): the seed comes first; guarded fails with a
  * stale send and prints the seed, path and replay path, and those three replay the very same run; locked
- * holds (exit 0); an undriven fault is a usage error (exit 2) naming the driven ones.
+ * holds (exit 0); an undriven fault is a usage error (exit 2) naming the driven ones. With --conformance-only,
+ * locked's own known failure (a stale send after a crash following a rotation) no longer ends the run: the same
+ * seed that fails without it conforms for as many runs and counts its stale sends, while an implementation bug
+ * (a mutant) is still caught.
  */
 import { describe, expect, test } from "vitest";
 import { type CliResult, runCli } from "../support/cli.js";
@@ -55,5 +58,33 @@ describe("authrace interleave", () => {
     const refused = await cli(["--variant", "locked", "--faults", "tornWrite"]);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain("driven: crash, lostResponse, transient, login, logout");
+  });
+
+  test("--conformance-only: locked's own failure is counted, an implementation bug still fails", {
+    timeout: CLI_TIMEOUT_MS * 3,
+  }, async () => {
+    const locked = ["--variant", "locked", "--faults", "crash", "--external", "--seed", "1"];
+    const judged = await cli([...locked, "--runs", "60"]);
+    expect(judged.code, judged.stdout).toBe(1);
+    expect(judged.stdout).toContain("staleSend");
+    const conformance = await cli([...locked, "--runs", "60", "--conformance-only"]);
+    expect(conformance.code, conformance.stdout).toBe(0);
+    expect(conformance.stdout).toMatch(
+      /locked\/N3\/crash on ref:locked: conforms for 60 runs .*\(conformance only: [1-9]\d* rotated-out token\(s\) reached the server/,
+    );
+    const mutant = await cli([
+      "--impl",
+      "mutant:unlock-before-save",
+      "--faults",
+      "crash",
+      "--external",
+      "--seed",
+      "1",
+      "--runs",
+      "300",
+      "--conformance-only",
+    ]);
+    expect(mutant.code, mutant.stdout).toBe(1);
+    expect(mutant.stdout).toMatch(/on mutant:unlock-before-save: divergence after/);
   });
 });

@@ -5,12 +5,12 @@
  */
 import { describe, expect, test } from "vitest";
 import { killMutant } from "../../conform/mutants.js";
-import { MUTANT_NAMES } from "../../model/mutants.js";
+import { mutantNames } from "../../model/designs/index.js";
 
 const TIMEOUT_MS = 120_000;
 
 describe("implementation mutants die", () => {
-  for (const mutant of MUTANT_NAMES) {
+  for (const mutant of mutantNames()) {
     test(
       mutant,
       async () => {

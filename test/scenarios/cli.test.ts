@@ -81,7 +81,7 @@ describe("usage errors exit 2 and name the known values", () => {
     ],
     [
       ["scenario", "stale-cache", "--variant", "nope"],
-      /unknown variant 'nope' \(known: legacy, guarded, persist-locked, locked\)/,
+      /unknown variant 'nope' \(known: legacy, guarded, persist-locked, locked, flocked\)/,
     ],
   ])("%j", async (args, message) => {
     const result = await cli(args);

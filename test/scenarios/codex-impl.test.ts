@@ -1,5 +1,5 @@
 /**
- * Proves that a real-process scenario takes `--impl codex:<version>` (issue 5): `authrace scenario
+ * Proves that a real-process scenario takes `--impl codex:<version>`: `authrace scenario
  * stale-cache --impl codex:0.117.0 --json`, run as a user runs it (node dist/cli/main.js), drives two real
  * `codex app-server` processes through the same steps as the reference and prints the same JSON document:
  * one POST (R0 -> 200), no stale send, and B returns the rotated at-R1 that A saved; the expectation comes
@@ -13,7 +13,8 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, test } from "vitest";
 import { UsageError } from "../../cli/command.js";
-import { parseImplementationSpec, parseScenarioArgs } from "../../cli/commands/scenario.js";
+import { parseScenarioArgs } from "../../cli/commands/scenario.js";
+import { parseImplementationSpec } from "../../cli/implementation/spec.js";
 import { CODEX_LIMITS } from "../../codex/limits.js";
 
 const repositoryRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
@@ -67,7 +68,7 @@ describe("--impl <spec>", () => {
       "python:3.12",
       /unknown implementation 'python:3\.12' \(expected ref:<variant>, codex:<version\|path> or mutant:<name>\)/,
     ],
-    ["ref:nope", /unknown variant 'nope' in --impl 'ref:nope' \(known: legacy, guarded/],
+    ["ref:nope", /--impl 'ref:nope': unknown variant 'nope' \(known: legacy, guarded/],
     ["codex:latest", /--impl 'codex:latest': 'latest' is not a Codex release version/],
   ])("an unknown spec %s is a usage error naming it", (spec, message) => {
     expect(() => parseScenarioArgs(["stale-cache", "--impl", spec])).toThrow(UsageError);

@@ -1,16 +1,18 @@
 /**
- * Proves the scenario matrix API that `npm run verify` calls: EXPECTATIONS says exactly what issue 2 asks of
- * each variant; `checkExpectation` names every difference; `formatScenarioMatrix` aligns its columns and
- * lists mismatches; and `runScenarioMatrix` runs real processes, one row per scenario x variant, with a
- * failed run as a non-matching row (never a throw) and nothing left behind. Every scenario x variant runs on
- * real processes in stale-cache.test.ts and simultaneous.test.ts (and through this API in `npm run verify`);
- * here a slice of the matrix keeps the suite short.
+ * Proves the scenario matrix API that `npm run verify` calls: expectationFor, read from the model's
+ * verdicts, says exactly what the seed asks of each variant; `checkExpectation` names every difference;
+ * `formatScenarioMatrix` aligns its columns and lists mismatches; and `runScenarioMatrix` runs real
+ * processes, one row per scenario x variant, with a failed run as a non-matching row (never a throw) and
+ * nothing left behind. Every scenario x variant runs on real processes in stale-cache.test.ts and
+ * simultaneous.test.ts (and through this API in `npm run verify`); here a slice of the matrix keeps the
+ * suite short.
  */
 import { describe, expect, test } from "vitest";
-import { REFRESH_ERROR_CODES, VARIANTS } from "../../model/vocabulary.js";
+import { VARIANTS } from "../../model/designs/index.js";
+import { REFRESH_ERROR_CODES } from "../../model/vocabulary.js";
 import {
   checkExpectation,
-  EXPECTATIONS,
+  expectationFor,
   expectedVerdict,
   formatScenarioMatrix,
   PROCESS_NAMES,
@@ -26,10 +28,11 @@ import { useTemporaryParent } from "./helpers.js";
 
 const parent = useTemporaryParent();
 
-describe("EXPECTATIONS (the one table)", () => {
-  test("has a row for every scenario x variant", () => {
+describe("expectationFor (from the model's verdict on each scenario's story)", () => {
+  test("has a row for every scenario x design, each citing the model", () => {
     for (const scenario of SCENARIO_NAMES)
-      expect(Object.keys(EXPECTATIONS[scenario]).sort()).toEqual([...VARIANTS].sort());
+      for (const variant of VARIANTS)
+        expect(expectationFor(scenario, variant).because).toMatch(/the model of /);
   });
 
   test.each([
@@ -44,7 +47,7 @@ describe("EXPECTATIONS (the one table)", () => {
   ] as const)(
     "%s / %s: %i POSTs of R0, %i stale sends, B returns %s: %s",
     (scenario, variant, posts, stale, b, verdict) => {
-      const expectation = EXPECTATIONS[scenario][variant];
+      const expectation = expectationFor(scenario, variant);
       expect(expectation.posts).toHaveLength(posts);
       expect(expectation.posts.every((post) => post.generation === 0)).toBe(true);
       expect(expectation.posts[0]).toEqual({ generation: 0, status: 200, code: null });

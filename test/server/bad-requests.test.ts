@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { CODEX_CLIENT_ID } from "../../model/vocabulary.js";
 import { LIMIT_REACHED_CODE, TokenServerLimitError } from "../../server/index.js";
-import { getJson, refresh, refreshBody, send, useTokenServers } from "./helpers.js";
+import { control, getJson, refresh, refreshBody, send, useTokenServers } from "./helpers.js";
 
 const startServer = useTokenServers();
 
@@ -82,7 +82,7 @@ describe("bad token requests", () => {
     expect(get.headers.allow).toBe("POST");
     expect(server.requests()[0]).toMatchObject({ method: "GET", verdict: "bad-request", status: 405 });
     expect((await getJson(`${server.url}/nowhere`)).status).toBe(404);
-    expect((await send(`${server.url}/state`, "POST", "{}")).status).toBe(405);
+    expect((await control(server, "/state", "POST", "{}")).status).toBe(405);
   });
 });
 
@@ -98,18 +98,18 @@ describe("limits", () => {
     expect(answer.status).toBe(413);
     expect(answer.body.error_description).toContain("requestBodyMaxBytes (256)");
     expect(server.requests()[0]).toMatchObject({ verdict: "bad-request", status: 413, refreshToken: null });
-    expect((await send(`${server.url}/control/family`, "POST", "x".repeat(300))).status).toBe(413);
+    expect((await control(server, "/control/family", "POST", "x".repeat(300))).status).toBe(413);
     expect((await refresh(server.tokenUrl, family.refreshToken)).status).toBe(200);
   });
 
   it("refuses a family past familiesMax: createFamily throws, POST /control/family answers 507", async () => {
     const server = await startServer({ limits: { familiesMax: 2 } });
     server.createFamily();
-    const overHttp = await send(`${server.url}/control/family`, "POST", "");
+    const overHttp = await control(server, "/control/family", "POST", "");
     expect(overHttp.status).toBe(200);
     expect(() => server.createFamily()).toThrow(TokenServerLimitError);
     expect(() => server.createFamily()).toThrow(/familiesMax \(2\)/);
-    const refused = await send(`${server.url}/control/family`, "POST", "{}");
+    const refused = await control(server, "/control/family", "POST", "{}");
     expect(refused.status).toBe(507);
     expect(refused.body.error).toEqual({
       code: LIMIT_REACHED_CODE,

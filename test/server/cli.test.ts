@@ -1,13 +1,13 @@
 /**
  * Proves `authrace server` as a real child process: it prints its URL, token URL and the
- * CODEX_REFRESH_TOKEN_URL_OVERRIDE line, writes a Codex auth.json whose refresh token the server accepts,
+ * CODEX_REFRESH_TOKEN_URL_OVERRIDE line and the control secret (without which the control endpoints answer 403), writes a Codex auth.json whose refresh token the server accepts,
  * logs each token request as one redacted line, stops cleanly (exit 0) on SIGTERM and SIGINT, and answers
  * bad flags with exit code 2 and its usage. Also checks the flag parser in-process.
  */
 import { type ChildProcessByStdio, spawn } from "node:child_process";
-import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -16,7 +16,7 @@ import { parseServerArgs } from "../../cli/commands/server.js";
 import { redact } from "../../impl/redact.js";
 import { decodeJwt, OPENAI_AUTH_CLAIM } from "../../impl/storage/jwt.js";
 import { cliEntry, repositoryRoot } from "../support/paths.js";
-import { getJson, refresh } from "./helpers.js";
+import { controlHeaders, getJson, refresh } from "./helpers.js";
 
 const LINE_WAIT_MS = 10_000;
 const EXIT_WAIT_MS = 10_000;
@@ -125,7 +125,15 @@ describe("authrace server (child process)", () => {
     const tokenUrl = await tokenUrlOf(server);
     expect(tokenUrl).toBe(`${url}/oauth/token`);
 
-    const created = await fetch(`${url}/control/family`, { method: "POST", body: "{}" });
+    const secretLine = await server.waitForLine(/^AUTHRACE_CONTROL_SECRET=/);
+    const secret = secretLine.slice(secretLine.indexOf("=") + 1);
+    const unauthorised = await fetch(`${url}/control/family`, { method: "POST", body: "{}" });
+    expect(unauthorised.status).toBe(403);
+    const created = await fetch(`${url}/control/family`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...controlHeaders(secret) },
+      body: "{}",
+    });
     const family = (await created.json()) as { refreshToken: string };
     expect((await refresh(tokenUrl, family.refreshToken)).status).toBe(200);
     expect((await refresh(tokenUrl, family.refreshToken)).status).toBe(401);
@@ -145,6 +153,7 @@ describe("authrace server (child process)", () => {
 
   it("writes a Codex auth.json the server accepts, with options from flags, and stops on SIGINT", async () => {
     const authPath = join(workDirectory, "home", ".codex", "auth.json");
+    await mkdir(dirname(authPath), { recursive: true });
     const server = startCli([
       "--grace",
       "--opaque-access-tokens",
@@ -175,7 +184,9 @@ describe("authrace server (child process)", () => {
     expect(first.body.access_token).toBe("at-R1");
     const retry = await refresh(tokenUrl, auth.tokens.refresh_token);
     expect(retry.body).toEqual(first.body);
-    const state = await getJson(tokenUrl.replace("/oauth/token", "/state"));
+    const secretLine = await server.waitForLine(/^AUTHRACE_CONTROL_SECRET=/);
+    const secret = secretLine.slice(secretLine.indexOf("=") + 1);
+    const state = await getJson(tokenUrl.replace("/oauth/token", "/state"), controlHeaders(secret));
     expect(state.body.options).toMatchObject({ graceWindow: true, accessTokenStyle: "opaque" });
     await server.waitForLine(/-> 200 grace/);
 
@@ -232,7 +243,7 @@ describe("parseServerArgs", () => {
           { kind: "drop-after-rotate", count: 1 },
         ],
       },
-      fixture: { path: "/tmp/x/auth.json", planType: "pro", lastRefreshAgeDays: 7.5 },
+      fixture: { path: "/tmp/x/auth.json", force: false, planType: "pro", lastRefreshAgeDays: 7.5 },
     });
     expect(parseServerArgs([])).toEqual({
       server: { revokeFamilyOnReuse: false, graceWindow: false, accessTokenStyle: "jwt", faults: [] },
@@ -246,6 +257,7 @@ describe("parseServerArgs", () => {
     ["--delay-ms", "-5"],
     ["--fault", "status-500:0"],
     ["--write-auth-json", "a.json", "--last-refresh-age-days", "soon"],
+    ["--force"],
   ])("refuses %s %s with a UsageError", (...args) => {
     expect(() => parseServerArgs(args)).toThrow(UsageError);
   });

@@ -9,7 +9,7 @@ import { performance } from "node:perf_hooks";
 import { describe, expect, it, vi } from "vitest";
 import { REFRESH_ERROR_CODES } from "../../model/vocabulary.js";
 import { TokenServerLimitError } from "../../server/index.js";
-import { refresh, send, useTokenServers } from "./helpers.js";
+import { control, refresh, send, useTokenServers } from "./helpers.js";
 
 const startServer = useTokenServers();
 const DELAY_MS = 300;
@@ -111,8 +111,9 @@ describe("fault queue", () => {
   it("is fed over HTTP by POST /control/fault, and bad requests do not consume a fault", async () => {
     const server = await startServer();
     const family = server.createFamily();
-    const queued = await send(
-      `${server.url}/control/fault`,
+    const queued = await control(
+      server,
+      "/control/fault",
       "POST",
       JSON.stringify({ kind: "status-500", count: 1 }),
     );
@@ -123,7 +124,7 @@ describe("fault queue", () => {
     expect((await refresh(server.tokenUrl, family.refreshToken)).status).toBe(500);
 
     for (const bad of ['{"kind":"explode"}', '{"kind":"status-500","count":0}', "[]", ""]) {
-      const answer = await send(`${server.url}/control/fault`, "POST", bad);
+      const answer = await control(server, "/control/fault", "POST", bad);
       expect(answer.status).toBe(400);
       expect(answer.body.error.code).toBe("invalid_request");
     }
@@ -134,7 +135,7 @@ describe("fault queue", () => {
     server.injectFault({ kind: "status-500", count: 2 });
     expect(() => server.injectFault({ kind: "status-429" })).toThrow(TokenServerLimitError);
     expect(() => server.injectFault({ kind: "status-429" })).toThrow(/pendingFaultsMax \(2\)/);
-    const answer = await send(`${server.url}/control/fault`, "POST", '{"kind":"status-429"}');
+    const answer = await control(server, "/control/fault", "POST", '{"kind":"status-429"}');
     expect(answer.status).toBe(507);
     expect(answer.body.error.message).toContain("pendingFaultsMax");
     expect(() => server.injectFault({ kind: "nope" as "status-500" })).toThrow(TypeError);

@@ -27,10 +27,15 @@ export function useTokenServers(): (options?: TokenServerOptions) => Promise<Tok
   };
 }
 
-export async function send(url: string, method: string, text?: string): Promise<HttpAnswer> {
+export async function send(
+  url: string,
+  method: string,
+  text?: string,
+  headers: Record<string, string> = {},
+): Promise<HttpAnswer> {
   const response = await request(url, {
     method: method as "POST",
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", ...headers },
     ...(text === undefined ? {} : { body: text }),
   });
   const raw = await response.body.text();
@@ -55,6 +60,21 @@ export function refresh(tokenUrl: string, refreshToken: string): Promise<HttpAns
   return send(tokenUrl, "POST", refreshBody(refreshToken));
 }
 
-export function getJson(url: string): Promise<HttpAnswer> {
-  return send(url, "GET");
+export function getJson(url: string, headers: Record<string, string> = {}): Promise<HttpAnswer> {
+  return send(url, "GET", undefined, headers);
+}
+
+/** The header every control endpoint needs: this run's secret (server/control-access.ts). */
+export function controlHeaders(secret: string): Record<string, string> {
+  return { authorization: `Bearer ${secret}` };
+}
+
+/** A control request to `server` (JSON, with its secret), as a process handed the secret would send it. */
+export function control(
+  server: TokenServer,
+  path: string,
+  method: string,
+  text?: string,
+): Promise<HttpAnswer> {
+  return send(`${server.url}${path}`, method, text, controlHeaders(server.controlSecret));
 }

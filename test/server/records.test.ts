@@ -1,13 +1,13 @@
 /**
  * Proves the server's record of what it saw: one record per token request with sequence, time, presented
- * token, family, generation, verdict, status, code and `staleSend` (the presented token had already been
- * rotated out); the same record and state over HTTP (`GET /requests`, `GET /state`) with tokens redacted;
+ * token, family, generation, verdict, status, code, `staleSend` (the presented token had already been
+ * rotated out) and the sender a token URL names; the same record and state over HTTP (`GET /requests`, `GET /state`) with tokens redacted;
  * `POST /control/family` for other processes; and the one-line log in the seed's shape.
  */
 import { describe, expect, it } from "vitest";
 import { redact } from "../../impl/redact.js";
 import { formatRequestLine, type RequestRecord } from "../../server/index.js";
-import { getJson, refresh, send, useTokenServers } from "./helpers.js";
+import { control, refresh, useTokenServers } from "./helpers.js";
 
 const startServer = useTokenServers();
 
@@ -26,6 +26,7 @@ function firstRotation(refreshToken: string, familyId: string): RequestRecord {
     staleSend: false,
     fault: null,
     refreshReason: null,
+    sender: null,
   };
 }
 
@@ -65,6 +66,17 @@ describe("request records", () => {
     expect(server.state().staleSends).toBe(1);
   });
 
+  it("records who sent a request when the token URL names it (?sender=), and null when it does not", async () => {
+    const server = await startServer();
+    const family = server.createFamily();
+    await refresh(`${server.tokenUrl}?sender=P3`, family.refreshToken);
+    await refresh(server.tokenUrl, family.refreshToken);
+    expect(server.requests().map((record) => [record.sender, record.verdict])).toEqual([
+      ["P3", "rotated"],
+      [null, "reused"],
+    ]);
+  });
+
   it("hands out copies: changing what requests() or state() returned changes nothing", async () => {
     const server = await startServer();
     const family = server.createFamily();
@@ -85,13 +97,13 @@ describe("over HTTP", () => {
     const r1 = (await refresh(server.tokenUrl, family.refreshToken)).body.refresh_token as string;
     await refresh(server.tokenUrl, family.refreshToken);
 
-    const requests = await getJson(`${server.url}/requests`);
+    const requests = await control(server, "/requests", "GET");
     expect(requests.status).toBe(200);
     expect(requests.body.requests).toEqual(
       server.requests().map((record) => ({ ...record, refreshToken: redact(record.refreshToken) })),
     );
 
-    const state = await getJson(`${server.url}/state`);
+    const state = await control(server, "/state", "GET");
     expect(state.status).toBe(200);
     expect(state.body).toMatchObject({
       options: { graceWindow: true, revokeFamilyOnReuse: false, responseDelayMs: 0 },
@@ -111,8 +123,9 @@ describe("over HTTP", () => {
 
   it("POST /control/family creates a family whose whole tokens work", async () => {
     const server = await startServer();
-    const answer = await send(
-      `${server.url}/control/family`,
+    const answer = await control(
+      server,
+      "/control/family",
       "POST",
       JSON.stringify({ accountId: "acct-http", email: "h@example.com", accessToken: "opaque" }),
     );
@@ -127,7 +140,7 @@ describe("over HTTP", () => {
     );
     expect((await refresh(server.tokenUrl, answer.body.refreshToken)).status).toBe(200);
     for (const bad of ['{"accountId":5}', '{"accessToken":"paper"}', "nope"]) {
-      expect((await send(`${server.url}/control/family`, "POST", bad)).status).toBe(400);
+      expect((await control(server, "/control/family", "POST", bad)).status).toBe(400);
     }
   });
 });

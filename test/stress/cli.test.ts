@@ -22,8 +22,8 @@ function cli(args: string[]): Promise<CliResult> {
 describe("parseStressArgs", () => {
   test("defaults, and --variant as --impl ref:", () => {
     expect(parseStressArgs(["--variant", "guarded"])).toEqual({
-      implementation: { variant: "guarded" },
-      spec: "ref:guarded",
+      implementations: [{ variant: "guarded" }],
+      specs: ["ref:guarded"],
       settings: {
         processes: STRESS_DEFAULTS.processes,
         calls: STRESS_DEFAULTS.calls,
@@ -38,27 +38,39 @@ describe("parseStressArgs", () => {
       json: false,
     });
     expect(parseStressArgs(["--variant", "guarded", "--start-gap-ms", "0"]).startGapMs).toBe(0);
-    expect(parseStressArgs(["--impl", "ref:guarded"]).implementation).toEqual({ variant: "guarded" });
+    expect(parseStressArgs(["--impl", "ref:guarded"]).implementations).toEqual([{ variant: "guarded" }]);
+  });
+
+  test("--impl repeated mixes implementations, in order", () => {
+    const args = parseStressArgs(["--impl", "ref:flocked", "--impl", "codex:0.171.0", "--processes", "4"]);
+    expect(args.implementations).toEqual([{ variant: "flocked" }, { codexVersion: "0.171.0" }]);
+    expect(args.specs).toEqual(["ref:flocked", "codex:0.171.0"]);
   });
 
   test("cmd: is split on spaces; module: is resolved to an absolute path; mutant: names a mutant", () => {
-    expect(parseStressArgs(["--impl", "mutant:save-in-place"]).implementation).toEqual({
-      mutant: "save-in-place",
-    });
-    expect(parseStressArgs(["--impl", "cmd:node  driver.js --variant locked"]).implementation).toEqual({
-      command: ["node", "driver.js", "--variant", "locked"],
-    });
-    expect(parseStressArgs(["--impl", "module:impl.mjs"]).implementation).toEqual({
-      modulePath: `${process.cwd()}/impl.mjs`,
-    });
+    expect(parseStressArgs(["--impl", "mutant:save-in-place"]).implementations).toEqual([
+      {
+        mutant: "save-in-place",
+      },
+    ]);
+    expect(parseStressArgs(["--impl", "cmd:node  driver.js --variant locked"]).implementations).toEqual([
+      {
+        command: ["node", "driver.js", "--variant", "locked"],
+      },
+    ]);
+    expect(parseStressArgs(["--impl", "module:impl.mjs"]).implementations).toEqual([
+      {
+        modulePath: `${process.cwd()}/impl.mjs`,
+      },
+    ]);
   });
 
   test.each([
     [
       ["--variant", "locked", "--processes", "0"],
-      /--processes must be an integer in \[1, 16\] \(processesMax\), got '0'/,
+      /--processes must be an integer in \[1, 64\] \(processesMax\), got '0'/,
     ],
-    [["--variant", "locked", "--processes", "17"], /\(processesMax\), got '17'/],
+    [["--variant", "locked", "--processes", "65"], /\(processesMax\), got '65'/],
     [["--variant", "locked", "--calls", "2001"], /--calls must be an integer in \[1, 2000\] \(callsMax\)/],
     [["--variant", "locked", "--calls", "ten"], /--calls must be an integer .* got 'ten'/],
     [["--variant", "locked", "--seed=-1"], /--seed must be an integer in \[0, 4294967295\] \(seedMax\)/],
@@ -83,8 +95,20 @@ describe("parseStressArgs", () => {
     [["--impl", "module:"], /--impl 'module:': no path after module:/],
     [["--variant", "locked", "--impl", "cmd:x"], /a cmd: program is not told a variant/],
     [["--variant", "locked", "--impl", "module:x.mjs"], /a module exports its own variant/],
-    [["--impl", "mutant:nope"], /unknown mutant 'nope' in --impl 'mutant:nope' \(known: no-account-check, /],
-    [["--variant", "locked", "--impl", "mutant:unlock-before-save"], /a mutant is judged as its base design/],
+    [["--impl", "mutant:nope"], /--impl 'mutant:nope': unknown mutant 'nope' \(known: .*no-account-check/],
+    [["--variant", "locked", "--impl", "mutant:unlock-before-save"], /a mutant claims its base design/],
+    [
+      ["--variant", "locked", "--impl", "ref:locked", "--impl", "codex:0.171.0"],
+      /--variant and several --impl/,
+    ],
+    [
+      ["--impl", "ref:flocked", "--impl", "codex:0.171.0", "--processes", "1"],
+      /--processes 1 is fewer than the 2 implementations mixed/,
+    ],
+    [
+      ["--impl", "ref:flocked", "--impl", "codex:0.171.0", "--record", "run.json"],
+      /--record takes a run of one implementation/,
+    ],
   ])("%j is a usage error", (argv, message) => {
     expect(() => parseStressArgs(argv)).toThrow(UsageError);
     expect(() => parseStressArgs(argv)).toThrow(message);
@@ -94,7 +118,7 @@ describe("parseStressArgs", () => {
 test("the CLI exits 2 on a bad flag, naming it, with the usage", async () => {
   const result = await cli(["--variant", "locked", "--processes", "99"]);
   expect(result.code).toBe(2);
-  expect(result.stderr).toMatch(/--processes must be an integer in \[1, 16\] \(processesMax\)/);
+  expect(result.stderr).toMatch(/--processes must be an integer in \[1, 64\] \(processesMax\)/);
   expect(result.stderr).toMatch(/usage: authrace stress/);
   expect(result.stdout).toBe("");
 });

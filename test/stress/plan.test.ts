@@ -4,6 +4,7 @@
 // 32 bits; settings outside their bounds are refused naming the limit; re-login is decided by whether auth.json
 // holds a revoked family's token; and a report is judged against none / some / any.
 import { describe, expect, test } from "vitest";
+import { Random } from "../../common/random.js";
 import type { FamilyState } from "../../server/index.js";
 import {
   CALL_WEIGHTS,
@@ -11,7 +12,6 @@ import {
   holdsRevokedToken,
   judgeStress,
   planCalls,
-  Random,
   STRESS_CALLS,
   STRESS_DEFAULTS,
   STRESS_LIMITS,
@@ -128,6 +128,9 @@ describe("judgeStress", () => {
     failedCalls: {},
     refreshErrors: {},
     poisonedReturns: 0,
+    lockFailures: {},
+    byImplementation: [],
+    memory: null,
     elapsedMs: 1,
     callsElapsedMs: 1,
     problems,

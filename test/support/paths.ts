@@ -10,3 +10,5 @@ export const repositoryRoot = resolve(dirname(fileURLToPath(import.meta.url)), "
 export const cliEntry = join(repositoryRoot, "dist/cli/main.js");
 /** The driver program; impl/driver/client.ts's defaultDriverScript() resolves to it when run from source. */
 export const driverEntry = join(repositoryRoot, "dist/impl/driver/main.js");
+/** The example driver in Python (docs/wire-spec.md): run as `python3 <it>`. */
+export const pythonDriver = join(repositoryRoot, "examples/python/authrace_driver.py");

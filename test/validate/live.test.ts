@@ -9,6 +9,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { PROCESSES_MAX } from "../../model/config.js";
 import { loadRunFile, type RunFile } from "../../validate/run-file.js";
 import { validateRun } from "../../validate/search.js";
 import { removeTemporaryDirectories, temporaryDirectory } from "../codex/fakes.js";
@@ -90,10 +91,10 @@ describe("no verdict rather than a wrong one", () => {
   });
 
   it("more processes than the model takes is named, not searched", () => {
-    const eight = { ...run, processes: ["P1", "P2", "P3", "P4", "P5", "P6", "P7", "P8"] };
-    expect(validateRun(eight, "guarded")).toMatchObject({
+    const processes = Array.from({ length: PROCESSES_MAX + 1 }, (_, index) => `P${index + 1}`);
+    expect(validateRun({ ...run, processes }, "guarded")).toMatchObject({
       verdict: "unusable",
-      message: expect.stringContaining("the model takes at most 6 (PROCESSES_MAX"),
+      message: expect.stringContaining(`the model takes at most ${PROCESSES_MAX} (PROCESSES_MAX`),
     });
   });
 });

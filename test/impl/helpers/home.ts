@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach } from "vitest";
 import { AuthManager, type TraceEvent } from "../../../impl/manager/index.js";
-import { createRealPorts, ManualClock } from "../../../impl/ports/index.js";
+import { createRealPorts, lockKindOf, ManualClock } from "../../../impl/ports/index.js";
 import { authJsonPath, formatAuthJson, makeSnapshot, type Snapshot } from "../../../impl/storage/index.js";
 import type { Variant } from "../../../model/vocabulary.js";
 
@@ -81,7 +81,7 @@ export interface TestManager {
   events: TraceEvent[];
 }
 
-/** A manager on real adapters (file, proper-lockfile, undici to `tokenUrl`) with a manual clock at NOW_MS. */
+/** A manager on real adapters (file, the design's lock, undici to `tokenUrl`) with a manual clock at NOW_MS. */
 export async function loadManager(options: {
   home: string;
   variant: Variant;
@@ -93,6 +93,7 @@ export async function loadManager(options: {
   const events: TraceEvent[] = [];
   const ports = createRealPorts({
     codexHome: options.home,
+    lockKind: lockKindOf(options.variant),
     clock,
     token: {
       environment: { CODEX_REFRESH_TOKEN_URL_OVERRIDE: options.tokenUrl },

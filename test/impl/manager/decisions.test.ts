@@ -12,16 +12,16 @@ import {
   EMPTY_CACHE,
   isStale,
   replaceCache,
+  rulesFor,
   TOKEN_REFRESH_INTERVAL_MS,
-  VARIANT_RULES,
 } from "../../../impl/manager/index.js";
 import type { RefreshResult } from "../../../impl/ports/index.js";
 import { encodeJwt, makeSnapshot, type SnapshotResult } from "../../../impl/storage/index.js";
 import { DAY_MS, fixture, NOW_MS } from "../helpers/home.js";
 
-const guarded = VARIANT_RULES.guarded;
-const legacy = VARIANT_RULES.legacy;
-const locked = VARIANT_RULES.locked;
+const guarded = rulesFor("guarded");
+const legacy = rulesFor("legacy");
+const locked = rulesFor("locked");
 const read = (snapshot: ReturnType<typeof fixture>): SnapshotResult => ({ ok: true, snapshot });
 const missing: SnapshotResult = {
   ok: false,
@@ -51,6 +51,13 @@ describe("isStale", () => {
     expect(isStale(withExpiry(NOW_MS + 1000, NOW_MS - 30 * DAY_MS), "expiry-then-last-refresh", NOW_MS)).toBe(
       false,
     );
+  });
+
+  test("0.136+: stale 5 minutes before exp, not earlier", () => {
+    const rule = "expiry-early-then-last-refresh";
+    expect(isStale(withExpiry(NOW_MS + 5 * 60_000, NOW_MS), rule, NOW_MS)).toBe(true);
+    expect(isStale(withExpiry(NOW_MS + 5 * 60_000 + 1000, NOW_MS), rule, NOW_MS)).toBe(false);
+    expect(isStale(withExpiry(NOW_MS + 5 * 60_000, NOW_MS), "expiry-then-last-refresh", NOW_MS)).toBe(false);
   });
 
   test("legacy ignores exp and uses only the 8-day rule", () => {

@@ -1,6 +1,7 @@
 // Proves what happens when several refreshes meet inside one process, with real files, real locks and a real
 // server that answers after a delay (so the calls overlap):
-// - two managers, locked: the cross-process lock serialises them; exactly one POST, both end on R1;
+// - two managers, locked or flocked: the cross-process lock serialises them (an flock excludes per open file,
+//   so two managers of one process too); exactly one POST, both end on R1;
 // - two managers, guarded / persist-locked: each has its own in-process lock, so both POST R0: one 200, one
 //   401 (race R2), and the loser is poisoned;
 // - one manager, guarded: its in-process lock serialises the two calls (R0 then R1, no reuse);
@@ -25,17 +26,20 @@ async function twoManagers(variant: Variant) {
   return [first.manager, second.manager] as const;
 }
 
-test("locked: two managers in one process refresh exactly once", async () => {
-  const [first, second] = await twoManagers("locked");
-  const results = await Promise.all([first.auth(), second.auth()]);
-  expect(setup.rotation.log).toEqual([{ refreshToken: "rt-R0", status: 200 }]);
-  for (const result of results) {
-    expect(result).toMatchObject({ ok: true, poisoned: false });
-    expect(result.ok && result.snapshot.tokens.accessToken).toBe("at-R1");
-    expect(result.ok && result.refreshError).toBeUndefined();
-  }
-  expect(JSON.parse(await readFile(setup.file, "utf8")).tokens.refresh_token).toBe("rt-R1");
-});
+test.each(["locked", "flocked"] as Variant[])(
+  "%s: two managers in one process refresh exactly once",
+  async (variant) => {
+    const [first, second] = await twoManagers(variant);
+    const results = await Promise.all([first.auth(), second.auth()]);
+    expect(setup.rotation.log).toEqual([{ refreshToken: "rt-R0", status: 200 }]);
+    for (const result of results) {
+      expect(result).toMatchObject({ ok: true, poisoned: false });
+      expect(result.ok && result.snapshot.tokens.accessToken).toBe("at-R1");
+      expect(result.ok && result.refreshError).toBeUndefined();
+    }
+    expect(JSON.parse(await readFile(setup.file, "utf8")).tokens.refresh_token).toBe("rt-R1");
+  },
+);
 
 describe.each(["guarded", "persist-locked"] as Variant[])("%s: two managers in one process", (variant) => {
   test("both POST R0; one wins, the loser is poisoned until it adopts R1", async () => {

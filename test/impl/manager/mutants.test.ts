@@ -1,4 +1,5 @@
-// Proves that each implementation mutant (impl/manager/variants.ts, MUTANT_RULES) really breaks its one rule
+// Proves that each implementation mutant (a design record's `mutants`, applied by impl/manager/variants.ts)
+// really breaks its one rule
 // on the real AuthManager (real auth.json in a temp dir, real proper-lockfile lock, real HTTP to a rotating
 // token server on 127.0.0.1), next to its base design doing the right thing in the same situation:
 // - no-account-check: the locked read adopts, or POSTs, another account's auth.json;
@@ -11,16 +12,10 @@
 // It also proves that a mutant of another design is refused, and that each mutant breaks exactly one rule.
 import { readFile, stat } from "node:fs/promises";
 import { describe, expect, test } from "vitest";
-import {
-  AuthManager,
-  INTACT_RULES,
-  MUTANT_RULES,
-  type TraceEvent,
-  VARIANT_RULES,
-} from "../../../impl/manager/index.js";
-import { createRealPorts, ManualClock } from "../../../impl/ports/index.js";
+import { AuthManager, rulesFor, type TraceEvent } from "../../../impl/manager/index.js";
+import { createRealPorts, lockKindOf, ManualClock } from "../../../impl/ports/index.js";
 import type { AuthPorts } from "../../../impl/ports/types.js";
-import { MUTANT_NAMES, MUTANTS, type MutantName } from "../../../model/mutants.js";
+import { allMutants, type MutantName } from "../../../model/designs/index.js";
 import type { Variant } from "../../../model/vocabulary.js";
 import { eventNames, fixture, NOW_MS, writeFixture } from "../helpers/home.js";
 import { useHomeAndServer } from "../helpers/home-and-server.js";
@@ -41,6 +36,7 @@ async function load(
   const events: TraceEvent[] = [];
   const real = createRealPorts({
     codexHome: setup.home,
+    lockKind: lockKindOf(variant),
     clock: new ManualClock(NOW_MS),
     token: { environment: { CODEX_REFRESH_TOKEN_URL_OVERRIDE: setup.server.url } },
   });
@@ -62,11 +58,12 @@ async function rotateElsewhere(): Promise<void> {
 
 describe("rules", () => {
   test("each mutant is its base design with exactly one breakable rule changed", () => {
-    for (const name of MUTANT_NAMES) {
-      const base = VARIANT_RULES[MUTANTS[name].base];
-      const mutant = MUTANT_RULES[name];
-      const changed = Object.keys(INTACT_RULES).filter(
-        (rule) => mutant[rule as keyof typeof INTACT_RULES] !== base[rule as keyof typeof INTACT_RULES],
+    for (const { mutant: record, base: design } of allMutants()) {
+      const name = record.name;
+      const base = rulesFor(design.name);
+      const mutant = rulesFor(design.name, name);
+      const changed = Object.keys(design.rules).filter(
+        (rule) => mutant[rule as keyof typeof design.rules] !== base[rule as keyof typeof design.rules],
       );
       expect(changed, name).toHaveLength(1);
       expect({ ...mutant, versions: "" }).toMatchObject({
@@ -150,6 +147,7 @@ describe("unlock-before-save (locked)", () => {
           await gate;
           return ports.disk.write(snapshot, mode);
         },
+        remove: () => ports.disk.remove(),
       },
     });
     const first = await load("locked", "unlock-before-save", { name: "A", ports: held });

@@ -5,7 +5,10 @@
 import { readFile, stat } from "node:fs/promises";
 import { describe, expect, test } from "vitest";
 import { formatAuthJson } from "../../../impl/storage/index.js";
-import type { Variant } from "../../../model/vocabulary.js";
+
+/** The built-in designs this test pins step orders for (docs/protocol.md). */
+type Variant = "legacy" | "guarded" | "persist-locked" | "locked";
+
 import { eventNames, fixture, writeFixture } from "../helpers/home.js";
 import { useHomeAndServer } from "../helpers/home-and-server.js";
 

@@ -1,10 +1,10 @@
 // Proves the real cross-process lock adapter on proper-lockfile: it excludes a second holder (even a second
 // instance in the same process), waits a bounded number of retries then answers "busy", works while
 // auth.json does not exist, and records a lost lock (its directory removed) instead of throwing from a timer.
-import { rm, stat } from "node:fs/promises";
+import { realpath, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import { createFileLock } from "../../../impl/ports/index.js";
+import { createFileLock, MKDIR_LOCK_NAME } from "../../../impl/ports/index.js";
 import { useTempHome } from "../helpers/home.js";
 
 describe("file lock", () => {
@@ -12,10 +12,11 @@ describe("file lock", () => {
 
   test("acquire creates the lock directory beside auth.json (which may not exist); release removes it", async () => {
     const lock = createFileLock(temp.file);
+    const directory = join(await realpath(temp.home), MKDIR_LOCK_NAME);
     expect(await lock.acquire()).toEqual({ ok: true });
-    expect((await stat(`${temp.file}.lock`)).isDirectory()).toBe(true);
+    expect((await stat(directory)).isDirectory()).toBe(true);
     expect(await lock.release()).toEqual({ ok: true });
-    await expect(stat(`${temp.file}.lock`)).rejects.toThrow(/ENOENT/);
+    await expect(stat(directory)).rejects.toThrow(/ENOENT/);
   });
 
   test("a second holder waits until the first releases", async () => {
@@ -62,7 +63,7 @@ describe("file lock", () => {
   test("a lock lost while held is recorded and reported by release", async () => {
     const lock = createFileLock(temp.file, { staleMs: 2000, updateMs: 1000 });
     await lock.acquire();
-    await rm(`${temp.file}.lock`, { recursive: true });
+    await rm(join(await realpath(temp.home), MKDIR_LOCK_NAME), { recursive: true });
     const deadlineMs = Date.now() + 5000;
     while (lock.compromises.length === 0 && Date.now() < deadlineMs) {
       await new Promise((resolve) => setTimeout(resolve, 50));

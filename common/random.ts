@@ -1,6 +1,7 @@
 /**
- * The seeded generator every random choice of a stress run comes from. mulberry32 (Tommy Ettinger, public
- * domain): 32 bits of state, so a printed 32-bit seed is the whole state and replays the choices exactly.
+ * The seeded generator every random choice of a stress run, and conformance's random simple paths, come from.
+ * mulberry32 (Tommy Ettinger, public domain): 32 bits of state, so a printed 32-bit seed is the whole state and
+ * replays the choices exactly.
  * Written out rather than taken from pure-rand (fast-check's generator): it is ten lines, and pure-rand is
  * only a development dependency here while `authrace stress` runs from a production install.
  */

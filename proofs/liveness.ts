@@ -1,5 +1,5 @@
 /**
- * Progress on the complete graph: NoDeadlock (every process can get back to idle) and Converges (every
+ * Liveness on the complete graph: NoDeadlock (every process can get back to idle) and Converges (every
  * process can reach a token the server accepts), both without faults. Computed by backward reachability
  * from the goal states over fault-free edges; a state that cannot reach the goal is a counterexample, and the
  * first such state in breadth-first order is one of the nearest.
@@ -81,7 +81,7 @@ function reach(
   return reached;
 }
 
-export interface ProgressViolation {
+export interface LivenessViolation {
   invariant: InvariantName;
   stateIndex: number;
   step: null;
@@ -95,12 +95,12 @@ export function goalFlags(state: ExplorerState, graceWindow: boolean): number {
   return (quiescent(state) ? QUIESCENT : 0) | (converged(state, graceWindow) ? CONVERGED : 0);
 }
 
-export function checkProgress(goals: Uint8Array, edges: EdgeList): ProgressViolation[] {
+export function checkLiveness(goals: Uint8Array, edges: EdgeList): LivenessViolation[] {
   const checks: [InvariantName, number][] = [
     ["NoDeadlock", QUIESCENT],
     ["Converges", CONVERGED],
   ];
-  const violations: ProgressViolation[] = [];
+  const violations: LivenessViolation[] = [];
   for (const [invariant, flag] of checks) {
     const reached = reach(
       goals.length,

@@ -1,0 +1,38 @@
+/**
+ * Codex 0.171.0 as observed with strace: as guarded, plus a file lock and temp + fsync + rename around the
+ * save only. The lock is taken after the POST, so it orders saves, not token redemption.
+ */
+import { type Design, INTACT_RULES } from "./types.js";
+
+export const persistLocked: Design = {
+  name: "persist-locked",
+  mirrors:
+    "Codex 0.171.0 as observed: file lock and temp+fsync+rename around the save only; stale 5 minutes before exp",
+  releases: [{ from: "0.171.0", to: null }],
+  rules: {
+    staleAuth: "refresh-token",
+    lockScope: "save",
+    lockKind: "mkdir",
+    loginTakesLock: true,
+    writeMode: "atomic",
+    staleness: "expiry-early-then-last-refresh",
+    inProcessLock: true,
+    refreshFailureAsksLogin: false,
+    knownCodePermanentOnAnyStatus: true,
+    sendsRefreshReason: true,
+    poisons: true,
+    ...INTACT_RULES,
+  },
+  mutants: [],
+  checks: {
+    theoremProcesses: [2, 3],
+    graceFaults: [],
+    faultsTogether: [{ processes: 2, faultsMax: 1 }],
+    revokeOnReuse: false,
+    conformanceExtra: [],
+    conformLoginInTestTier: false,
+    interleavings: [{ processes: 2, external: false }],
+    stressAcceptance: false,
+    explained: [],
+  },
+};
