@@ -36,6 +36,8 @@ export type ProcessFailureKind = (typeof PROCESS_FAILURE_KINDS)[number];
 export interface ProcessFailure {
   kind: ProcessFailureKind;
   message: string;
+  /** A crash: the binary's own last word on stderr (its error line when it printed one), for reports. */
+  stderrLine?: string;
 }
 
 /** getAuthStatus's answer. `accessToken: null` with managed auth means the snapshot is poisoned. */
@@ -76,7 +78,14 @@ export class CodexAppServer {
     private readonly rpc: JsonLineRpc,
     private readonly log: WriteStream,
     private readonly requestTimeoutMs: number,
+    private readonly stderrTail: () => string,
   ) {}
+
+  /** A crash's failure with the binary's stderr line attached; other failures as they are. */
+  withStderrLine(failure: ProcessFailure): ProcessFailure {
+    if (failure.kind !== "crash") return failure;
+    return { ...failure, stderrLine: errorLine(this.stderrTail()) };
+  }
 
   /** Spawns the process and completes `initialize` -> `initialized`; a crash or a timeout is a failure. */
   static async start(spec: CodexProcessSpec): Promise<StartResult> {
@@ -102,9 +111,10 @@ export class CodexAppServer {
     const spawnError = new Promise<{ spawnError: string }>((resolve) =>
       child.once("error", (error) => resolve({ spawnError: error.message })),
     );
-    const rpc = new JsonLineRpc(child, describeExitWith(spec.name, logPath, captureStderr(child, log)));
+    const stderrTail = captureStderr(child, log);
+    const rpc = new JsonLineRpc(child, describeExitWith(spec.name, logPath, stderrTail));
     const requestTimeoutMs = spec.requestTimeoutMs ?? CODEX_LIMITS.requestTimeoutMs;
-    const server = new CodexAppServer(spec.name, logPath, child, rpc, log, requestTimeoutMs);
+    const server = new CodexAppServer(spec.name, logPath, child, rpc, log, requestTimeoutMs, stderrTail);
     const startupTimeoutMs = spec.startupTimeoutMs ?? CODEX_LIMITS.startupTimeoutMs;
     const initialize = rpc.request("initialize", { clientInfo: CLIENT_INFO }, startupTimeoutMs);
     const first = await Promise.race([initialize, spawnError]);
@@ -115,7 +125,7 @@ export class CodexAppServer {
     }
     if (!first.ok) {
       await server.exit();
-      const failure = fromRpc(first);
+      const failure = server.withStderrLine(fromRpc(first));
       if (failure.kind === "timeout") {
         failure.message = `codex app-server ${spec.name} did not answer initialize within ${startupTimeoutMs} ms (startupTimeoutMs)`;
       }
@@ -153,7 +163,7 @@ export class CodexAppServer {
   private async getAuthStatus(refreshToken: boolean): Promise<AuthReply> {
     const params = { includeToken: true, refreshToken };
     const outcome = await this.rpc.request("getAuthStatus", params, this.requestTimeoutMs);
-    if (!outcome.ok) return { ok: false, failure: fromRpc(outcome) };
+    if (!outcome.ok) return { ok: false, failure: this.withStderrLine(fromRpc(outcome)) };
     const result = outcome.result as { authMethod?: unknown; authToken?: unknown } | null;
     if (typeof result !== "object" || result === null) {
       return {
@@ -256,6 +266,23 @@ function describeExitWith(
     const tail = lastLines(stderrTail());
     return `codex app-server ${name} crashed: ${how}${tail ? `; stderr ends: ${tail}` : ""} (log: ${logPath})`;
   };
+}
+
+/** Characters of a stderr line kept for reports. */
+const STDERR_LINE_MAX = 300;
+
+/** An ANSI colour sequence (ESC [ ... m), which Codex's logs use unless NO_COLOR is honoured. */
+const ANSI_COLOUR = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, "g");
+
+/**
+ * The line of stderr that says why a binary died: the last one mentioning an error or a panic, else the last
+ * one (ANSI colours removed); "" when it printed nothing.
+ */
+export function errorLine(text: string): string {
+  const lines = text.replace(ANSI_COLOUR, "").split("\n");
+  const printed = lines.map((line) => line.trim()).filter((line) => line !== "");
+  const telling = printed.filter((line) => /error|panick/i.test(line));
+  return (telling.at(-1) ?? printed.at(-1) ?? "").slice(0, STDERR_LINE_MAX);
 }
 
 /** The last few stderr lines, on one line, for a crash message. */

@@ -12,7 +12,7 @@
 import { dirname, join } from "node:path";
 import type { DriverExit, DriverProcess } from "../impl/driver/client.js";
 import type { DriverReply } from "../impl/driver/protocol.js";
-import { type AuthReply, CodexAppServer, type NetworkSetup } from "./app-server.js";
+import { type AuthReply, CodexAppServer, type NetworkSetup, type ProcessFailure } from "./app-server.js";
 import { type CodexHome, ensureCodexConfig } from "./home.js";
 
 /** Error kinds as the reference client names transport failures, so callers handle one vocabulary. */
@@ -46,7 +46,11 @@ function toDriverReply(id: number, reply: AuthReply): DriverReply {
 export class CodexDriver implements DriverProcess {
   private nextId = 0;
 
-  constructor(readonly server: CodexAppServer) {}
+  constructor(
+    readonly server: CodexAppServer,
+    /** Told when the binary dies during a call (not when it is asked to exit or killed). */
+    private readonly onCrash: (failure: ProcessFailure) => void = () => undefined,
+  ) {}
 
   get name(): string {
     return this.server.name;
@@ -83,7 +87,9 @@ export class CodexDriver implements DriverProcess {
   private async call(verb: () => Promise<AuthReply>): Promise<DriverReply> {
     this.nextId += 1;
     const id = this.nextId;
-    return toDriverReply(id, await verb());
+    const reply = await verb();
+    if (!reply.ok && reply.failure.kind === "crash") this.onCrash(reply.failure);
+    return toDriverReply(id, reply);
   }
 }
 
@@ -96,11 +102,13 @@ export interface SpawnCodexOptions {
   network: NetworkSetup;
   /** Where the stderr log goes; default `<parent of codexHome>/codex-logs`. */
   logsDirectory?: string;
+  /** Told when the process dies during a call. */
+  onCrash?: (failure: ProcessFailure) => void;
 }
 
 export type SpawnCodexResult =
   | { ok: true; driver: CodexDriver }
-  | { ok: false; error: { kind: string; message: string } };
+  | { ok: false; error: { kind: string; message: string; stderrLine?: string } };
 
 /** Starts `codex app-server` on an existing CODEX_HOME, the counterpart of `spawnDriver`. */
 export async function spawnCodexDriver(options: SpawnCodexOptions): Promise<SpawnCodexResult> {
@@ -120,5 +128,5 @@ export async function spawnCodexDriver(options: SpawnCodexOptions): Promise<Spaw
     network: options.network,
   });
   if (!started.ok) return { ok: false, error: started.failure };
-  return { ok: true, driver: new CodexDriver(started.process) };
+  return { ok: true, driver: new CodexDriver(started.process, options.onCrash) };
 }

@@ -62,6 +62,8 @@ export interface CodexBinary {
   fromCache: boolean;
   /** What happened on the way (a re-fetch after a failed integrity check, a re-extraction). */
   notes: string[];
+  /** A binary given by path (codex/local.ts), used where it is: its design is the caller's, not its version's. */
+  local?: true;
 }
 
 export type FetchResult = { ok: true; binary: CodexBinary } | { ok: false; failure: FetchFailure };

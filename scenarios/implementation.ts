@@ -9,6 +9,7 @@ import { spawnDriver } from "../impl/driver/client.js";
 import type { Variant } from "../model/vocabulary.js";
 import { SCENARIO_LIMITS } from "./limits.js";
 import type { ScenarioOptions } from "./options.js";
+import type { BinaryFailure } from "./types.js";
 
 /** A reply timeout and the name of the limit it comes from, so that a timeout names the limit that fired. */
 export interface ReplyTimeout {
@@ -56,6 +57,11 @@ export interface ProcessFactory {
   readonly scenarioOptions?: Partial<ScenarioOptions>;
   /** Starts one process; resolves once it has loaded auth.json (its cache) and can take commands. */
   spawn(request: SpawnRequest): Promise<SpawnOutcome>;
+  /**
+   * The crashes of its processes since the last call (a real binary's own failures: scenarios/attempts.ts
+   * retries such a run instead of judging it); absent for implementations that report none.
+   */
+  takeBinaryFailures?(): Omit<BinaryFailure, "attempt">[];
 }
 
 export const REFERENCE_IMPLEMENTATION_PREFIX = "reference:";

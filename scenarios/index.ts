@@ -16,6 +16,13 @@
  */
 
 export {
+  type Attempted,
+  type AttemptOptions,
+  attemptRun,
+  describeBinaryFailures,
+  formatBinaryFailures,
+} from "./attempts.js";
+export {
   type AgainExpectation,
   checkExpectation,
   describePost,
@@ -53,10 +60,12 @@ export {
   type ScenarioMatrixRow,
   scenarioMatrixMatches,
 } from "./matrix.js";
+export type { ObservedWorld, RunObserver } from "./observer.js";
 export { DEFAULT_SCENARIO_OPTIONS, resolveScenarioOptions, type ScenarioOptions } from "./options.js";
 export { type RunOptions, runScenario, SCENARIOS } from "./run.js";
 export type { Scenario } from "./steps.js";
 export {
+  type BinaryFailure,
   isScenarioName,
   PHASE_STEPS,
   type PhaseReport,

@@ -2,6 +2,7 @@
  * A finished run next to its expectation (expectations.ts), as both `authrace scenario` and `authrace codex` report it: which of
  * the four outcomes it is, and its text. Pure: the run is over.
  */
+import { type Attempted, formatBinaryFailures } from "./attempts.js";
 import { checkExpectation } from "./expectations.js";
 import { formatPhases, formatScenarioLog, formatScenarioSummary } from "./format.js";
 import type { ScenarioName, ScenarioRunResult } from "./types.js";
@@ -15,6 +16,8 @@ export interface JudgedRun {
   /** Every difference from the variant's expectation; null when the run failed or has no expectation. */
   mismatches: string[] | null;
   agreement: Agreement;
+  /** How many runs it took and what crashed in the others (scenarios/attempts.ts); absent: run once. */
+  attempts?: Omit<Attempted<unknown>, "result">;
 }
 
 export function judgeRun(result: ScenarioRunResult): JudgedRun {
@@ -31,11 +34,17 @@ export function judgeRun(result: ScenarioRunResult): JudgedRun {
  */
 export function formatJudgedRun(judged: JudgedRun, options: { log: boolean }): string {
   const { result } = judged;
+  const crashes = judged.attempts === undefined ? "" : formatBinaryFailures(judged.attempts);
   if (!result.ok) {
     const { scenario, implementation, message } = result.failure;
-    return `${scenario} on ${implementation} FAILED: ${message}`;
+    if (judged.attempts?.binaryFailed) return `${scenario} on ${implementation}: ${crashes}`;
+    return [`${scenario} on ${implementation} FAILED: ${message}`, crashes].filter(Boolean).join("\n");
   }
-  const parts = [formatPhases(result.report), formatScenarioSummary(result.report, judged.mismatches)];
+  const parts = [
+    formatPhases(result.report),
+    formatScenarioSummary(result.report, judged.mismatches),
+    crashes,
+  ];
   if (options.log) parts.unshift(formatScenarioLog(result.report));
   return parts.filter((part) => part !== "").join("\n\n");
 }

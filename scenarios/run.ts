@@ -1,5 +1,6 @@
 /** Running one scenario on one implementation: open the world, run the steps, report, and always tear down. */
 import type { ProcessFactory, ReplyTimeout } from "./implementation.js";
+import type { RunObserver } from "./observer.js";
 import { resolveScenarioOptions, type ScenarioOptions } from "./options.js";
 import { PhaseRecorder } from "./phases.js";
 import { buildReport } from "./report.js";
@@ -19,6 +20,8 @@ export interface RunOptions {
   temporaryDirectory?: string;
   /** Over the implementation's `scenarioOptions`, which are over DEFAULT_SCENARIO_OPTIONS. */
   scenario?: Partial<ScenarioOptions>;
+  /** Sees the server's requests, the world and every process (validate/'s recorder). */
+  observer?: RunObserver;
   /** How long each command of each process may take; default DEFAULT_REPLY_TIMEOUT. */
   replyTimeout?: ReplyTimeout;
 }
@@ -36,6 +39,7 @@ export async function runScenario(
     serverOptions: scenario.serverOptions(settings),
     staleAfterMs: settings.staleAfterMs,
     ...(options.temporaryDirectory === undefined ? {} : { temporaryDirectory: options.temporaryDirectory }),
+    ...(options.observer === undefined ? {} : { observer: options.observer }),
     ...(options.replyTimeout === undefined ? {} : { replyTimeout: options.replyTimeout }),
   });
   if (!opened.ok) return { ok: false, failure: { ...identity, message: opened.problem } };

@@ -115,6 +115,23 @@ export interface ScenarioReport {
   phases?: PhaseReport[];
 }
 
+/**
+ * A process of the implementation died on its own (a crash at start or during a call): the binary failed, so
+ * the run says nothing about the protocol. Runs with one are retried (scenarios/attempts.ts).
+ */
+export interface BinaryFailure {
+  /** 1-based: the attempt of the run during which it happened. */
+  attempt: number;
+  /** The process's name in the run (`A`, `P3`). */
+  process: string;
+  /** It died before answering `initialize` (start) or during a call. */
+  stage: "start" | "call";
+  /** The binary's own error line on stderr ("" when it printed none). */
+  stderrLine: string;
+  /** How it ended, with where its log is. */
+  message: string;
+}
+
 export interface ScenarioFailure {
   scenario: ScenarioName;
   implementation: string;

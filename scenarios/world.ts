@@ -25,6 +25,7 @@ import {
   writeFamilyAuthJson,
 } from "../server/index.js";
 import type { ProcessFactory, ReplyTimeout } from "./implementation.js";
+import type { RunObserver } from "./observer.js";
 import type { ProcessName } from "./types.js";
 
 const MS_PER_DAY = 24 * 60 * 60 * 1000;
@@ -56,6 +57,8 @@ export interface WorldSetup {
   staleAfterMs: number | null;
   /** Parent of the run's directory; default the OS temp directory. */
   temporaryDirectory?: string;
+  /** Sees the server's requests, the world and every process (validate/'s recorder). */
+  observer?: RunObserver;
   /** Passed to every process started (its commands' reply timeout). */
   replyTimeout?: ReplyTimeout;
 }
@@ -66,12 +69,18 @@ export async function openWorld(factory: ProcessFactory, setup: WorldSetup): Pro
   let server: TokenServer | null = null;
   try {
     root = await mkdtemp(join(setup.temporaryDirectory ?? tmpdir(), "authrace-scenario-"));
-    server = await startTokenServer({ ...setup.serverOptions, accessTokenStyle: "opaque" });
+    const { observer } = setup;
+    server = await startTokenServer({
+      ...setup.serverOptions,
+      accessTokenStyle: "opaque",
+      ...(observer ? { onRequest: (record) => observer.onRequest(record) } : {}),
+    });
     const family = server.createFamily({ accessToken: "opaque" });
     const codexHome = join(root, "home", ".codex");
     await mkdir(codexHome, { recursive: true });
     const staleAtMs = await writeFixture(codexHome, family, setup.staleAfterMs);
-    const world = assembleWorld(factory, { root, server, family, codexHome, staleAtMs }, setup.replyTimeout);
+    observer?.opened({ server, codexHome });
+    const world = assembleWorld(factory, { root, server, family, codexHome, staleAtMs }, setup);
     return { ok: true, world };
   } catch (error) {
     await server?.close();
@@ -98,7 +107,11 @@ async function writeFixture(
 
 type WorldParts = Pick<World, "root" | "server" | "family" | "codexHome" | "staleAtMs">;
 
-function assembleWorld(factory: ProcessFactory, parts: WorldParts, replyTimeout?: ReplyTimeout): World {
+function assembleWorld(
+  factory: ProcessFactory,
+  parts: WorldParts,
+  { observer, replyTimeout }: Pick<WorldSetup, "observer" | "replyTimeout">,
+): World {
   const processes: DriverProcess[] = [];
   const { root, server, codexHome } = parts;
   return {
@@ -114,10 +127,12 @@ function assembleWorld(factory: ProcessFactory, parts: WorldParts, replyTimeout?
           problem: `${name} did not start (${started.error.kind}): ${started.error.message}`,
         };
       }
-      processes.push(started.driver);
-      return { ok: true, process: started.driver };
+      const process = observer ? observer.started(name, started.driver) : started.driver;
+      processes.push(process);
+      return { ok: true, process };
     },
     async close(keepFiles = false) {
+      await observer?.closing();
       // exit() never rejects (it kills after the exit timeout); allSettled keeps that true for any factory.
       await Promise.allSettled(processes.map((process) => process.exit()));
       try {

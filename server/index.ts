@@ -25,6 +25,7 @@ export {
   isFaultKind,
   type RequestRecord,
   type ServerState,
+  type TokenIdentity,
   type TokenServer,
   TokenServerLimitError,
   type TokenServerLimits,

@@ -10,6 +10,7 @@ import {
   type FamilyState,
   type FamilyTokens,
   type RequestRecord,
+  type TokenIdentity,
   TokenServerLimitError,
   type TokenServerLimits,
 } from "./types.js";
@@ -43,6 +44,11 @@ export type NewRecord = Omit<RequestRecord, "seq" | "at">;
 export class TokenLedger {
   private readonly families = new Map<string, Family>();
   private readonly tokenIndex = new Map<string, TokenIndexEntry>();
+  /**
+   * Every access token issued, for harnesses that must tell which generation a process returned. null: issued
+   * to two families (opaque `at-R<n>` access tokens repeat across families), so it names neither.
+   */
+  private readonly accessIndex = new Map<string, TokenIndexEntry | null>();
   private readonly records: RequestRecord[] = [];
   private refusals = 0;
 
@@ -66,12 +72,13 @@ export class TokenLedger {
       identity,
       accessTokenStyle,
       generation: 0,
-      current: this.mint(identity, 0, accessTokenStyle),
+      current: this.mint(identity, 0, options.firstAccessToken ?? accessTokenStyle),
       rotatedOut: [],
       revokedBySeq: null,
     };
     this.families.set(family.familyId, family);
     this.tokenIndex.set(family.current.refreshToken, { familyId: family.familyId, generation: 0 });
+    this.indexAccessToken(family);
     return this.familyTokens(family);
   }
 
@@ -101,6 +108,7 @@ export class TokenLedger {
           familyId: family.familyId,
           generation: family.generation,
         });
+        this.indexAccessToken(family);
         return { ...family.current };
       }
       case "answer-current":
@@ -111,6 +119,25 @@ export class TokenLedger {
       case "reject":
         return null;
     }
+  }
+
+  /** Which issued token `token` is, refresh or access; never-issued or ambiguous otherwise. */
+  identify(token: string): TokenIdentity {
+    const refresh = this.tokenIndex.get(token);
+    if (refresh) return { known: true, kind: "refresh", ...refresh };
+    const access = this.accessIndex.get(token);
+    if (access === undefined) return { known: false, reason: "never-issued" };
+    return access === null
+      ? { known: false, reason: "ambiguous" }
+      : { known: true, kind: "access", ...access };
+  }
+
+  private indexAccessToken(family: Family): void {
+    const token = family.current.accessToken;
+    const entry = { familyId: family.familyId, generation: family.generation };
+    const earlier = this.accessIndex.get(token);
+    const same = earlier?.familyId === entry.familyId && earlier.generation === entry.generation;
+    this.accessIndex.set(token, earlier === undefined || same ? entry : null);
   }
 
   hasRecordRoom(): boolean {

@@ -151,6 +151,7 @@ export async function startTokenServer(options: TokenServerOptions = {}): Promis
     requests: () => ledger.requests(),
     state,
     family: (familyId) => ledger.familyState(familyId),
+    identifyToken: (token) => ledger.identify(token),
     close,
   };
 }

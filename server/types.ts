@@ -74,6 +74,11 @@ export interface CreateFamilyOptions {
   userId?: string;
   /** Overrides the server's `accessTokenStyle` for this family. */
   accessToken?: AccessTokenStyle;
+  /**
+   * R0's access token only (later generations use the family's style): an opaque R0 carries no `exp`, so its
+   * staleness is `last_refresh`'s alone on every Codex version, while rotated tokens still expire.
+   */
+  firstAccessToken?: AccessTokenStyle;
 }
 
 export interface FamilyTokens {
@@ -162,6 +167,11 @@ export interface ServerState {
   refusedRequests: number;
 }
 
+/** Which issued token a string is: its family, its generation (R0 = 0), refresh or access token. */
+export type TokenIdentity =
+  | { known: true; kind: "refresh" | "access"; familyId: string; generation: number }
+  | { known: false; reason: "never-issued" | "ambiguous" };
+
 export interface TokenServer {
   /** `http://127.0.0.1:<port>` */
   url: string;
@@ -181,6 +191,11 @@ export interface TokenServer {
   state(): ServerState;
   /** One family's state (null for an unknown id); cheaper than `state()` when many families exist. */
   family(familyId: string): FamilyState | null;
+  /**
+   * Which issued token a string is (refresh or access token, its family and generation), without exposing any
+   * token: harnesses map what a process returned or saved to generations with it.
+   */
+  identifyToken(token: string): TokenIdentity;
   close(): Promise<void>;
 }
 

@@ -18,6 +18,13 @@ export const STRESS_LIMITS = {
   serverDelayMsMax: 1_000,
   /** Logins after a family revocation; the token server keeps reloginsMax + 1 families. */
   reloginsMax: 1_000,
+  /**
+   * A "stale after" fixture (a Codex app-server, stress/world.ts) stays fresh this much longer per process past
+   * two: one app-server start and the gap before it, with margin on a busy 2-core machine.
+   */
+  startAllowanceMs: 1_500,
+  /** Waiting for a "stale after" fixture: past the instant, for clock granularity. */
+  staleMarginMs: 500,
   /** Seeds are unsigned 32-bit integers: the generator's whole state. */
   seedMax: 0xffff_ffff,
 } as const;

@@ -12,6 +12,8 @@ import type { ProcessFactory, ScenarioOptions } from "../scenarios/index.js";
 import { STRESS_LIMITS } from "./limits.js";
 import { processLabel } from "./world.js";
 
+type TakeBinaryFailures = NonNullable<ProcessFactory["takeBinaryFailures"]>;
+
 /** A factory for a stress run, which may say which implementation each process runs. */
 export interface StressFactory extends ProcessFactory {
   /** The implementation process `name` (P1, P2, ...) runs; absent: every process runs `name`. */
@@ -30,11 +32,27 @@ function commonVariant(members: readonly ProcessFactory[]): Variant | null {
   return rest.every((member) => member.variant === first.variant) ? first.variant : null;
 }
 
-/** The largest start gap any member asks for (Codex needs its app-servers started apart). */
+/**
+ * The largest start gap any member asks for (Codex needs its app-servers started apart), and the longest
+ * "stale after" fixture any member asks for (a Codex app-server would refresh a stale auth.json while it
+ * starts, outside any call: stress/world.ts), so every member's processes start before R0 turns stale.
+ */
 function mixedOptions(members: readonly ProcessFactory[]): Partial<ScenarioOptions> {
   const gaps = members.map((member) => member.scenarioOptions?.startGapMs ?? 0);
   const startGapMs = Math.max(0, ...gaps);
-  return startGapMs === 0 ? {} : { startGapMs };
+  const stales = members.flatMap((member) => {
+    const staleAfterMs = member.scenarioOptions?.staleAfterMs;
+    return staleAfterMs === undefined || staleAfterMs === null ? [] : [staleAfterMs];
+  });
+  return {
+    ...(startGapMs === 0 ? {} : { startGapMs }),
+    ...(stales.length === 0 ? {} : { staleAfterMs: Math.max(...stales) }),
+  };
+}
+
+/** Every member's crashes since the last call (scenarios/attempts.ts retries a run that had one). */
+function takeMembersFailures(members: readonly ProcessFactory[]): ReturnType<TakeBinaryFailures> {
+  return [...new Set(members)].flatMap((member) => member.takeBinaryFailures?.() ?? []);
 }
 
 /** One member: itself. Several: a factory spawning P<k> with member (k - 1) mod m. */
@@ -57,6 +75,7 @@ export function mixImplementations(members: readonly ProcessFactory[]): StressFa
     scenarioOptions: mixedOptions(members),
     implementationOf: (process) => memberOf(process).name,
     spawn: (request) => memberOf(request.name).spawn(request),
+    takeBinaryFailures: () => takeMembersFailures(members),
   };
 }
 

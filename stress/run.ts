@@ -8,7 +8,6 @@
  */
 import type { DriverProcess } from "../impl/driver/client.js";
 import type { DriverReply } from "../impl/driver/protocol.js";
-import type { ReplyTimeout } from "../scenarios/index.js";
 import { checkStressSettings, STRESS_LIMITS, type StressSettings } from "./limits.js";
 import { measureDriverMemory } from "./memory.js";
 import { implementationOf, type StressFactory } from "./mix.js";
@@ -16,15 +15,11 @@ import { type PlannedCall, planCalls, type StressCall } from "./plan.js";
 import { Relogin } from "./relogin.js";
 import { buildStressReport, type StressReport } from "./report.js";
 import { addReply, type CallTally, emptyTally, isPermanentFailure, isTransportFailure } from "./tally.js";
-import { openStressWorld } from "./world.js";
+import { openStressWorld, type StressWorldSetup } from "./world.js";
 
-export interface StressRunOptions {
-  /** Parent of the run's temporary CODEX_HOME; default the OS temp directory. */
-  temporaryDirectory?: string;
+export interface StressRunOptions extends StressWorldSetup {
   /** Called after every answered call: calls answered so far, calls planned. */
   onProgress?: (done: number, total: number) => void;
-  /** How long each call may take; default DEFAULT_REPLY_TIMEOUT (SCENARIO_LIMITS.replyTimeoutMs). */
-  replyTimeout?: ReplyTimeout;
 }
 
 export type StressRunResult = { ok: true; report: StressReport } | { ok: false; problem: string };
@@ -48,6 +43,21 @@ interface Drive {
   tally: CallTally;
   relogin: Relogin;
   answered: () => void;
+  /** The server's 401s so far, and how many of them a re-login check has followed. */
+  rejections: () => number;
+  rejectionsChecked: number;
+}
+
+/**
+ * A re-login is checked after a call that failed for good, and after any call during which the server answered
+ * a 401: a Codex app-server reports no refresh failure (getAuthStatus answers with the cache, or null), so its
+ * replies alone would never show that the family was revoked.
+ */
+function needsReloginCheck(reply: DriverReply, drive: Drive): boolean {
+  const rejections = drive.rejections();
+  const newRejection = rejections > drive.rejectionsChecked;
+  drive.rejectionsChecked = rejections;
+  return isPermanentFailure(reply) || newRejection;
 }
 
 /** One process's planned calls; resolves with a problem when the process died or stopped answering. */
@@ -60,7 +70,7 @@ async function driveProcess(process: DriverProcess, plan: readonly PlannedCall[]
     if (isTransportFailure(reply)) {
       return `${process.name}.${step.call}(): ${reply.error.kind}: ${reply.error.message}`;
     }
-    if (isPermanentFailure(reply)) await drive.relogin.check();
+    if (needsReloginCheck(reply, drive)) await drive.relogin.check();
   }
   return null;
 }
@@ -74,7 +84,7 @@ export async function runStress(
   if (invalid !== null) throw new RangeError(`runStress: ${invalid}`);
   const plans = planCalls(settings);
   const startedAtMs = Date.now();
-  const opened = await openStressWorld(factory, settings, options.temporaryDirectory, options.replyTimeout);
+  const opened = await openStressWorld(factory, settings, options);
   if (!opened.ok) return opened;
   const { world } = opened;
   try {
@@ -87,6 +97,8 @@ export async function runStress(
         done += 1;
         options.onProgress?.(done, total);
       },
+      rejections: () => world.rejections(),
+      rejectionsChecked: 0,
     };
     const callsStartedAtMs = Date.now();
     const outcomes = await Promise.all(

@@ -7,6 +7,14 @@
  * The fixture is a login 9 days old, its tokens minted then: stale for every variant at the first call (legacy
  * by `last_refresh`, the others by the access token's `exp`), so the run opens with every process wanting to
  * refresh R0 at once.
+ *
+ * An implementation that refreshes a stale auth.json while it starts (a Codex app-server: a second
+ * AuthManager loads cloud requirements) would refresh R0 at startup, outside any call, racing the other
+ * starts. It asks for a "stale after" fixture (`scenarioOptions.staleAfterMs`), as in the scenarios: R0 with
+ * an opaque access token (no `exp`: `last_refresh` alone decides, on every Codex version) that turns stale
+ * once every process has started (`freshFixtureMs`); the calls wait until then. Later tokens are JWTs that
+ * expire as usual. A start slower than that is a failed run ("set-up too slow"), never a silent startup
+ * refresh.
  */
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -14,7 +22,7 @@ import { join } from "node:path";
 import type { DriverProcess } from "../impl/driver/client.js";
 import { TOKEN_REFRESH_INTERVAL_MS } from "../impl/manager/index.js";
 import { authJsonPath } from "../impl/storage/index.js";
-import type { ProcessFactory, ReplyTimeout } from "../scenarios/index.js";
+import type { ProcessFactory, ReplyTimeout, RunObserver } from "../scenarios/index.js";
 import {
   SENDER_PARAMETER,
   startTokenServer,
@@ -29,6 +37,8 @@ const LOGIN_AGE_MS = TOKEN_REFRESH_INTERVAL_MS + MS_PER_DAY;
 
 export interface StressWorld {
   server: TokenServer;
+  /** 401 answers the server gave so far (counted as it decides; a re-login is checked after each new one). */
+  rejections(): number;
   /** The run's temporary directory; CODEX_HOME is `<root>/home/.codex`. */
   root: string;
   authFile: string;
@@ -37,6 +47,16 @@ export interface StressWorld {
 }
 
 export type OpenStressWorld = { ok: true; world: StressWorld } | { ok: false; problem: string };
+
+/**
+ * How long a "stale after" fixture stays fresh: the implementation's own `staleAfterMs` (two starts) plus
+ * startAllowanceMs for each further process; null for an implementation that starts on a stale fixture.
+ */
+export function freshFixtureMs(factory: ProcessFactory, processes: number): number | null {
+  const staleAfterMs = factory.scenarioOptions?.staleAfterMs;
+  if (staleAfterMs === undefined || staleAfterMs === null) return null;
+  return staleAfterMs + Math.max(0, processes - 2) * STRESS_LIMITS.startAllowanceMs;
+}
 
 /** The token URL with `?sender=<process>` (server/http.ts records it as RequestRecord.sender). */
 export function senderUrl(tokenUrl: string, process: string): string {
@@ -54,6 +74,17 @@ function sleep(durationMs: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, durationMs));
 }
 
+export interface StressWorldSetup {
+  /** Parent of the run's temporary directory; default the OS temp directory. */
+  temporaryDirectory?: string;
+  /** Overrides the factory's gap between starts (`scenarioOptions.startGapMs`); 0 starts all at once. */
+  startGapMs?: number;
+  /** Sees the server's requests, the world and every process (validate/'s recorder). */
+  observer?: RunObserver;
+  /** How long each call may take; default DEFAULT_REPLY_TIMEOUT (SCENARIO_LIMITS.replyTimeoutMs). */
+  replyTimeout?: ReplyTimeout;
+}
+
 /**
  * Starts every process, at once unless the factory asks for a gap between starts (Codex 0.139 can crash when
  * two initialise one fresh CODEX_HOME together). Resolves with the started ones and the first problem.
@@ -62,15 +93,17 @@ async function startProcesses(
   factory: ProcessFactory,
   count: number,
   request: { codexHome: string; tokenUrl: string; replyTimeout?: ReplyTimeout },
+  setup: StressWorldSetup,
 ): Promise<{ processes: DriverProcess[]; problem: string | null }> {
-  const gapMs = factory.scenarioOptions?.startGapMs ?? 0;
+  const gapMs = setup.startGapMs ?? factory.scenarioOptions?.startGapMs ?? 0;
   const spawnOne = async (index: number) => {
     const name = processLabel(index);
     // Each process POSTs to a token URL naming it, so the server's records say who sent what.
     const tokenUrl = senderUrl(request.tokenUrl, name);
     const started = await factory.spawn({ ...request, tokenUrl, name });
+    const process = started.ok && setup.observer ? setup.observer.started(name, started.driver) : null;
     return started.ok
-      ? { process: started.driver, problem: null }
+      ? { process: process ?? started.driver, problem: null }
       : { process: null, problem: `${name} did not start (${started.error.kind}): ${started.error.message}` };
   };
   const indexes = Array.from({ length: count }, (_, index) => index);
@@ -88,17 +121,28 @@ async function startProcesses(
   return { processes, problem };
 }
 
+/** Waits until a "stale after" fixture is stale; a problem when the processes started too late for it. */
+async function untilStale(staleAtMs: number): Promise<string | null> {
+  const remainingMs = staleAtMs - Date.now();
+  if (remainingMs <= 0) {
+    return `set-up too slow: the processes had not all started when the fixture turned stale (startAllowanceMs ${STRESS_LIMITS.startAllowanceMs} per process)`;
+  }
+  await sleep(remainingMs + STRESS_LIMITS.staleMarginMs);
+  return null;
+}
+
 /** Failing I/O (no temp directory, no port, a process that does not start) is a result; all is torn down. */
 export async function openStressWorld(
   factory: ProcessFactory,
   settings: StressSettings,
-  temporaryDirectory: string = tmpdir(),
-  replyTimeout?: ReplyTimeout,
+  setup: StressWorldSetup = {},
 ): Promise<OpenStressWorld> {
   let root: string | null = null;
   let server: TokenServer | null = null;
   let processes: DriverProcess[] = [];
+  let rejections = 0;
   const close = async () => {
+    await setup.observer?.closing();
     // exit() never rejects (it kills after the exit timeout); allSettled keeps that true for any factory.
     await Promise.allSettled(processes.map((process) => process.exit()));
     try {
@@ -108,9 +152,10 @@ export async function openStressWorld(
     }
   };
   try {
-    root = await mkdtemp(join(temporaryDirectory, "authrace-stress-"));
-    // The server's clock runs 9 days behind while it mints the fixture's family, then on time.
-    let clockBehindMs = LOGIN_AGE_MS;
+    root = await mkdtemp(join(setup.temporaryDirectory ?? tmpdir(), "authrace-stress-"));
+    // The server's clock runs 9 days behind while it mints a stale fixture's family, then on time.
+    const freshMs = freshFixtureMs(factory, settings.processes);
+    let clockBehindMs = freshMs === null ? LOGIN_AGE_MS : 0;
     server = await startTokenServer({
       now: () => Date.now() - clockBehindMs,
       revokeFamilyOnReuse: true,
@@ -122,24 +167,35 @@ export async function openStressWorld(
         // Every call may POST: the largest run must be recorded whole.
         recordedRequestsMax: STRESS_LIMITS.processesMax * STRESS_LIMITS.callsMax,
       },
+      onRequest: (record) => {
+        if (record.status === 401) rejections += 1;
+        setup.observer?.onRequest(record);
+      },
     });
     const codexHome = join(root, "home", ".codex");
     await mkdir(codexHome, { recursive: true });
     const authFile = authJsonPath(codexHome);
-    const family = server.createFamily();
+    const family = server.createFamily(freshMs === null ? {} : { firstAccessToken: "opaque" });
     clockBehindMs = 0;
-    await writeFamilyAuthJson(authFile, family, Date.now() - LOGIN_AGE_MS, "replace");
-    const started = await startProcesses(factory, settings.processes, {
+    const writtenAtMs = Date.now();
+    const lastRefreshMs =
+      freshMs === null ? writtenAtMs - LOGIN_AGE_MS : writtenAtMs - TOKEN_REFRESH_INTERVAL_MS + freshMs;
+    await writeFamilyAuthJson(authFile, family, lastRefreshMs, "replace");
+    setup.observer?.opened({ server, codexHome });
+    const { replyTimeout } = setup;
+    const request = {
       codexHome,
       tokenUrl: server.tokenUrl,
       ...(replyTimeout === undefined ? {} : { replyTimeout }),
-    });
+    };
+    const started = await startProcesses(factory, settings.processes, request, setup);
     processes = started.processes;
-    if (started.problem !== null) {
+    const problem = started.problem ?? (freshMs === null ? null : await untilStale(writtenAtMs + freshMs));
+    if (problem !== null) {
       await close();
-      return { ok: false, problem: started.problem };
+      return { ok: false, problem };
     }
-    return { ok: true, world: { server, root, authFile, processes, close } };
+    return { ok: true, world: { server, rejections: () => rejections, root, authFile, processes, close } };
   } catch (error) {
     await close();
     return { ok: false, problem: `cannot set up the run: ${error instanceof Error ? error.message : error}` };

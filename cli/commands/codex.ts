@@ -1,15 +1,17 @@
 /**
- * `authrace codex <version>...`: fetches real Codex CLI releases (cached under .cache/codex) and runs the
- * real-process scenarios on their `codex app-server` with the runner of `authrace scenario --impl
- * codex:<version>` (`runOnImplementation`, cli/real-runs.ts): per scenario the POSTs phase by phase, stale
- * sends, what each process returned, the verdict, and the expectation of the variant the version mirrors.
+ * `authrace codex <version | path>...`: fetches real Codex CLI releases (cached under .cache/codex), or takes
+ * a binary on disk (a local build, judged by `--variant`'s design), and runs the real-process scenarios on
+ * their `codex app-server` with the runner of `authrace scenario --impl codex:<version>`
+ * (`runOnImplementation`, cli/real-runs.ts): per scenario the POSTs phase by phase, stale sends, what each
+ * process returned, the verdict, and the expectation of the variant the version mirrors.
  */
 
 import type { CodexBinary } from "../../codex/fetch.js";
-import { parseCodexVersion } from "../../codex/versions.js";
-import { builtInDesigns } from "../../model/designs/index.js";
+import { type CodexTarget, parseCodexTarget } from "../../codex/local.js";
+import { builtInDesigns, isVariant, VARIANTS } from "../../model/designs/index.js";
 import type { Variant } from "../../model/vocabulary.js";
 import {
+  type BinaryFailure,
   expectedVerdict,
   formatJudgedRun,
   isScenarioName,
@@ -23,6 +25,7 @@ import {
   type ScenarioVerdict,
   scenarioJson,
 } from "../../scenarios/index.js";
+import type { CodexChoice } from "../codex-target.js";
 import { type Command, parseCommandArgs, UsageError } from "../command.js";
 import { openCodex } from "../implementation/open.js";
 import { EXIT, EXIT_FOR, runOnImplementation } from "../real-runs.js";
@@ -38,23 +41,31 @@ function releaseMap(): string {
 }
 
 const usage = `usage: authrace codex <version>... [--scenario <name>]... [--json]
+       authrace codex <path-to-codex-binary>... [--variant <design>] [--scenario <name>]... [--json]
 
 Fetches @openai/codex@<version>-<platform> with npm (cached in .cache/codex/<version>, integrity-checked
-before every use), runs the scenarios on real 'codex app-server' processes against the loopback token
+before every use), or takes a Codex binary on disk (a local build: an argument with a slash, or an existing
+file), runs the scenarios on real 'codex app-server' processes against the loopback token
 server (as 'authrace scenario <name> --impl codex:<version>' does, one scenario at a time), and prints per
 scenario: POSTs per phase, stale sends, what each process returned, the verdict of NoStaleRefreshSent, and
 the expectation of the design that version mirrors (the designs' records say which releases:
 ${releaseMap()}).
+A local binary is judged by the design --variant names (its version says nothing about which design a
+build follows); without --variant it is run and reported with no expectation.
 
 options:
+  --variant <design> ${VARIANTS.join(" | ")}:
+                     the design the local binaries follow (not for versions)
   --scenario <name>  ${SCENARIO_NAMES.join(" | ")} (repeatable; default: all)
   --json             one JSON document on stdout instead of text
 
 exit status: 0 every scenario ran and agrees with the expectation (or the version maps to no variant);
 1 a fetch or a scenario failed (unknown version, no binary for this platform, corrupt download,
-binary crashed or did not answer in time); 2 usage; 3 a run differs from the expectation.
+binary crashed or did not answer in time); 2 usage (a path that is no executable file included); 3 a run
+differs from the expectation.
 
-example: authrace codex 0.116.0 0.117.0`;
+examples: authrace codex 0.116.0 0.117.0
+          authrace codex ~/src/codex/codex-rs/target/release/codex --variant guarded`;
 
 interface ResultJson {
   scenario: ScenarioName;
@@ -64,11 +75,18 @@ interface ResultJson {
   mismatches: string[] | null;
   failure: string | null;
   durationMs: number | null;
+  /** Runs it took: a run in which the binary crashed by itself is run again (scenarios/attempts.ts). */
+  attempts: number;
+  /** The binary's own crashes (each with its stderr line): not a verdict. */
+  binaryFailures: BinaryFailure[];
+  /** Every attempt crashed: there is no protocol verdict. */
+  binaryFailed: boolean;
   run: ScenarioJson | null;
   phases: PhaseJson[];
 }
 
 interface VersionReport {
+  /** The version, or the local binary's absolute path. */
   version: string;
   binary: Omit<CodexBinary, "version"> | null;
   network: string | null;
@@ -76,25 +94,57 @@ interface VersionReport {
   results: ResultJson[];
 }
 
-function parse(argv: string[]): { versions: string[]; scenarios: ScenarioName[]; json: boolean } {
+interface Arguments {
+  choices: CodexChoice[];
+  scenarios: ScenarioName[];
+  json: boolean;
+}
+
+/** A target as a choice; `--variant` is the design of local binaries and refused next to a release alone. */
+function choiceOf(target: CodexTarget, design: Variant | null): CodexChoice {
+  return target.kind === "version" ? { codexVersion: target.version } : { codexPath: target.path, design };
+}
+
+function designOf(text: string | undefined, targets: readonly CodexTarget[]): Variant | null {
+  if (text === undefined) return null;
+  if (!isVariant(text))
+    throw new UsageError(`--variant: unknown variant '${text}' (known: ${VARIANTS.join(", ")})`);
+  if (!targets.some((target) => target.kind === "path")) {
+    throw new UsageError("--variant names the design of a local binary; a release mirrors its own variant");
+  }
+  return text;
+}
+
+function parse(argv: string[]): Arguments {
   const { values, positionals } = parseCommandArgs({
     args: argv,
-    options: { scenario: { type: "string", multiple: true }, json: { type: "boolean", default: false } },
+    options: {
+      scenario: { type: "string", multiple: true },
+      variant: { type: "string" },
+      json: { type: "boolean", default: false },
+    },
     allowPositionals: true,
   });
-  if (positionals.length === 0) throw new UsageError("name at least one Codex version, e.g. 0.117.0");
+  if (positionals.length === 0)
+    throw new UsageError("name at least one Codex version (e.g. 0.117.0) or a path to a codex binary");
   if (positionals.length > VERSIONS_MAX)
     throw new UsageError(`at most ${VERSIONS_MAX} versions per run (VERSIONS_MAX)`);
-  for (const version of positionals) {
-    const parsed = parseCodexVersion(version);
+  const targets = positionals.map((text) => {
+    const parsed = parseCodexTarget(text);
     if (!parsed.ok) throw new UsageError(parsed.problem);
-  }
+    return parsed.target;
+  });
+  const design = designOf(values.variant, targets);
   const scenarios = values.scenario ?? [...SCENARIO_NAMES];
   for (const name of scenarios) {
     if (!isScenarioName(name))
       throw new UsageError(`unknown scenario '${name}' (known: ${SCENARIO_NAMES.join(", ")})`);
   }
-  return { versions: positionals, scenarios: scenarios as ScenarioName[], json: values.json ?? false };
+  return {
+    choices: targets.map((target) => choiceOf(target, design)),
+    scenarios: scenarios as ScenarioName[],
+    json: values.json ?? false,
+  };
 }
 
 function resultJson(judged: JudgedRun, variant: Variant | null): ResultJson {
@@ -107,6 +157,9 @@ function resultJson(judged: JudgedRun, variant: Variant | null): ResultJson {
     mismatches: judged.mismatches,
     failure: result.ok ? null : result.failure.message,
     durationMs: result.ok ? result.report.durationMs : null,
+    attempts: judged.attempts?.attempts ?? 1,
+    binaryFailures: judged.attempts?.binaryFailures ?? [],
+    binaryFailed: judged.attempts?.binaryFailed ?? false,
     run: result.ok ? scenarioJson(result.report) : null,
     phases: result.ok ? phasesJson(result.report) : [],
   };
@@ -120,11 +173,12 @@ function describeRun(judged: JudgedRun): string {
 }
 
 async function checkVersion(
-  version: string,
+  choice: CodexChoice,
   scenarios: ScenarioName[],
   json: boolean,
 ): Promise<VersionReport> {
-  const prepared = await openCodex("codex", version, json);
+  const version = "codexPath" in choice ? choice.codexPath : choice.codexVersion;
+  const prepared = await openCodex("codex", choice, json);
   if (!prepared.ok) {
     const { kind, message } = prepared.failure;
     return { version, binary: null, network: null, error: { kind, message }, results: [] };
@@ -152,12 +206,12 @@ function exitCode(reports: VersionReport[]): number {
 
 export const command: Command = {
   name: "codex",
-  summary: "fetch a real Codex CLI release and run the scenarios on its app-server",
+  summary: "fetch a real Codex CLI release (or take a local binary) and run the scenarios on its app-server",
   usage,
   async run(argv) {
-    const { versions, scenarios, json } = parse(argv);
+    const { choices, scenarios, json } = parse(argv);
     const reports: VersionReport[] = [];
-    for (const version of versions) reports.push(await checkVersion(version, scenarios, json));
+    for (const choice of choices) reports.push(await checkVersion(choice, scenarios, json));
     if (json) console.log(JSON.stringify({ checkedAt: new Date().toISOString(), reports }, null, 2));
     return exitCode(reports);
   },

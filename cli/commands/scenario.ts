@@ -21,12 +21,15 @@ import { type Command, parseCommandArgs, UsageError } from "../command.js";
 import { openImplementation } from "../implementation/open.js";
 import { type ImplementationChoice, resolveImplementation, type SpecKind } from "../implementation/spec.js";
 import { EXIT, EXIT_FOR, runOnImplementation } from "../real-runs.js";
+import { Recording } from "../record.js";
 import { replyTimeoutFlag } from "../reply-timeout.js";
 
 const scenarioLines = SCENARIO_NAMES.map((name) => `  ${name.padEnd(14)} ${SCENARIOS[name].summary}`);
 
 const usage = `usage: authrace scenario <name> --variant <variant> [--json] [--reply-timeout-ms <ms>]
-       authrace scenario <name> --impl <ref:variant | codex:version> [--json] [--reply-timeout-ms <ms>]
+                         [--record <file>]
+       authrace scenario <name> --impl <ref:variant | codex:version | codex:path | mutant:name>
+                         [--variant <v>] [--json] [--reply-timeout-ms <ms>] [--record <file>]
 
 Runs a scenario on real OS processes sharing one temporary CODEX_HOME whose auth.json holds R0 of a fresh
 family on the loopback token server: two driver processes (node dist/impl/driver/main.js, one auth manager
@@ -41,11 +44,15 @@ ${scenarioLines.join("\n")}
 
 options:
   --variant <v>     ${VARIANTS.join(" | ")}: the reference implementation, as --impl ref:<v>
-  --impl <spec>     ref:<variant> | codex:<version> (e.g. codex:0.117.0)
+  --impl <spec>     ref:<variant> | codex:<version> (e.g. codex:0.117.0) | codex:<path> (a local binary;
+                    --variant then names the design it is judged by) | mutant:<name> (a design with one
+                    rule broken, judged by its base design's expectation)
   --reply-timeout-ms <ms>
                     each driver command's reply timeout; default 20000 (SCENARIO_LIMITS.replyTimeoutMs),
                     at most 600000; a timeout fails the run naming the limit that fired (codex: releases keep
                     their own CODEX_LIMITS.requestTimeoutMs)
+  --record <file>   write what was observed (every POST, auth.json and lock change, call and answer, with
+                    its time) to <file>, for 'authrace validate <file>'
   --json            one JSON document instead: {"scenario","variant","posts":[{"refreshToken","status","code"}],
                     "processes":{"A":{"cachedBefore","cachedAfter","returned"},"B":{...}},"staleSends":N}
 
@@ -60,17 +67,19 @@ examples: authrace scenario stale-cache --variant legacy
           authrace scenario simultaneous --impl codex:0.117.0 --json`;
 
 /**
- * The --impl kinds a scenario takes. cmd: and module: would run through the same `openImplementation`
+ * The --impl kinds a scenario takes (mutant: to record a mutant's run for validation). cmd: and module: would run through the same `openImplementation`
  * (`authrace stress` takes them); adding them here is this list, the usage text, and the unknown-spec message
  * the scenario tests pin.
  */
-const SCENARIO_SPEC_KINDS: readonly SpecKind[] = ["ref", "codex"];
+const SCENARIO_SPEC_KINDS: readonly SpecKind[] = ["ref", "codex", "mutant"];
 
 export type ScenarioArguments = {
   scenario: ScenarioName;
   json: boolean;
   /** --reply-timeout-ms; undefined: DEFAULT_REPLY_TIMEOUT. */
   replyTimeout?: ReplyTimeout;
+  /** --record FILE: where the run's observations go (validate/run-file.ts). */
+  record?: string;
 } & ImplementationChoice;
 
 /** Pure: argv to arguments; every mistake is a UsageError. */
@@ -82,6 +91,7 @@ export function parseScenarioArgs(argv: string[]): ScenarioArguments {
       impl: { type: "string" },
       json: { type: "boolean", default: false },
       "reply-timeout-ms": { type: "string" },
+      record: { type: "string" },
     },
     strict: true,
     allowPositionals: true,
@@ -98,6 +108,7 @@ export function parseScenarioArgs(argv: string[]): ScenarioArguments {
     ...resolveImplementation(values, SCENARIO_SPEC_KINDS),
     json: values.json === true,
     ...(replyTimeout === undefined ? {} : { replyTimeout }),
+    ...(values.record === undefined ? {} : { record: values.record }),
   };
 }
 
@@ -116,14 +127,22 @@ export const command: Command = {
     const args = parseScenarioArgs(argv);
     const opened = await openImplementation(args, { commandName: "scenario", json: args.json });
     if (opened === null) return EXIT.failed;
+    const recording =
+      args.record === undefined
+        ? null
+        : new Recording(args.record, opened.factory, `scenario ${args.scenario}`);
     try {
-      const options = args.replyTimeout === undefined ? {} : { replyTimeout: args.replyTimeout };
+      const options = {
+        ...(args.replyTimeout === undefined ? {} : { replyTimeout: args.replyTimeout }),
+        ...(recording === null ? {} : { observe: () => recording.observer() }),
+      };
       const [judged] = await runOnImplementation(
         [args.scenario],
         opened.factory,
         (run) => print(run, args.json),
         options,
       );
+      if (recording !== null) console.error(await recording.write());
       return judged === undefined ? EXIT.failed : EXIT_FOR[judged.agreement];
     } finally {
       await opened.close();

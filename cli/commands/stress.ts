@@ -7,7 +7,13 @@
 import { randomInt } from "node:crypto";
 import { SingleBar } from "cli-progress";
 import { VARIANTS } from "../../model/designs/index.js";
-import type { ReplyTimeout } from "../../scenarios/index.js";
+import {
+  type Attempted,
+  attemptRun,
+  formatBinaryFailures,
+  type ReplyTimeout,
+  SCENARIO_LIMITS,
+} from "../../scenarios/index.js";
 import {
   defaultExpectation,
   formatStressHeader,
@@ -22,11 +28,12 @@ import {
   STRESS_LIMITS,
   type StaleSendExpectation,
   type StressAgreement,
+  type StressRunResult,
   type StressSettings,
   stressJson,
 } from "../../stress/index.js";
 import { isMixOfDesigns, mixImplementations } from "../../stress/mix.js";
-import { type Command, parseCommandArgs, UsageError } from "../command.js";
+import { type Command, integerFlag, parseCommandArgs, UsageError } from "../command.js";
 import { type OpenedImplementation, openImplementation } from "../implementation/open.js";
 import {
   describeSpecKinds,
@@ -36,6 +43,7 @@ import {
   SPEC_KINDS,
 } from "../implementation/spec.js";
 import { EXIT } from "../real-runs.js";
+import { Recording } from "../record.js";
 import { replyTimeoutFlag } from "../reply-timeout.js";
 
 const EXIT_FOR: Readonly<Record<StressAgreement, number>> = {
@@ -67,6 +75,7 @@ options:
                               cmd: is split on spaces (no shell) and gets --home <dir> --name <label>;
                               module: runs a module's manager (impl/plugin) in the reference driver;
                               mutant: runs a design with one rule broken, judged as its base design;
+                              codex:<path> runs a local Codex binary, judged by --variant's design;
                               repeat it to mix implementations on one auth.json: process P<k> runs the
                               ((k - 1) mod m)-th; stale sends are counted per implementation, and a mix of
                               designs is expected to show anything unless --expect-stale-sends says
@@ -82,6 +91,13 @@ options:
                               at N = 2: none where it holds NoStaleRefreshSent (and for an implementation
                               that mirrors no design, cmd:), any where it does not (a run that finds none
                               says so)
+  --start-gap-ms <G>          pause between starting two processes; default the implementation's (0 for the
+                              reference, 300 for a Codex binary); 0 starts all at once, where Codex 0.139
+                              crashes about half the time: a run in which the binary crashes by itself is
+                              reported as the binary's failure with its stderr line, not judged, and run
+                              again, at most ${SCENARIO_LIMITS.binaryAttemptsMax} times in all (binaryAttemptsMax)
+  --record <file>             write what was observed (every POST, auth.json and lock change, call and
+                              answer, with its time) to <file>, for 'authrace validate <file>' (one --impl)
   --json                      one JSON object on stdout instead of text
 
 exit status: 0 the run matches the expectation; 1 the run failed (a process did not start, died or did not
@@ -105,6 +121,10 @@ export interface StressArguments {
   expectation: StaleSendExpectation | null;
   /** --reply-timeout-ms; undefined: DEFAULT_REPLY_TIMEOUT. */
   replyTimeout: ReplyTimeout | undefined;
+  /** Overrides the implementation's pause between starts (a Codex release: 300 ms); 0: all at once. */
+  startGapMs: number | null;
+  /** --record FILE: where the run's observations go (validate/run-file.ts); null: not recorded. */
+  record: string | null;
   json: boolean;
 }
 
@@ -185,6 +205,8 @@ export function parseStressArgs(argv: string[]): StressArguments {
       "server-delay-ms": { type: "string" },
       "expect-stale-sends": { type: "string" },
       "reply-timeout-ms": { type: "string" },
+      "start-gap-ms": { type: "string" },
+      record: { type: "string" },
       json: { type: "boolean", default: false },
     },
     strict: true,
@@ -192,6 +214,10 @@ export function parseStressArgs(argv: string[]): StressArguments {
   });
   const specs = values.impl ?? [];
   const settings = settingsOf(values);
+  // A record is judged by one design's model with one implementation's way of reporting calls.
+  if (values.record !== undefined && specs.length > 1) {
+    throw new UsageError("--record takes a run of one implementation, not a mix of several --impl");
+  }
   return {
     implementations: implementationsOf(values.variant, specs, settings.processes),
     specs: specs.length === 0 ? [`ref:${values.variant}`] : specs,
@@ -199,6 +225,8 @@ export function parseStressArgs(argv: string[]): StressArguments {
     seed: integerOption("--seed", values.seed, "seed"),
     expectation: expectationOf(values["expect-stale-sends"]),
     replyTimeout: replyTimeoutFlag(values["reply-timeout-ms"]),
+    startGapMs: integerFlag("--start-gap-ms", values["start-gap-ms"], 0, SCENARIO_LIMITS.pauseMsMax) ?? null,
+    record: values.record ?? null,
     json: values.json === true,
   };
 }
@@ -240,6 +268,11 @@ async function openAll(args: StressArguments): Promise<OpenedImplementation[] | 
   return opened;
 }
 
+/** On stderr, so that a retried run does not look like a hang. */
+function announceRetry(attempt: number): void {
+  console.error(`authrace stress: the binary crashed by itself; running again (attempt ${attempt})`);
+}
+
 async function run(argv: string[]): Promise<number> {
   const args = parseStressArgs(argv);
   const members = await openAll(args);
@@ -259,26 +292,44 @@ async function run(argv: string[]): Promise<number> {
   if (args.json) console.error(`authrace stress: seed ${settings.seed}`);
   else console.log(`${formatStressHeader(factory.name, settings)}\n`);
   const bar = progressBar(settings.processes * settings.calls, args.json);
-  let result: Awaited<ReturnType<typeof runStress>>;
+  const { processes, calls, seed } = settings;
+  const recording =
+    args.record === null
+      ? null
+      : new Recording(args.record, factory, `stress ${processes} x ${calls} seed ${seed}`);
+  let attempted: Attempted<StressRunResult>;
   try {
-    result = await runStress(factory, settings, {
-      onProgress: (done) => bar.update(done),
-      ...(args.replyTimeout === undefined ? {} : { replyTimeout: args.replyTimeout }),
-    });
+    attempted = await attemptRun(
+      factory,
+      () =>
+        runStress(factory, settings, {
+          onProgress: (done) => bar.update(done),
+          ...(args.replyTimeout === undefined ? {} : { replyTimeout: args.replyTimeout }),
+          ...(args.startGapMs === null ? {} : { startGapMs: args.startGapMs }),
+          ...(recording === null ? {} : { observer: recording.observer() }),
+        }),
+      { failed: (run) => !run.ok || run.report.problems.length > 0, onRetry: announceRetry },
+    );
   } finally {
     bar.stop();
     await opened.close();
   }
+  const { result, ...attempts } = attempted;
+  if (recording !== null) console.error(await recording.write());
+  const crashes = formatBinaryFailures(attempts);
   if (!result.ok) {
     console.error(`authrace stress: ${factory.name} FAILED (seed ${settings.seed}): ${result.problem}`);
+    if (crashes !== "") console.error(crashes);
     return EXIT.failed;
   }
   const { report } = result;
   const expectation = isMixOfDesigns(factory) ? "any" : defaultExpectation(factory.variant);
   const judgement = judgeStress(report, args.expectation ?? expectation);
   const replay = replayCommand(report, args.specs.map(shellWord).join(" --impl "));
-  if (args.json) console.log(JSON.stringify(stressJson(report, judgement, replay), null, 2));
-  else console.log(formatStressReport(report, judgement, replay));
+  if (args.json) {
+    const document = { ...stressJson(report, judgement, replay), ...attempts };
+    console.log(JSON.stringify(document, null, 2));
+  } else console.log([formatStressReport(report, judgement, replay), crashes].filter(Boolean).join("\n\n"));
   return EXIT_FOR[judgement.agreement];
 }
 

@@ -3,7 +3,11 @@
  * (scenario, stress, codex), or as a conformance `Subject` for commands that hold every port call (conform,
  * replay, interleave; conform/subject-choice.ts opens it, so a worker thread can open the same one).
  */
-import { type PrepareResult, prepareCodexImplementation } from "../../codex/implementation.js";
+import {
+  type PrepareResult,
+  prepareCodexImplementation,
+  prepareLocalCodexImplementation,
+} from "../../codex/implementation.js";
 import { describeBinary } from "../../codex/report.js";
 import type { Subject } from "../../conform/subject.js";
 import { openSubjectChoice, type SubjectChoice } from "../../conform/subject-choice.js";
@@ -17,6 +21,7 @@ import {
   replyTimeoutOf,
   SCENARIO_LIMITS,
 } from "../../scenarios/index.js";
+import type { CodexChoice } from "../codex-target.js";
 import { UsageError } from "../command.js";
 import type { ImplementationChoice } from "./spec.js";
 
@@ -26,18 +31,29 @@ function moduleProblem(message: string): UsageError {
 }
 
 /**
- * Fetches a Codex release (cached) as a `ProcessFactory`. Text mode says what was fetched and how processes
- * are kept on loopback; a release that cannot be had is reported on stderr either way.
+ * Fetches a Codex release (cached), or checks a local binary (codex/local.ts: it must answer `--version`), as
+ * a `ProcessFactory`. Text mode says what it is and how processes are kept on loopback; a binary that cannot
+ * be had is reported on stderr either way.
  */
-export async function openCodex(commandName: string, version: string, json: boolean): Promise<PrepareResult> {
-  if (!json)
-    console.error(`authrace ${commandName}: fetching Codex ${version} (cached after the first time)...`);
-  const prepared = await prepareCodexImplementation(version);
+export async function openCodex(
+  commandName: string,
+  choice: CodexChoice,
+  json: boolean,
+): Promise<PrepareResult> {
+  const what = "codexPath" in choice ? choice.codexPath : choice.codexVersion;
+  if (!json && "codexVersion" in choice) {
+    console.error(`authrace ${commandName}: fetching Codex ${what} (cached after the first time)...`);
+  }
+  const prepared =
+    "codexPath" in choice
+      ? await prepareLocalCodexImplementation(choice.codexPath, choice.design)
+      : await prepareCodexImplementation(choice.codexVersion);
   if (!prepared.ok) {
     const { kind, message } = prepared.failure;
-    console.error(`authrace ${commandName}: cannot use Codex ${version}: ${kind}: ${message}`);
+    console.error(`authrace ${commandName}: cannot use Codex ${what}: ${kind}: ${message}`);
   } else if (!json) {
-    console.log(`${describeBinary(prepared.implementation.binary)}\n${prepared.implementation.network}\n`);
+    const { binary, variant, network } = prepared.implementation;
+    console.log(`${describeBinary(binary, variant)}\n${network}\n`);
   }
   return prepared;
 }
@@ -81,7 +97,7 @@ export interface OpenedImplementation {
 const NOTHING_TO_CLOSE = async (): Promise<void> => undefined;
 
 /**
- * The chosen implementation as a `ProcessFactory`; null when a Codex release cannot be had (already reported
+ * The chosen implementation as a `ProcessFactory`; null when a Codex binary cannot be had (already reported
  * on stderr). A module that cannot be imported or exports the wrong shape is a UsageError naming its file:
  * it is imported here once to learn its variant, and again by each driver process.
  */
@@ -115,7 +131,7 @@ export async function openImplementation(
     );
     return { factory, close: NOTHING_TO_CLOSE };
   }
-  const prepared = await openCodex(context.commandName, choice.codexVersion, context.json);
+  const prepared = await openCodex(context.commandName, choice, context.json);
   if (!prepared.ok) return null;
   const { implementation } = prepared;
   return { factory: implementation, close: () => implementation.close() };

@@ -8,6 +8,7 @@
  *   module:<path>    a module exporting impl/plugin's interface; it claims the variant it exports
  *   cmd:<program>    a program speaking the driver protocol (docs/driver-protocol.md)
  *   codex:<version>  a real Codex release's `codex app-server` (fetched with npm, cached)
+ *   codex:<path>     a Codex binary on disk (a local build), judged by --variant's design or none
  *
  * Commands differ only in the kinds they take and in one rule. On real processes (scenario, stress) a cmd:
  * program is not told a variant. Through held ports (conform, replay, interleave) it cannot be asked which
@@ -18,7 +19,6 @@
  * `--variant <v> and --impl '<spec>' ...` when the two do not go together. Opening a choice is open.ts.
  */
 import { resolve } from "node:path";
-import { parseCodexVersion } from "../../codex/versions.js";
 import type { SubjectChoice } from "../../conform/subject-choice.js";
 import {
   allDesigns,
@@ -30,6 +30,7 @@ import {
 } from "../../model/designs/index.js";
 import type { Variant } from "../../model/vocabulary.js";
 import { REFERENCE_IMPLEMENTATION_PREFIX } from "../../scenarios/index.js";
+import { type CodexChoice, parseCodexSpec } from "../codex-target.js";
 import { UsageError } from "../command.js";
 
 export const SPEC_KINDS = ["ref", "codex", "cmd", "module", "mutant"] as const;
@@ -38,7 +39,7 @@ export type SpecKind = (typeof SPEC_KINDS)[number];
 /** How each kind is written, for messages and usage texts. */
 const SPEC_FORMS: Readonly<Record<SpecKind, string>> = {
   ref: "ref:<variant>",
-  codex: "codex:<version>",
+  codex: "codex:<version|path>",
   cmd: "cmd:<command>",
   module: "module:<path>",
   mutant: "mutant:<name>",
@@ -61,13 +62,16 @@ const CODEX_REFUSED =
   "the Codex binary does its own I/O, so its port calls cannot be held one by one; " +
   "it is checked on real processes by `authrace scenario` and `authrace stress`";
 
-/** What to run: the reference in a variant, a mutant, a plugin module, a driver program, a Codex release. */
+/**
+ * What to run: the reference in a variant, a mutant, a plugin module, a driver program, a Codex release or a
+ * Codex binary on disk.
+ */
 export type ImplementationChoice =
   | { variant: Variant }
   | { mutant: MutantName }
   | { modulePath: string }
   | { command: readonly string[] }
-  | { codexVersion: string };
+  | CodexChoice;
 
 /** `ref:<variant> or codex:<version>`; `a, b, c or d` for more. */
 export function describeSpecKinds(kinds: readonly SpecKind[]): string {
@@ -131,11 +135,8 @@ function parseRest(spec: string, kind: SpecKind, rest: string): ImplementationCh
       }
       return { variant };
     }
-    case "codex": {
-      const parsed = parseCodexVersion(rest);
-      if (!parsed.ok) throw new UsageError(`--impl '${spec}': ${parsed.problem}`);
-      return { codexVersion: parsed.version.text };
-    }
+    case "codex":
+      return parseCodexSpec(spec, rest);
     case "cmd":
       return { command: parseCommand(spec, rest) };
     case "module":
@@ -181,7 +182,7 @@ export function parseImplementationSpec(
 /**
  * `--variant` next to an `--impl` that names its own design: a `ref:` must agree with it, every other kind
  * claims its own (a Codex release mirrors one, a module exports one, a mutant has a base), so it is refused.
- * cmd: is the caller's rule.
+ * cmd: and codex:<path> (a local build, whose design only the caller knows) are the caller's rule.
  */
 function checkVariantBeside(variant: Variant, spec: string, chosen: ImplementationChoice): void {
   const both = `--variant ${variant} and --impl '${spec}'`;
@@ -203,8 +204,9 @@ interface ChoiceFlags {
 
 /**
  * Flags to a choice, for real processes (scenario, stress): `--variant <v>` alone is `--impl ref:<v>`; next
- * to a `ref:` spec it must agree; next to any other kind it is refused (a cmd: program is not told a variant;
- * `authrace stress --expect-stale-sends` says what to expect of it).
+ * to a `ref:` spec it must agree; next to `codex:<path>` it names the design the local binary is judged by;
+ * next to any other kind it is refused (a cmd: program is not told a variant; `authrace stress
+ * --expect-stale-sends` says what to expect of it).
  */
 export function resolveImplementation(
   values: ChoiceFlags,
@@ -217,6 +219,7 @@ export function resolveImplementation(
   }
   const chosen = parseImplementationSpec(values.impl, accepted);
   if (variant === undefined) return chosen;
+  if ("codexPath" in chosen) return { ...chosen, design: variant };
   if ("command" in chosen) {
     throw new UsageError(
       `--variant ${variant} and --impl '${values.impl}': ` +
@@ -245,7 +248,7 @@ export function resolveSubjectChoice(
     throw required(SUBJECT_SPEC_KINDS);
   }
   const chosen = parseImplementationSpec(impl, SUBJECT_SPEC_KINDS, { codex: CODEX_REFUSED });
-  if ("codexVersion" in chosen) throw new Error("codex: passed a held-port parse"); // refused above
+  if ("codexVersion" in chosen || "codexPath" in chosen) throw new Error("codex: passed a held-port parse"); // refused above
   if ("command" in chosen) {
     if (variant === undefined) {
       throw new UsageError(

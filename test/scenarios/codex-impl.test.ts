@@ -64,7 +64,10 @@ describe("--impl <spec>", () => {
   });
 
   test.each([
-    ["python:3.12", /unknown implementation 'python:3\.12' \(expected ref:<variant> or codex:<version>\)/],
+    [
+      "python:3.12",
+      /unknown implementation 'python:3\.12' \(expected ref:<variant>, codex:<version\|path> or mutant:<name>\)/,
+    ],
     ["ref:nope", /--impl 'ref:nope': unknown variant 'nope' \(known: legacy, guarded/],
     ["codex:latest", /--impl 'codex:latest': 'latest' is not a Codex release version/],
   ])("an unknown spec %s is a usage error naming it", (spec, message) => {

@@ -33,8 +33,11 @@ describe("parseStressArgs", () => {
       },
       seed: null,
       expectation: null,
+      startGapMs: null,
+      record: null,
       json: false,
     });
+    expect(parseStressArgs(["--variant", "guarded", "--start-gap-ms", "0"]).startGapMs).toBe(0);
     expect(parseStressArgs(["--impl", "ref:guarded"]).implementations).toEqual([{ variant: "guarded" }]);
   });
 
@@ -82,11 +85,11 @@ describe("parseStressArgs", () => {
     [["--variant", "locked", "extra"], /Unexpected argument 'extra'/],
     [
       [],
-      /--variant is required .*, or --impl ref:<variant> \| codex:<version> \| cmd:<command> \| module:<path>/,
+      /--variant is required .*, or --impl ref:<variant> \| codex:<version\|path> \| cmd:<command> \| module:<path>/,
     ],
     [
       ["--impl", "python:3"],
-      /unknown implementation 'python:3' \(expected ref:<variant>, codex:<version>, cmd:<command>, module:<path> or mutant:<name>\)/,
+      /unknown implementation 'python:3' \(expected ref:<variant>, codex:<version\|path>, cmd:<command>, module:<path> or mutant:<name>\)/,
     ],
     [["--impl", "cmd:  "], /--impl 'cmd: {2}': no command after cmd:/],
     [["--impl", "module:"], /--impl 'module:': no path after module:/],
@@ -101,6 +104,10 @@ describe("parseStressArgs", () => {
     [
       ["--impl", "ref:flocked", "--impl", "codex:0.171.0", "--processes", "1"],
       /--processes 1 is fewer than the 2 implementations mixed/,
+    ],
+    [
+      ["--impl", "ref:flocked", "--impl", "codex:0.171.0", "--record", "run.json"],
+      /--record takes a run of one implementation/,
     ],
   ])("%j is a usage error", (argv, message) => {
     expect(() => parseStressArgs(argv)).toThrow(UsageError);
