@@ -275,9 +275,16 @@ async function run(argv: string[]): Promise<number> {
         coveringOnly: args.covering,
         onPath: (done: number, total: number) => bar.onPath(configName(config), done, total),
       };
+      // fs-ext's flock addon cannot be loaded in worker threads: a flock design runs its paths here.
+      const threads = config.rules.lockKind === "flock" ? 1 : args.workers;
+      if (threads < args.workers) {
+        console.error(
+          `authrace conform: ${configName(config)}: a flock design runs on the main thread (--workers ignored)`,
+        );
+      }
       report =
-        args.workers > 1
-          ? await conformInWorkers(args.choice, subject.name, config, { ...options, workers: args.workers })
+        threads > 1
+          ? await conformInWorkers(args.choice, subject.name, config, { ...options, workers: threads })
           : await conformConfig(subject, config, options);
     } catch (error) {
       // A limit hit while generating paths (PATH_STATES_MAX) names itself; nothing ran.

@@ -17,7 +17,8 @@
  */
 import { constants } from "node:fs";
 import { type FileHandle, open, stat } from "node:fs/promises";
-import fsExt from "fs-ext";
+import { createRequire } from "node:module";
+import { isMainThread } from "node:worker_threads";
 import { LOCK_RETRIES_MAX, LOCK_RETRY_MAXIMUM_MS, LOCK_RETRY_MINIMUM_MS } from "./file-lock.js";
 import { lockPathOf } from "./lock-path.js";
 import { backoffMs, sleep } from "./lock-wait.js";
@@ -42,10 +43,29 @@ function lockFailure(kind: LockErrorKind, message: string): LockResult {
   return { ok: false, error: { kind, message } };
 }
 
+type FsExt = { flockSync(fd: number, flags: "exnb" | "un"): void };
+let fsExt: FsExt | null = null;
+
+/**
+ * fs-ext is loaded on the first flock, not when this module is imported: its addon is not context-aware, and
+ * loading it in a worker thread (conformance's --workers imports these ports) aborts the whole process. So
+ * a flock in a worker thread is refused here, by name, before the addon is touched.
+ */
+function binding(): FsExt {
+  if (fsExt !== null) return fsExt;
+  if (!isMainThread) {
+    throw new Error(
+      "flock: fs-ext cannot be loaded in a worker thread (its addon is not context-aware); run flock designs on the main thread",
+    );
+  }
+  fsExt = createRequire(import.meta.url)("fs-ext") as FsExt;
+  return fsExt;
+}
+
 /** flock(LOCK_EX | LOCK_NB): true when taken, false when another description holds it; else it throws. */
 function tryExclusive(fd: number): boolean {
   try {
-    fsExt.flockSync(fd, "exnb");
+    binding().flockSync(fd, "exnb");
     return true;
   } catch (error) {
     const code = errorCode(error);

@@ -192,6 +192,17 @@ describe("authrace conform", () => {
     expect(result.stdout).toMatch(/ref:locked conforms to the locked model: 1 configuration\(s\)/);
   });
 
+  // Worker threads import the real ports: fs-ext's flock addon must not load there (it would abort node).
+  test("--workers 2: worker threads conform; a flock design runs on the main thread, saying so", async () => {
+    const threaded = await cli(["conform", "--variant", "guarded", "--faults", "crash", "--workers", "2"]);
+    expect(threaded.code, threaded.stdout + threaded.stderr).toBe(0);
+    expect(threaded.stdout).toMatch(/ref:guarded conforms to the guarded model/);
+    const flock = await cli(["conform", "--variant", "flocked", "--faults", "crash", "--workers", "2"]);
+    expect(flock.code, flock.stdout + flock.stderr).toBe(0);
+    expect(flock.stderr).toContain("a flock design runs on the main thread");
+    expect(flock.stdout).toMatch(/ref:flocked conforms to the flocked model/);
+  });
+
   test("--impl mutant:save-in-place diverges from locked and shows where (exit 1)", async () => {
     const result = await cli(["conform", "--impl", "mutant:save-in-place"]);
     expect(result.code, result.stdout + result.stderr).toBe(1);
