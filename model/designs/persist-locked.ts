@@ -1,18 +1,18 @@
 /**
- * Codex 0.171.0 as observed with strace: as guarded, plus a file lock and temp + fsync + rename around the
- * save only. The lock is taken after the POST, so it orders saves, not token redemption.
+ * Codex 0.171.0 as observed with strace: as guarded, plus an flock on auth.lock and temp + fsync + rename
+ * around the save only. The lock is taken after the POST, so it orders saves, not token redemption.
  */
 import { type Design, INTACT_RULES } from "./types.js";
 
 export const persistLocked: Design = {
   name: "persist-locked",
   mirrors:
-    "Codex 0.171.0 as observed: file lock and temp+fsync+rename around the save only; stale 5 minutes before exp",
+    "Codex 0.171.0 as observed: flock on auth.lock and temp+fsync+rename around the save only; stale 5 minutes before exp",
   releases: [{ from: "0.171.0", to: null }],
   rules: {
     staleAuth: "refresh-token",
     lockScope: "save",
-    lockKind: "mkdir",
+    lockKind: "flock",
     loginTakesLock: true,
     writeMode: "atomic",
     staleness: "expiry-early-then-last-refresh",

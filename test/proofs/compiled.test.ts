@@ -20,7 +20,7 @@ const CONFIGS: ConfigInput[] = [
   { variant: "legacy", processes: 2, calls: ["callAuth"], overlap: false },
   { variant: "guarded", processes: 3, faults: ["transient"] },
   { variant: "guarded", processes: 2, faults: ["lostResponse", "logout"], faultsMax: 2 },
-  { variant: "persist-locked", processes: 3, faults: ["stall"] },
+  { variant: "persist-locked", processes: 3, faults: ["crash"] },
   { variant: "locked", processes: 3, faults: ["crash"], server: { graceWindow: true } },
   { variant: "locked", processes: 2, faults: ["login", "logout"], server: { revokeFamilyOnReuse: true } },
   { variant: "locked", processes: 2, mutant: "unlock-before-save", calls: ["callAuth"] },

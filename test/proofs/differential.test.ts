@@ -13,7 +13,7 @@ import { reachableBothWays } from "../support/state-sets.js";
 const CONFIGS: ConfigInput[] = [
   { variant: "legacy", faults: ["tornWrite"], calls: ["callAuth"], overlap: false },
   { variant: "guarded", faults: ["transient"] },
-  { variant: "persist-locked", faults: ["stall"] },
+  { variant: "persist-locked", faults: ["crash"] },
   { variant: "locked", faults: ["crash", "stall"] },
   { variant: "locked", faults: ["lostResponse", "login", "logout"], server: { graceWindow: true } },
 ];
