@@ -106,7 +106,6 @@ export type CountedFault = Extract<(typeof FAULT_LIST)[number], { counted: true 
 export const COUNTED_FAULTS = FAULT_LIST.filter((fault) => fault.counted).map(
   (fault) => fault.name,
 ) as readonly CountedFault[];
-export type FaultRequirement = (typeof FAULT_LIST)[number]["requires"];
 
 export function faultSpec(fault: Fault): (typeof FAULT_LIST)[number] {
   const spec = FAULT_LIST.find((entry) => entry.name === fault);

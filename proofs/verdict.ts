@@ -10,7 +10,7 @@ import { explore } from "./explorer.js";
 /** Configurations asked about here are small; a larger one is a programmer error, not a slow run. */
 const VERDICT_STATES_MAX = 2_000_000;
 
-export interface ModelVerdict {
+interface ModelVerdict {
   /** The configuration's name (model/config.ts configName). */
   config: string;
   /** Per violated safety or progress invariant, the length of its shortest counterexample. */
@@ -20,7 +20,7 @@ export interface ModelVerdict {
 
 const remembered = new Map<string, ModelVerdict>();
 
-export function modelVerdict(config: ModelConfig): ModelVerdict {
+function modelVerdict(config: ModelConfig): ModelVerdict {
   const name = configName(config);
   const known = remembered.get(name);
   if (known) return known;
