@@ -143,8 +143,9 @@ export class Conductor {
     switch (event) {
       case "callAuth":
       case "callRefresh":
-      case "callUnauthorized":
         return this.need(slot).start(event);
+      case "callUnauthorized":
+        return this.startWithRequest(this.need(slot));
       case "sendRefresh":
         if (plan.loseResponse) {
           server.injectFault({ kind: "drop-after-rotate" });
@@ -163,6 +164,7 @@ export class Conductor {
       case "writeDisk":
       case "acquireLock":
       case "releaseLock":
+      case "sendRequest":
         return this.need(slot).release(event);
       case "crash":
         this.lossPlanned.delete(process);
@@ -186,6 +188,16 @@ export class Conductor {
       case "flushDisk":
         return "an in-place write's two halves (tornWrite) are one port call in the implementation";
     }
+  }
+
+  /**
+   * The model's callUnauthorized is an API request answered 401 (steps/recovery.ts): the call starts and its
+   * first request, held at sendRequest, is released in the same step.
+   */
+  private async startWithRequest(slot: ProcessSlot): Promise<string | null> {
+    const started = await slot.start("callUnauthorized");
+    if (started !== null) return started;
+    return slot.release("sendRequest");
   }
 
   private need(slot: ProcessSlot | undefined): ProcessSlot {
@@ -286,6 +298,11 @@ export class Conductor {
       const token = this.tokens.lookup(held.refreshToken);
       if (token === null) problems.push(`${slot.name} is about to POST a token the server never issued`);
       projected.sends = token ?? { family: "A", generation: -1 };
+    }
+    if (held.kind === "sendRequest" && held.accessToken !== undefined) {
+      const token = this.tokens.lookupAccess(held.accessToken);
+      if (token === null) problems.push(`${slot.name} is about to send an access token the server never issued`);
+      projected.requests = token ?? { family: "A", generation: -1 };
     }
     if (held.kind === "receiveResponse") projected.response = this.responseKind(index, held.response);
     if (held.kind === "writeDisk" && held.mode !== undefined) projected.writes = held.mode;

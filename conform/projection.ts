@@ -43,6 +43,8 @@ export interface ProjectedProcess {
   poisoned: boolean;
   /** Held at sendRefresh: the refresh token about to be POSTed. */
   sends?: ProjectedToken;
+  /** Held at sendRequest: whose access token the API request carries. */
+  requests?: ProjectedToken;
   /** Held at receiveResponse: what the answer is. */
   response?: ResponseKind;
   /** Held at writeDisk: how it writes. */
@@ -69,6 +71,8 @@ export interface Projection {
 export const HELD_AT: Record<Location, string> = {
   idle: "idle",
   down: "down",
+  recoveryReload: "readDisk",
+  retryRequest: "sendRequest",
   reload: "readDisk",
   persistRead: "readDisk",
   persistReload: "readDisk",
@@ -113,6 +117,7 @@ export function projectModel(state: ExplorerState, config: ModelConfig): Project
       poisoned: location === "down" ? false : record.poisoned,
     };
     if (location === "post") projected.sends = modelSnapshot(data, record.cache)?.token;
+    if (projected.at === "sendRequest") projected.requests = modelSnapshot(data, record.cache)?.token;
     if (location === "receive") projected.response = modelResponse(record.response);
     if (projected.at === "writeDisk") projected.writes = writesInPlace(config.rules) ? "in-place" : "atomic";
     return projected;

@@ -57,6 +57,7 @@ export async function openSession(serverOptions: ServerOptions): Promise<Session
   const server = await startTokenServer({
     revokeFamilyOnReuse: serverOptions.revokeFamilyOnReuse,
     graceWindow: serverOptions.graceWindow,
+    apiChecksExpiryOnly: serverOptions.apiChecksExpiryOnly,
     now: () => clock.nowMs(),
     onRequest: (record) => listener?.(record),
     limits: {

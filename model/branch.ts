@@ -8,6 +8,8 @@ import type { EventName } from "./vocabulary.js";
 
 export const LOCATIONS = [
   "idle", // not inside any call
+  "recoveryReload", // 401 recovery's Reload: the guarded reload; Changed or NoChange -> retry the request
+  "retryRequest", // the request again; a second 401 takes recovery's RefreshToken step
   "reload", // guarded reload: next, readDisk decides Skipped / Changed / NoChange
   "post", // about to POST the cached refresh token
   "receive", // waiting for the endpoint's answer

@@ -16,6 +16,11 @@ export interface ServerOptions {
   revokeFamilyOnReuse: boolean;
   /** Accept the immediately previous refresh token once more, answering with the current one. */
   graceWindow: boolean;
+  /**
+   * The API checks an access token's `exp` only (a stateless JWT check): an access token stays valid after its
+   * refresh token is rotated out or its family revoked. Off: only the family's current, unexpired token is.
+   */
+  apiChecksExpiryOnly: boolean;
 }
 
 export interface ModelConfig {
@@ -142,7 +147,7 @@ export function makeConfig(input: ConfigInput): ModelConfig {
     rules,
     faults,
     faultsMax,
-    server: { revokeFamilyOnReuse: false, graceWindow: false, ...input.server },
+    server: { revokeFamilyOnReuse: false, graceWindow: false, apiChecksExpiryOnly: false, ...input.server },
     ...(mutant === undefined ? {} : { mutant: mutant.name }),
   };
 }
@@ -150,7 +155,11 @@ export function makeConfig(input: ConfigInput): ModelConfig {
 /** A short stable name, e.g. `locked/N3/crash+login/grace`, `locked/N2/none/mutant:save-in-place`. */
 export function configName(config: ModelConfig): string {
   const faults = config.faults.length === 0 ? "none" : config.faults.join("+");
-  const server = [config.server.revokeFamilyOnReuse ? "revoke" : "", config.server.graceWindow ? "grace" : ""]
+  const server = [
+    config.server.revokeFamilyOnReuse ? "revoke" : "",
+    config.server.graceWindow ? "grace" : "",
+    config.server.apiChecksExpiryOnly ? "expiry-only-api" : "",
+  ]
     .filter(Boolean)
     .join("+");
   const budget = config.faultsMax === 1 ? "" : `/x${config.faultsMax}`;

@@ -161,6 +161,18 @@ export function serverAccepts(
   return generation === record.current || (graceWindow && generation === record.previous);
 }
 
+/**
+ * Would the API accept the access token minted with this snapshot's refresh token? An expired one never. By
+ * default only the family's current one in a family not revoked: a rotated-out access token gets 401. With
+ * `expiryOnly` (a stateless JWT check) any unexpired one passes.
+ */
+export function apiAccepts(data: ModelData, snapshot: Snapshot, expiryOnly: boolean): boolean {
+  if (snapshot.generation === 0 || isStale(data, snapshot)) return false;
+  if (expiryOnly) return true;
+  const record = data.families[snapshot.family];
+  return !record.revoked && snapshot.generation === record.current;
+}
+
 /** The largest generation anywhere in the state; the server mints the next one above it. */
 export function newestGeneration(data: ModelData): number {
   let newest = data.staleBelow;

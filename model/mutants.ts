@@ -11,7 +11,7 @@
  */
 import type { Branch, EventBranches, Location, TransitionTable } from "./branch.js";
 import type { ModelConfig } from "./config.js";
-import { DISK_OK, DISK_TORN, readableDisk } from "./data.js";
+import { DISK_OK, DISK_TORN, type ModelData, readableDisk } from "./data.js";
 import { processAt } from "./steps/shared.js";
 import type { EventName } from "./vocabulary.js";
 
@@ -38,22 +38,34 @@ export function applyBrokenRules(table: TransitionTable, config: ModelConfig): T
   return edited;
 }
 
-/** The read under the lock (or the guarded reload) Skips only for an unreadable file, not another account. */
+/**
+ * The read under the lock (or the guarded reload) Skips only for an unreadable file, not another account;
+ * so does 401 recovery's Reload, which is the same guarded reload.
+ */
 function withoutAccountCheck(table: TransitionTable): TransitionTable {
   const location: Location = table.locations.rereadUnderLock.readDisk ? "rereadUnderLock" : "reload";
-  return editBranches(table, location, "readDisk", ([skipped, ...rest]) => [
-    {
-      ...required(skipped, `${location}.readDisk[0]`),
-      label: "Skipped: unreadable or missing (account_id not compared); permanent error, cache untouched",
-      guard: (data, process) => processAt(data, process).cache.accountId === 0 || readableDisk(data) === null,
-    },
-    ...rest,
-  ]);
+  const skipOnlyUnreadable = (where: Location) => (branches: Branch[]) => {
+    const [skipped, ...rest] = branches;
+    return [
+      {
+        ...required(skipped, `${where}.readDisk[0]`),
+        label: "Skipped: unreadable or missing (account_id not compared); permanent error, cache untouched",
+        guard: (data: ModelData, process: number) =>
+          processAt(data, process).cache.accountId === 0 || readableDisk(data) === null,
+      },
+      ...rest,
+    ];
+  };
+  const edited = editBranches(table, location, "readDisk", skipOnlyUnreadable(location));
+  return editBranches(edited, "recoveryReload", "readDisk", skipOnlyUnreadable("recoveryReload"));
 }
 
-/** The guarded reload's Changed branch is removed: it always takes NoChange. */
+/** The guarded reload's Changed branch is removed (in refreshToken() and in recovery's Reload): always NoChange. */
 function withoutCompare(table: TransitionTable): TransitionTable {
-  return editBranches(table, "reload", "readDisk", (branches) => withoutBranch(branches, "Changed"));
+  const edited = editBranches(table, "reload", "readDisk", (branches) => withoutBranch(branches, "Changed"));
+  return editBranches(edited, "recoveryReload", "readDisk", (branches) =>
+    withoutBranch(branches, "Reload Changed"),
+  );
 }
 
 /** A 200 leads to releaseAfterSave (releaseLock), then persistWrite (the locked write, then idle). */

@@ -3,10 +3,11 @@
  */
 import { type Branch, type EventBranches, LOCATIONS, type Location, type TransitionTable } from "./branch.js";
 import type { ModelConfig } from "./config.js";
-import { type ModelData, readableDisk } from "./data.js";
+import { apiAccepts, type ModelData, readableDisk } from "./data.js";
 import type { DesignRules } from "./designs/index.js";
 import { applyBrokenRules } from "./mutants.js";
 import { lockedRefresh, releaseAndReturn } from "./steps/locked.js";
+import { recovery } from "./steps/recovery.js";
 import { guardedReload, persist, postAndReceive } from "./steps/refresh.js";
 import { cacheIsStale, processAt } from "./steps/shared.js";
 import { crashAnywhere, stallAnywhere, whileDown, worldEvents } from "./steps/world.js";
@@ -15,23 +16,26 @@ import type { CallEvent } from "./vocabulary.js";
 /**
  * Where each call starts. `auth()` only refreshes a stale cache; a fresh one is returned as is. A design
  * that posts the cached token (legacy) skips the reload in auth(); a lock across the refresh comes first.
+ * An API request answered 401 starts recovery (steps/recovery.ts) in every design; one answered 200 changes
+ * nothing, so the call is enabled only when the API would reject the cached access token.
  */
 function callTargets(rules: DesignRules): Record<CallEvent, Location> {
   if (rules.lockScope === "refresh") {
-    return { callAuth: "lockForRefresh", callRefresh: "lockForRefresh", callUnauthorized: "lockForRefresh" };
+    return { callAuth: "lockForRefresh", callRefresh: "lockForRefresh", callUnauthorized: "recoveryReload" };
   }
   const auth: Location = rules.staleAuth === "post-cached-token" ? "post" : "reload";
-  return { callAuth: auth, callRefresh: "reload", callUnauthorized: "reload" };
+  return { callAuth: auth, callRefresh: "reload", callUnauthorized: "recoveryReload" };
 }
 
 const CALL_LABELS: Record<CallEvent, string> = {
   callAuth: "auth() with a stale cache: refresh",
   callRefresh: "refreshToken()",
-  callUnauthorized: "an API request got 401: start recovery",
+  callUnauthorized: "an API request with the cached access token gets 401: recovery's Reload step",
 };
 
 function idle(config: ModelConfig, isIdleWorld: (data: ModelData) => boolean): EventBranches {
   const targets = callTargets(config.rules);
+  const expiryOnly = config.server.apiChecksExpiryOnly;
   const table: EventBranches = {};
   for (const call of config.calls) {
     const branch: Branch = {
@@ -39,6 +43,8 @@ function idle(config: ModelConfig, isIdleWorld: (data: ModelData) => boolean): E
       guard: (data, process) => {
         if (processAt(data, process).cache.accountId === 0) return false;
         if (call === "callAuth" && !cacheIsStale(data, process)) return false;
+        if (call === "callUnauthorized" && apiAccepts(data, processAt(data, process).cache, expiryOnly))
+          return false;
         return config.overlap || isIdleWorld(data);
       },
       target: targets[call],
@@ -114,6 +120,7 @@ export function buildTable(config: ModelConfig, othersIdle: (data: ModelData) =>
     locations.reload = guardedReload(config.rules);
     Object.assign(locations, persist(config));
   }
+  Object.assign(locations, recovery(config));
   const table: TransitionTable = {
     locations,
     anywhere: { ...crashAnywhere(config), ...stallAnywhere(config) },

@@ -18,6 +18,7 @@ export const IO_EVENTS = [
   "readDisk", // auth.json is read (guarded reload, persist re-read, reload after save)
   "sendRefresh", // POST /oauth/token reaches the server, which rotates or rejects
   "receiveResponse", // the token endpoint's answer is delivered to the manager
+  "sendRequest", // an API request with the cached access token is answered (200, or 401 when no longer valid)
   "writeDisk", // auth.json is written (in place, or temp+fsync+rename)
   "flushDisk", // an in-place write completes (only where torn writes are modelled)
   "releaseLock", // the cross-process lock is released

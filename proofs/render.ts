@@ -147,6 +147,8 @@ export function mermaid(trace: Trace): string {
     "  participant Disk as auth.json",
     "  participant Server as token endpoint",
   ];
+  const requests = trace.steps.some((step) => step.event === "sendRequest");
+  if (requests) lines.push("  participant API");
   for (const named of namedSteps(trace)) {
     const { step } = named;
     const actor = step.actor === "world" ? "Disk" : step.actor;
@@ -157,7 +159,12 @@ export function mermaid(trace: Trace): string {
         `  ${actor}->>Disk: ${text} (disk ${tokenName(named.after, step.after.data.disk.snapshot)})`,
       );
     } else if (step.event === "receiveResponse") lines.push(`  Server-->>${actor}: ${text}`);
-    else lines.push(`  Note over ${actor}: ${text}`);
+    else if (step.event === "sendRequest") {
+      const cache = step.before.data.processes[step.process]?.cache;
+      const answer = step.after.locations[step.process] === "idle" ? "200" : "401";
+      const token = cache ? tokenName(named.before, cache) : "none";
+      lines.push(`  ${actor}->>API: ${text} access token of ${token}: ${answer}`);
+    } else lines.push(`  Note over ${actor}: ${text}`);
   }
   lines.push(`  Note over ${actors.join(",")}: ${trace.invariant} violated`);
   return lines.join("\n");

@@ -5,14 +5,17 @@
  * spec cannot drift from what is proved. `authrace docs` writes it; `authrace docs --check` and
  * test/docs/spec-sync.test.ts fail when docs/spec.md differs from what this would write.
  */
-import { configName } from "../model/config.js";
+import { PROCESS_NAMES, processName } from "../common/names.js";
+import { configName, type ModelConfig } from "../model/config.js";
 import { builtInDesigns, requireDesign, VARIANTS } from "../model/designs/index.js";
 import { type EventName, INVARIANTS, type InvariantName, type Variant } from "../model/vocabulary.js";
 import { explore } from "./explorer.js";
-import { INVARIANT_STATEMENTS, SAFETY_INVARIANTS } from "./invariants.js";
+import { brokenBy, INVARIANT_STATEMENTS, SAFETY_INVARIANTS } from "./invariants.js";
 import { explainTrace, mermaid } from "./render.js";
 import { sourcePath } from "./source-tree.js";
 import { eventsWithoutLocation, stateDiagram } from "./spec-diagrams.js";
+import { initialState } from "./state.js";
+import { makeStepper } from "./step.js";
 import {
   explainedTheoremName,
   findTheorem,
@@ -20,7 +23,7 @@ import {
   type PinnedTheorems,
   THEOREMS,
 } from "./theorems.js";
-import { traceOf } from "./trace.js";
+import { type Trace, traceOf, traceOfPath } from "./trace.js";
 
 /** docs/spec.md in the source tree, also when running from dist/proofs/. */
 export function specPath(): string {
@@ -33,8 +36,8 @@ const EVENT_STEPS: Record<EventName, { kind: string; meaning: string; port: stri
   callRefresh: { kind: "call", meaning: "a caller forces a refresh", port: "`refreshToken()`" },
   callUnauthorized: {
     kind: "call",
-    meaning: "an API request was rejected with 401; recovery starts",
-    port: "401 recovery (`UnauthorizedRecovery`)",
+    meaning: "a caller makes an API request with the cached access token; a 401 runs recovery",
+    port: "`unauthorized()`: the request and 401 recovery (`UnauthorizedRecovery`)",
   },
   acquireLock: {
     kind: "I/O",
@@ -55,6 +58,12 @@ const EVENT_STEPS: Record<EventName, { kind: string; meaning: string; port: stri
     kind: "I/O",
     meaning: "the endpoint's answer (200, 401 with a code, 5xx, network error) is delivered",
     port: "token client: response side",
+  },
+  sendRequest: {
+    kind: "I/O",
+    meaning:
+      "an API request with the cached access token is answered: 200 while the token is valid, 401 once it expired or (unless the API checks expiry only) its refresh token was rotated out",
+    port: "API port: `GET /backend-api/me` with `Authorization: Bearer <access token>`",
   },
   writeDisk: {
     kind: "I/O",
@@ -115,6 +124,7 @@ export function specCounterexamples(): {
   theorem: string;
   invariant: InvariantName;
   title: string;
+  path?: readonly string[];
 }[] {
   return builtInDesigns().flatMap((design) =>
     design.checks.explained.map((explained) => ({
@@ -122,8 +132,34 @@ export function specCounterexamples(): {
       theorem: explainedTheoremName(design, explained),
       invariant: explained.invariant,
       title: explained.title,
+      ...(explained.path === undefined ? {} : { path: explained.path }),
     })),
   );
+}
+
+/** A given run (`A:sendRequest`, `world:becomeStale`) replayed on the model; its last step must break `invariant`. */
+function witnessTrace(config: ModelConfig, path: readonly string[], invariant: InvariantName): Trace {
+  const steps = path.map((entry) => {
+    const [actor = "", event = ""] = entry.split(":");
+    const process = actor === "world" ? -1 : (PROCESS_NAMES as readonly string[]).indexOf(actor);
+    if (process === -1 && actor !== "world") throw new Error(`spec-docs: path step '${entry}' names no process`);
+    return { event: event as EventName, process };
+  });
+  // traceOfPath throws at a step that is not enabled; the last step must break the invariant.
+  const trace = traceOfPath(config, steps, invariant);
+  const stepper = makeStepper(config);
+  let state = initialState(config.processes);
+  let broken: InvariantName[] = [];
+  for (const { event, process } of steps) {
+    const step = stepper.successor(state, event, process);
+    if (!step) throw new Error(`spec-docs: ${event} of ${processName(process)} is not enabled`);
+    broken = brokenBy(state, step);
+    state = step.next;
+  }
+  if (!broken.includes(invariant)) {
+    throw new Error(`spec-docs: the path of ${configName(config)} does not break ${invariant} at its last step`);
+  }
+  return trace;
 }
 
 function eventsSection(): string {
@@ -183,15 +219,28 @@ function verdictsSection(pinned: PinnedTheorems): string {
   ].join("\n");
 }
 
-function counterexampleSection(theoremName: string, invariant: InvariantName, title: string): string {
+function counterexampleSection(
+  theoremName: string,
+  invariant: InvariantName,
+  title: string,
+  path?: readonly string[],
+): string {
   const theorem = findTheorem(theoremName);
   if (!theorem) throw new Error(`spec-docs: no theorem '${theoremName}' (was it renamed?)`);
-  const exploration = explore(theorem.config);
-  const violation = exploration.violations.get(invariant);
-  if (!violation) throw new Error(`spec-docs: ${configName(theorem.config)} does not break ${invariant}`);
-  const trace = traceOf(exploration, violation);
+  let trace: Trace;
+  let how: string;
+  if (path === undefined) {
+    const exploration = explore(theorem.config);
+    const violation = exploration.violations.get(invariant);
+    if (!violation) throw new Error(`spec-docs: ${configName(theorem.config)} does not break ${invariant}`);
+    trace = traceOf(exploration, violation);
+    how = "";
+  } else {
+    trace = witnessTrace(theorem.config, path, invariant);
+    how = " (a run of it given step by step, replayed on the model; not its shortest)";
+  }
   return [
-    `**${title}**: theorem \`${theorem.name}\`, ${violation.invariant} broken in ${trace.steps.length} steps.`,
+    `**${title}**: theorem \`${theorem.name}\`${how}, ${invariant} broken in ${trace.steps.length} steps.`,
     "",
     "```mermaid",
     mermaid(trace),
@@ -218,8 +267,8 @@ export function specSections(pinned: PinnedTheorems): Map<string, string> {
     sections.set(`state-diagram:${variant}`, `${diagram}\n\n${eventsWithoutLocation(variant)}`);
   }
   sections.set("verdicts", verdictsSection(pinned));
-  for (const { id, theorem, invariant, title } of specCounterexamples()) {
-    sections.set(`counterexample:${id}`, counterexampleSection(theorem, invariant, title));
+  for (const { id, theorem, invariant, title, path } of specCounterexamples()) {
+    sections.set(`counterexample:${id}`, counterexampleSection(theorem, invariant, title, path));
   }
   return sections;
 }

@@ -38,8 +38,14 @@ const STORIES: { story: string; question: string; input: Omit<ConfigInput, "vari
   },
   {
     story: "recovery",
-    question: "Only 401 recovery runs: Reload, then RefreshToken with the cached token (race R3).",
+    question:
+      "Only API requests and their 401 recovery run: Reload, the request again, RefreshToken (race R3).",
     input: { processes: 2, calls: ["callUnauthorized"] },
+  },
+  {
+    story: "recovery",
+    question: "The same, on an API that checks an access token's exp only (a stateless JWT check).",
+    input: { processes: 2, calls: ["callUnauthorized"], server: { apiChecksExpiryOnly: true } },
   },
 ];
 

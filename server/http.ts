@@ -11,6 +11,7 @@
  * the delay leaves the server rotated, exactly like a lost response.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { API_PATH, type ApiPolicy, answerApiRequest } from "./api-endpoint.js";
 import { answerControl, CONTROL_ROUTES, type ControlContext, type ControlRoute } from "./control.js";
 import { checkControlAccess } from "./control-access.js";
 import {
@@ -28,6 +29,7 @@ export const SENDER_PARAMETER = "sender";
 
 export interface HttpContext {
   token: TokenEndpointContext;
+  api: ApiPolicy;
   control: ControlContext;
   responseDelayMs: number;
   requestBodyMaxBytes: number;
@@ -157,14 +159,25 @@ async function handleOther(
   }
 }
 
+/** An API request carries no body worth reading; it is answered at once, never delayed or recorded. */
+async function handleApi(context: HttpContext, request: IncomingMessage, response: ServerResponse) {
+  const body = await readBody(request, context.requestBodyMaxBytes);
+  if (body.kind === "aborted") return;
+  const authorization = request.headers.authorization;
+  send(response, answerApiRequest(context.token.ledger, context.api, request.method ?? "", authorization));
+}
+
 export function createRequestHandler(
   context: HttpContext,
 ): (request: IncomingMessage, response: ServerResponse) => void {
   return (request, response) => {
+    const path = pathOf(request);
     const handled =
-      pathOf(request) === TOKEN_PATH
+      path === TOKEN_PATH
         ? handleToken(context, request, response)
-        : handleOther(context, request, response);
+        : path === API_PATH
+          ? handleApi(context, request, response)
+          : handleOther(context, request, response);
     handled.catch((error: unknown) => {
       // Only a programmer error gets here: fail the request and make the error loud.
       response.destroy();

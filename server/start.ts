@@ -24,6 +24,7 @@ const PORT_MAX = 65_535;
 interface Settings {
   revokeFamilyOnReuse: boolean;
   graceWindow: boolean;
+  apiChecksExpiryOnly: boolean;
   responseDelayMs: number;
   accessTokenTtlSeconds: number;
   accessTokenStyle: AccessTokenStyle;
@@ -52,6 +53,7 @@ function settingsFrom(options: TokenServerOptions): Settings {
   return {
     revokeFamilyOnReuse: options.revokeFamilyOnReuse ?? false,
     graceWindow: options.graceWindow ?? false,
+    apiChecksExpiryOnly: options.apiChecksExpiryOnly ?? false,
     responseDelayMs: requireInteger(
       "responseDelayMs",
       options.responseDelayMs ?? 0,
@@ -85,6 +87,7 @@ function serverState(settings: Settings, ledger: TokenLedger, faults: FaultQueue
     options: {
       revokeFamilyOnReuse: settings.revokeFamilyOnReuse,
       graceWindow: settings.graceWindow,
+      apiChecksExpiryOnly: settings.apiChecksExpiryOnly,
       responseDelayMs: settings.responseDelayMs,
       accessTokenTtlSeconds: settings.accessTokenTtlSeconds,
       accessTokenStyle: settings.accessTokenStyle,
@@ -120,6 +123,7 @@ export async function startTokenServer(options: TokenServerOptions = {}): Promis
         policy: { revokeFamilyOnReuse: settings.revokeFamilyOnReuse, graceWindow: settings.graceWindow },
         recordedRequestsMax: settings.limits.recordedRequestsMax,
       },
+      api: { expiryOnly: settings.apiChecksExpiryOnly, now },
       control: { ledger, faults, state },
       responseDelayMs: settings.responseDelayMs,
       requestBodyMaxBytes: settings.limits.requestBodyMaxBytes,

@@ -50,6 +50,11 @@ export interface TokenServerOptions {
   revokeFamilyOnReuse?: boolean;
   /** Accept the immediately previous refresh token once more, answering with the current tokens. */
   graceWindow?: boolean;
+  /**
+   * The API (`GET /backend-api/me`) judges an access token by its `exp` alone; default false: a rotated-out or
+   * revoked family's access token gets 401 too.
+   */
+  apiChecksExpiryOnly?: boolean;
   /** Delay before answering a token request; the decision (and rotation) happens before the delay. */
   responseDelayMs?: number;
   accessTokenTtlSeconds?: number;
@@ -154,6 +159,7 @@ export interface ServerState {
   options: {
     revokeFamilyOnReuse: boolean;
     graceWindow: boolean;
+    apiChecksExpiryOnly: boolean;
     responseDelayMs: number;
     accessTokenTtlSeconds: number;
     accessTokenStyle: AccessTokenStyle;

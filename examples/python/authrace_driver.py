@@ -24,11 +24,13 @@ import tempfile
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 
 VARIANT = "locked"
 CLIENT_ID = "app_EMoamEEZ73f0CkXaXp7hrann"
 TOKEN_URL_DEFAULT = "https://auth.openai.com/oauth/token"
+API_PATH = "/backend-api/me"
 AUTH_CLAIM = "https://api.openai.com/auth"
 AUTH_MODES = ("apikey", "chatgpt", "chatgptAuthTokens")
 AUTH_JSON_BYTES_MAX = 1024 * 1024
@@ -380,7 +382,43 @@ class Manager:
         except (urllib.error.URLError, OSError, ValueError):
             return {"kind": "transient", "status": None, "cause": "network"}
 
+    def request_api(self):
+        """wire-spec.md, "API request": GET with the cached access token; True on 200, False on 401."""
+        access_token = self.cache["access_token"]
+        self.hold("sendRequest", accessToken=access_token)
+        url = os.environ.get("AUTHRACE_API_URL") or urllib.parse.urljoin(
+            os.environ.get("CODEX_REFRESH_TOKEN_URL_OVERRIDE") or TOKEN_URL_DEFAULT, API_PATH)
+        request = urllib.request.Request(url, method="GET", headers={
+            "Authorization": "Bearer " + access_token, "Accept": "application/json"})
+        try:
+            with urllib.request.urlopen(request, timeout=REFRESH_TIMEOUT_S) as response:
+                response.read(RESPONSE_BYTES_MAX)
+                return True
+        except urllib.error.HTTPError as error:
+            if error.code == 401:
+                return False
+            raise CallFailed("transient", "API answered HTTP %d" % error.code)
+        except (urllib.error.URLError, OSError, ValueError):
+            raise CallFailed("transient", "API unreachable")
+
     # ---- the calls ---------------------------------------------------------------------------------------
+
+    def unauthorized(self):
+        """An API request and 401 recovery: Reload (guarded), the request again, then RefreshToken (refresh)."""
+        if self.cache is None:
+            raise CallFailed("logged-out", "not logged in: no cached auth to send")
+        if self.request_api():
+            return None
+        disk = self.read_disk()
+        expected = self.cache["account_id"]
+        if expected is None or disk is None or disk["account_id"] != expected:
+            raise CallFailed("skipped", "logged out or signed in to another account")
+        if disk != self.cache:
+            self.replace_cache(disk)
+        if self.request_api():
+            return None
+        self.refresh()
+        return None
 
     def refresh(self):
         with self.mutex:
@@ -487,7 +525,8 @@ def auth_of(driver, manager):
 
 def run_call(driver, manager, request, in_flight):
     try:
-        refresh_error = manager.auth() if request["cmd"] == "auth" else manager.refresh()
+        calls = {"auth": manager.auth, "refresh": manager.refresh, "unauthorized": manager.unauthorized}
+        refresh_error = calls[request["cmd"]]()
         reply = {"id": request["id"], "ok": True, "auth": auth_of(driver, manager), "trace": []}
         if reply["auth"] is None:
             reply = {"id": request["id"], "ok": False, "auth": None, "trace": [],

@@ -33,6 +33,7 @@ export function heldCallOf(event: HeldEvent, open: () => void): HeldCall & { seq
   if (event.mode === "remove") call.removes = true;
   else if (event.mode !== undefined) call.mode = event.mode;
   if (event.refreshToken !== undefined) call.refreshToken = event.refreshToken;
+  if (event.accessToken !== undefined) call.accessToken = event.accessToken;
   if (event.response !== undefined) call.response = refreshResultOf(event.response);
   return call;
 }

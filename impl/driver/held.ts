@@ -20,6 +20,7 @@ function heldEvent(seq: number, call: HeldCall): HeldEvent {
   if (call.mode !== undefined) event.mode = call.mode;
   if (call.removes === true) event.mode = "remove";
   if (call.refreshToken !== undefined) event.refreshToken = call.refreshToken;
+  if (call.accessToken !== undefined) event.accessToken = call.accessToken;
   if (call.response !== undefined) event.response = heldResponse(call.response);
   return event;
 }

@@ -166,6 +166,8 @@ export interface HeldEvent {
   mode?: DiskChange;
   /** sendRefresh: whole (this is the data channel). */
   refreshToken?: string;
+  /** sendRequest: the access token the API request carries, whole. */
+  accessToken?: string;
   /** receiveResponse */
   response?: HeldResponse;
 }
@@ -218,7 +220,7 @@ function parseHeldResponse(value: unknown): HeldResponse | null {
 /** The `held` member of an event line, checked field by field; a string says what is wrong. */
 export function parseHeldEvent(value: unknown): HeldEvent | string {
   if (typeof value !== "object" || value === null || Array.isArray(value)) return "held is not an object";
-  const { seq, kind, mode, refreshToken, response } = value as Record<string, unknown>;
+  const { seq, kind, mode, refreshToken, accessToken, response } = value as Record<string, unknown>;
   if (typeof seq !== "number" || !Number.isSafeInteger(seq) || seq < 1)
     return "held.seq is not a positive integer";
   if (!isOneOf(HELD_KINDS, kind)) return `held.kind must be one of ${HELD_KINDS.join(", ")}`;
@@ -229,6 +231,11 @@ export function parseHeldEvent(value: unknown): HeldEvent | string {
     return typeof refreshToken === "string" && refreshToken !== ""
       ? { seq, kind, refreshToken }
       : "held sendRefresh without its refreshToken";
+  }
+  if (kind === "sendRequest") {
+    return typeof accessToken === "string" && accessToken !== ""
+      ? { seq, kind, accessToken }
+      : "held sendRequest without its accessToken";
   }
   if (kind === "receiveResponse") {
     const parsed = parseHeldResponse(response);

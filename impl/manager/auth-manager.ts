@@ -2,7 +2,8 @@
  * AuthManager: Codex's managed-ChatGPT auth for one CODEX_HOME, in one of four variants (variants.ts), or a
  * mutant of one (a broken variant kept on purpose, docs/mutation.md).
  * It loads auth.json once at construction, then touches disk only in the steps of docs/protocol.md.
- * Calls: auth() (proactive refresh when stale), refreshToken(), unauthorized() (401 recovery), reload(),
+ * Calls: auth() (proactive refresh when stale), refreshToken(), unauthorized() (an API request and its 401
+ * recovery), reload(),
  * cached() (no I/O).
  */
 import type { Variant } from "../../model/vocabulary.js";
@@ -13,6 +14,7 @@ import { limitError, notHandedOutError } from "./errors.js";
 import type { FlowContext, FlowResult } from "./flow-context.js";
 import { guardedRefresh, refreshCachedToken } from "./flow-guarded.js";
 import { lockedRefresh } from "./flow-locked.js";
+import { requestWithRecovery } from "./flow-recovery.js";
 import { RefreshMutex } from "./mutex.js";
 import { canHandOut, isStale } from "./staleness.js";
 import { CallTrace, TracedIo } from "./traced-io.js";
@@ -101,13 +103,18 @@ export class AuthManager {
   }
 
   /**
-   * 401 recovery. guarded-reload variants: Reload (Changed -> done; Skipped -> error) then RefreshToken (POST
-   * the cached token with no re-read, save) -> Done; as one call these are exactly refreshToken()'s steps.
-   * locked: refreshToken(), whose locked read adopts what another process saved.
+   * An API request with the cached access token, and 401 recovery as Codex runs it (flow-recovery.ts): Reload,
+   * the request again, then RefreshToken (the design's `recoveryRefresh`). Only RefreshToken takes the
+   * in-process lock.
    */
   async unauthorized(options: CallOptions = {}): Promise<AuthResult> {
     const context = this.beginCall("callUnauthorized", options);
-    return this.resultOf(await this.serialised(() => this.refreshFlow(context)));
+    const outcome = await requestWithRecovery(
+      context,
+      () => this.serialised(() => this.refreshFlow(context)),
+      () => this.serialised(() => refreshCachedToken(context)),
+    );
+    return this.resultOf(outcome);
   }
 
   /** Codex's reload(): cache := disk; an unreadable file logs out. Not a protocol call of its own. */

@@ -4,6 +4,7 @@
  * Events mark completions, except `sendRefresh`, emitted just before the POST is handed to the endpoint.
  */
 import type {
+  ApiAnswer,
   AuthPorts,
   DiskWriteResult,
   LockResult,
@@ -88,6 +89,13 @@ export class TracedIo {
     const result = await this.ports.lock.release();
     this.trace.emit("releaseLock", describeLock(result));
     return result;
+  }
+
+  /** An API request with the cached access token; the event carries the answer's status. */
+  async request(accessToken: string): Promise<ApiAnswer> {
+    const answer = await this.ports.api.request(accessToken);
+    this.trace.emit("sendRequest", answer.kind === "error" ? `error ${answer.status ?? "network"}` : String(answer.status));
+    return answer;
   }
 
   async refresh(refreshToken: string): Promise<RefreshResult> {

@@ -7,6 +7,7 @@
  *
  * A refresh is held twice: once before the POST leaves (`sendRefresh`: on release the real request reaches
  * the real server, which decides and rotates), once before its answer is handed back (`receiveResponse`).
+ * An API request is held once (`sendRequest`): on release it is sent and its answer handed back.
  */
 import type { IoEvent } from "../../model/vocabulary.js";
 import type { Snapshot } from "../storage/index.js";
@@ -22,6 +23,7 @@ export const HELD_KINDS = [
   "releaseLock",
   "sendRefresh",
   "receiveResponse",
+  "sendRequest",
 ] as const satisfies readonly HeldKind[];
 
 export interface HeldCall {
@@ -34,6 +36,8 @@ export interface HeldCall {
   snapshot?: Snapshot;
   /** sendRefresh: the refresh token about to be POSTed. */
   refreshToken?: string;
+  /** sendRequest: the access token the API request carries. */
+  accessToken?: string;
   /**
    * receiveResponse: the real answer, held. A call held in another process arrives as the protocol's summary
    * (docs/driver-protocol.md, held mode): an `ok` answer then has empty `tokens`.
@@ -88,6 +92,13 @@ export function holdPorts(real: AuthPorts, sink: HoldSink): AuthPorts {
         const response = await real.tokenEndpoint.refresh(refreshToken, reason);
         await hold(sink, { kind: "receiveResponse", response });
         return response;
+      },
+    },
+    // One hold: the request is sent and answered on release (the model's sendRequest is one step).
+    api: {
+      async request(accessToken: string) {
+        await hold(sink, { kind: "sendRequest", accessToken });
+        return real.api.request(accessToken);
       },
     },
   };

@@ -2,7 +2,7 @@
 import { designNamed } from "../../model/designs/index.js";
 import type { LockKind } from "../../model/designs/types.js";
 import { authJsonPath } from "../storage/index.js";
-import { createTokenClient, type TokenClientOptions } from "../token/index.js";
+import { createApiClient, createTokenClient, type TokenClientOptions } from "../token/index.js";
 import { createFileDisk } from "./file-disk.js";
 import { createFileLock, type FileLockOptions } from "./file-lock.js";
 import { createFlockLock } from "./flock-lock.js";
@@ -39,6 +39,10 @@ export function createRealPorts(options: RealPortsOptions): AuthPorts {
   return {
     disk: createFileDisk(file),
     tokenEndpoint: createTokenClient(options.token),
+    api: createApiClient({
+      ...(options.token?.environment === undefined ? {} : { environment: options.token.environment }),
+      ...(options.token?.dispatcher === undefined ? {} : { dispatcher: options.token.dispatcher }),
+    }),
     lock: createLock(options.lockKind ?? "mkdir", file, options.lock),
     clock: options.clock ?? systemClock,
   };

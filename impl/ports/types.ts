@@ -59,6 +59,20 @@ export interface TokenEndpoint {
   refresh(refreshToken: string, reason?: RefreshReason): Promise<RefreshResult>;
 }
 
+/**
+ * The answer to one API request made with an access token: 200, 401 (the token is no longer accepted: Codex's
+ * cue for 401 recovery), or anything else (another status, a network error, the timeout).
+ */
+export type ApiAnswer =
+  | { kind: "ok"; status: number }
+  | { kind: "unauthorized"; status: 401 }
+  | { kind: "error"; status: number | null; message: string };
+
+/** The API a Codex process calls with its cached access token (`Authorization: Bearer <access token>`). */
+export interface ApiEndpoint {
+  request(accessToken: string): Promise<ApiAnswer>;
+}
+
 export type LockErrorKind =
   | "busy" // still held by someone else after the bounded retries
   | "failed" // an I/O error (for example the directory does not exist)
@@ -94,6 +108,7 @@ export interface Clock {
 export interface AuthPorts {
   disk: Disk;
   tokenEndpoint: TokenEndpoint;
+  api: ApiEndpoint;
   lock: Lock;
   clock: Clock;
 }

@@ -1,4 +1,5 @@
-/** The token client: Codex's refresh request, its error classification, and the undici adapter. */
+/** The token client: Codex's refresh request, its error classification, and the undici adapters (token, API). */
+export { API_PATH, API_URL_VARIABLE, type ApiClientOptions, apiUrl, createApiClient } from "./api.js";
 export { classifyResponse, extractErrorCode } from "./classify.js";
 export {
   createTokenClient,

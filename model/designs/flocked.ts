@@ -26,6 +26,7 @@ export const flocked: Design = {
     refreshFailureAsksLogin: false,
     knownCodePermanentOnAnyStatus: true,
     sendsRefreshReason: true,
+    recoveryRefresh: "refresh-token",
     ...INTACT_RULES,
   },
   mutants: [

@@ -4,6 +4,12 @@
  */
 import { type Design, INTACT_RULES } from "./types.js";
 
+/** One whole 401 recovery that refreshes: 401, Reload NoChange, the request again 401, POST, save (in place). */
+const REFRESH_BY_RECOVERY = (actor: string): string[] =>
+  ["callUnauthorized", "readDisk", "sendRequest", "sendRefresh", "receiveResponse"]
+    .concat(["readDisk", "writeDisk", "readDisk"])
+    .map((event) => `${actor}:${event}`);
+
 export const guarded: Design = {
   name: "guarded",
   mirrors:
@@ -20,6 +26,7 @@ export const guarded: Design = {
     refreshFailureAsksLogin: false,
     knownCodePermanentOnAnyStatus: false,
     sendsRefreshReason: false,
+    recoveryRefresh: "post-cached-token",
     poisons: true,
     ...INTACT_RULES,
   },
@@ -60,7 +67,22 @@ export const guarded: Design = {
         id: "recovery-guarded",
         story: "recovery",
         invariant: "NoStaleRefreshSent",
-        title: "401 recovery on guarded (R3)",
+        title: "401 recovery on guarded: both Reload R0 before either saves",
+      },
+      {
+        id: "recovery-adopted-guarded",
+        story: "recovery",
+        invariant: "NoStaleRefreshSent",
+        title: "401 recovery on guarded (R3): B adopts R1, A rotates R1 -> R2 and saves, B POSTs R1",
+        path: [
+          ...REFRESH_BY_RECOVERY("A"),
+          "B:callUnauthorized",
+          "B:readDisk",
+          "world:becomeStale",
+          ...REFRESH_BY_RECOVERY("A"),
+          "B:sendRequest",
+          "B:sendRefresh",
+        ],
       },
       {
         id: "guarded-logout-undone",

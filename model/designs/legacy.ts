@@ -19,6 +19,7 @@ export const legacy: Design = {
     refreshFailureAsksLogin: true,
     knownCodePermanentOnAnyStatus: false,
     sendsRefreshReason: false,
+    recoveryRefresh: "post-cached-token",
     poisons: false,
     ...INTACT_RULES,
   },

@@ -19,6 +19,7 @@ export const locked: Design = {
     refreshFailureAsksLogin: false,
     knownCodePermanentOnAnyStatus: false,
     sendsRefreshReason: false,
+    recoveryRefresh: "refresh-token",
     poisons: true,
     ...INTACT_RULES,
   },

@@ -20,6 +20,7 @@ export const persistLocked: Design = {
     refreshFailureAsksLogin: false,
     knownCodePermanentOnAnyStatus: true,
     sendsRefreshReason: true,
+    recoveryRefresh: "post-cached-token",
     poisons: true,
     ...INTACT_RULES,
   },

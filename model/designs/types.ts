@@ -53,6 +53,12 @@ export interface DesignRules {
   knownCodePermanentOnAnyStatus: boolean;
   /** auth()'s proactive refresh says `"refresh_reason": "scheduled"` in its request (0.171). */
   sendsRefreshReason: boolean;
+  /**
+   * 401 recovery's RefreshToken step (after Reload and a second 401): POST the cached refresh token with no
+   * re-read of auth.json (every Codex release: 0.117+'s `refresh_token_from_authority`, and 0.116 as run, see
+   * docs/codex-versions.md), or run the design's refreshToken() (a lock across the refresh re-reads under it).
+   */
+  recoveryRefresh: "post-cached-token" | "refresh-token";
 
   /** The guarded reload and the locked read compare auth.json's account_id with the cache's (else Skipped). */
   checksAccount: boolean;
@@ -100,7 +106,12 @@ export interface InterleavingInput extends CheckInput {
   external: boolean;
 }
 
-/** A theorem's counterexample to tell: a story (proofs/theorems.ts) or a fault set, at N = 2. */
+/**
+ * A theorem's counterexample to tell: a story (proofs/theorems.ts) or a fault set, at N = 2. Its shortest
+ * trace, or `path`: a run of the theorem's configuration given step by step (`A:callUnauthorized`,
+ * `world:becomeStale`), for a race the shortest trace does not show; the docs generator replays it on the
+ * model and fails unless every step is enabled and its last step breaks `invariant`.
+ */
 export interface ExplainedCounterexample {
   /** The anchor in docs/spec.md and the file name under out/. */
   id: string;
@@ -109,6 +120,7 @@ export interface ExplainedCounterexample {
   server?: Partial<ServerOptions>;
   invariant: InvariantName;
   title: string;
+  path?: readonly string[];
 }
 
 /** Where authrace checks a design, beyond what every design gets (see docs/architecture.md, "Adding a design"). */
