@@ -47,6 +47,7 @@ export function formatRecovery(
 ): string {
   const posts = report.phases.flatMap((phase) => phase.posts).length;
   const lines = [
+    `  (${report.network})`,
     ...report.phases.flatMap(describePhase),
     "",
     `recovery on ${report.implementation}: ${posts} POST${posts === 1 ? "" : "s"}, ` +

@@ -63,6 +63,8 @@ export interface RecoveryExit {
 export interface RecoveryReport {
   implementation: string;
   variant: string | null;
+  /** How B was kept on loopback. */
+  network: string;
   phases: RecoveryPhase[];
   /** B's POSTs of a refresh token already rotated out. */
   staleSends: number;

@@ -76,6 +76,8 @@ interface Setup {
   server: TokenServer;
   api: ModelApi;
   bridges: Bridge[];
+  /** How B is kept on loopback. */
+  network: string;
   exec: CodexExec | null;
 }
 
@@ -92,10 +94,14 @@ function senderUrl(server: TokenServer, sender: string): string {
   return `${server.tokenUrl}?${SENDER_PARAMETER}=${sender}`;
 }
 
-async function relayRoutes(setup: Omit<Setup, "exec" | "bridges">, target: RecoveryTarget) {
-  if (target.network === "loopback-config") return { routes: null, bridges: [] };
+async function relayRoutes(setup: Omit<Setup, "exec" | "bridges" | "network">, target: RecoveryTarget) {
+  if (target.network === "loopback-config") {
+    return { routes: null, bridges: [], network: "config.toml only (not asked for a namespace)" };
+  }
   const namespace = await probeNetworkNamespace();
-  if (!namespace.available) return { routes: null, bridges: [] };
+  if (!namespace.available) {
+    return { routes: null, bridges: [], network: `config.toml only (${namespace.reason})` };
+  }
   const bridges: Bridge[] = [];
   const routes: RelayRoute[] = [];
   for (const port of [setup.server.port, setup.api.port]) {
@@ -103,7 +109,9 @@ async function relayRoutes(setup: Omit<Setup, "exec" | "bridges">, target: Recov
     bridges.push(bridge);
     routes.push({ socketPath: bridge.socketPath, port });
   }
-  return { routes, bridges };
+  const network =
+    "codex exec in its own network namespace (unshare -n, lo only), token server and model API via relay";
+  return { routes, bridges, network };
 }
 
 /** A held request is answered; B's next one is awaited (or its exit). */
@@ -163,14 +171,14 @@ async function open(target: RecoveryTarget): Promise<Setup> {
   // Fresh: B refreshes nothing at startup, and holds R0 when its first request goes out.
   const family = server.createFamily({ accessToken: "opaque" });
   await writeFamilyAuthJson(home.authPath, family, Date.now(), "replace");
-  const { routes, bridges } = await relayRoutes({ root, home, server, api }, target);
+  const { routes, bridges, network } = await relayRoutes({ root, home, server, api }, target);
   const exec = startCodexExec({
     binaryPath: target.binaryPath,
     home,
     tokenUrl: senderUrl(server, CODEX_PROCESS),
     routes,
   });
-  return { root, home, server, api, bridges, exec };
+  return { root, home, server, api, bridges, network, exec };
 }
 
 async function close(setup: Setup, keepFiles: boolean): Promise<void> {
@@ -216,6 +224,7 @@ export async function runRecovery(target: RecoveryTarget): Promise<RecoveryRunRe
     const report: RecoveryReport = {
       implementation: target.name,
       variant: target.variant,
+      network: setup.network,
       phases: recorder.phases,
       staleSends,
       verdict: staleSends === 0 ? "holds" : "violated",
