@@ -65,6 +65,8 @@ export interface RecoveryTarget {
   variant: Variant | null;
   /** `auto` (default): a network namespace where `unshare -n` works; `loopback-config`: config.toml alone. */
   network?: "auto" | "loopback-config";
+  /** Keep the run's directory (B's log) when the run fails; default true. */
+  keepFilesOnFailure?: boolean;
 }
 
 export type RecoveryRunResult = { ok: true; report: RecoveryReport } | { ok: false; message: string };
@@ -140,8 +142,11 @@ async function runStory(
   const stopped = exec.exited.then((exit) => `B exited (code ${exit.code}, signal ${exit.signal})`);
   let next = await api.nextModelRequest(RECOVERY_LIMITS.firstRequestTimeoutMs, stopped);
   await recorder.close("B starts, caches R0", "startup", next.ok ? next.request.record.modelSeq : null);
-  const late = timedOut(next, "firstRequestTimeoutMs");
-  if (late !== null) return `B sent no model request: ${late}`;
+  // Without a first request there is no recovery to see: a failure, never a verdict.
+  if (!next.ok) {
+    const late = timedOut(next, "firstRequestTimeoutMs");
+    return `B sent no model request: ${late ?? `${next.problem} first (last error: "${exec.lastErrorLine()}")`}`;
+  }
   for (const generation of [1, 2]) {
     if (!next.ok) return null;
     const held = next.request;
@@ -208,8 +213,10 @@ export async function runRecovery(target: RecoveryTarget): Promise<RecoveryRunRe
     failure = await runStory({ ...setup, exec }, recorder);
     const exit = await exec.stop(RECOVERY_LIMITS.exitWaitMs);
     await recorder.close(`B's last request -> 400; B ends`, "end", null);
-    if (failure !== null)
-      return { ok: false, message: `${failure} (files and B's log kept in ${setup.root})` };
+    if (failure !== null) {
+      const kept = target.keepFilesOnFailure === false ? "" : ` (files and B's log kept in ${setup.root})`;
+      return { ok: false, message: `${failure}${kept}` };
+    }
     const spawnError = (await exec.exited).spawnError;
     if (spawnError !== null) {
       failure = `cannot start ${target.binaryPath}: ${spawnError}`;
@@ -237,6 +244,6 @@ export async function runRecovery(target: RecoveryTarget): Promise<RecoveryRunRe
     };
     return { ok: true, report };
   } finally {
-    await close(setup, failure !== null);
+    await close(setup, failure !== null && target.keepFilesOnFailure !== false);
   }
 }
