@@ -133,7 +133,7 @@ function timedOut(next: NextModelRequest, limit: keyof typeof RECOVERY_LIMITS): 
   return `${next.problem}: limit ${limit} (${RECOVERY_LIMITS[limit]}) reached`;
 }
 
-/** Steps 1-3 of the story; null when they ran (B may have exited early), else why not. */
+/** Steps 1-4 of the story; null when they ran (B may have exited early, ending the story there), else why not. */
 async function runStory(
   setup: Setup & { exec: CodexExec },
   recorder: RecoveryRecorder,
