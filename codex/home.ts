@@ -21,15 +21,23 @@ export interface CodexHome {
  */
 const CLOSED_LOOPBACK = "http://127.0.0.1:9";
 
-const CONFIG_TOML = `# Written by authrace: keep Codex on loopback and quiet.
-chatgpt_base_url = "${CLOSED_LOOPBACK}/backend-api/"
-openai_base_url = "${CLOSED_LOOPBACK}/v1"
+/**
+ * config.toml pointing Codex's backend (`chatgpt_base_url`) and API (`openai_base_url`) at `baseUrl`: the closed
+ * port for the app-server scenarios, the recovery scenario's model API (codex/recovery/model-api.ts) there.
+ */
+export function codexConfigToml(baseUrl: string): string {
+  return `# Written by authrace: keep Codex on loopback and quiet.
+chatgpt_base_url = "${baseUrl}/backend-api/"
+openai_base_url = "${baseUrl}/v1"
 check_for_update_on_startup = false
 cli_auth_credentials_store = "file"
 
 [analytics]
 enabled = false
 `;
+}
+
+const CONFIG_TOML = codexConfigToml(CLOSED_LOOPBACK);
 
 export function createCodexHome(label: string): CodexHome {
   const root = mkdtempSync(join(tmpdir(), `authrace-codex-${label}-`));

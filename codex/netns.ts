@@ -35,20 +35,28 @@ export function probeNetworkNamespace(): Promise<NamespaceSupport> {
   return probed;
 }
 
-/** Runs inside the namespace: `node -e RELAY_SOURCE <socketPath> <port> <binary> <args...>`. */
+/**
+ * Runs inside the namespace: `node -e RELAY_SOURCE <routes-json> <binary> <args...>`, where routes are
+ * `[{ socketPath, port }, ...]`: one listener on 127.0.0.1:<port> per route (the token server; the recovery
+ * scenario's model API too), each piped to its Unix socket. The binary starts once every listener is up.
+ */
 const RELAY_SOURCE = `
 const { execFileSync, spawn } = require("node:child_process");
 const net = require("node:net");
-const [socketPath, port, binary, ...args] = process.argv.slice(1);
+const [routesJson, binary, ...args] = process.argv.slice(1);
+const routes = JSON.parse(routesJson);
 execFileSync("ip", ["link", "set", "lo", "up"]);
-const relay = net.createServer((inner) => {
-  const outer = net.connect(socketPath);
-  inner.pipe(outer).on("error", () => inner.destroy());
-  outer.pipe(inner).on("error", () => outer.destroy());
-  inner.on("error", () => outer.destroy());
-  outer.on("error", () => inner.destroy());
-});
-relay.listen(Number(port), "127.0.0.1", () => {
+function listen(route) {
+  const relay = net.createServer((inner) => {
+    const outer = net.connect(route.socketPath);
+    inner.pipe(outer).on("error", () => inner.destroy());
+    outer.pipe(inner).on("error", () => outer.destroy());
+    inner.on("error", () => outer.destroy());
+    outer.on("error", () => inner.destroy());
+  });
+  return new Promise((resolve) => relay.listen(route.port, "127.0.0.1", resolve));
+}
+Promise.all(routes.map(listen)).then(() => {
   const child = spawn(binary, args, { stdio: "inherit" });
   child.on("error", (error) => { process.stderr.write("relay: " + error.message + "\\n"); process.exit(127); });
   child.on("exit", (code, signal) => {
@@ -59,6 +67,12 @@ relay.listen(Number(port), "127.0.0.1", () => {
 });
 `;
 
+/** One loopback port inside the namespace and the Unix socket its connections go to (a bridge's). */
+export interface RelayRoute {
+  socketPath: string;
+  port: number;
+}
+
 /** Command and arguments that run `binary args...` inside a fresh namespace with the relay. */
 export function namespacedCommand(
   socketPath: string,
@@ -66,10 +80,17 @@ export function namespacedCommand(
   binary: string,
   args: readonly string[],
 ): { file: string; args: string[] } {
-  return {
-    file: "unshare",
-    args: ["-n", "--", process.execPath, "-e", RELAY_SOURCE, socketPath, String(port), binary, ...args],
-  };
+  return namespacedCommandForRoutes([{ socketPath, port }], binary, args);
+}
+
+/** `namespacedCommand` with several ports relayed, each to its own bridge. */
+export function namespacedCommandForRoutes(
+  routes: readonly RelayRoute[],
+  binary: string,
+  args: readonly string[],
+): { file: string; args: string[] } {
+  const relay = [process.execPath, "-e", RELAY_SOURCE, JSON.stringify(routes), binary, ...args];
+  return { file: "unshare", args: ["-n", "--", ...relay] };
 }
 
 export interface Bridge {

@@ -62,6 +62,11 @@ export {
 } from "./matrix.js";
 export type { ObservedWorld, RunObserver } from "./observer.js";
 export { DEFAULT_SCENARIO_OPTIONS, resolveScenarioOptions, type ScenarioOptions } from "./options.js";
+export {
+  RECOVERY_STORY,
+  type RecoveryExpectation,
+  recoveryExpectation,
+} from "./recovery-expectation.js";
 export { type RunOptions, runScenario, SCENARIOS } from "./run.js";
 export type { Scenario } from "./steps.js";
 export {

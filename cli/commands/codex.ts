@@ -7,7 +7,17 @@
  */
 
 import type { CodexBinary } from "../../codex/fetch.js";
+import type { CodexImplementation } from "../../codex/implementation.js";
 import { type CodexTarget, parseCodexTarget } from "../../codex/local.js";
+import {
+  formatJudgedRecovery,
+  type JudgedRecovery,
+  judgeRecovery,
+  RECOVERY_SUMMARY,
+  type RecoveryJson,
+  recoveryJson,
+  runRecovery,
+} from "../../codex/recovery/index.js";
 import { builtInDesigns, isVariant, VARIANTS } from "../../model/designs/index.js";
 import type { Variant } from "../../model/vocabulary.js";
 import {
@@ -30,6 +40,18 @@ import { type Command, parseCommandArgs, UsageError } from "../command.js";
 import { openCodex } from "../implementation/open.js";
 import { EXIT, EXIT_FOR, runOnImplementation } from "../real-runs.js";
 
+/**
+ * The scenarios of this command: the app-server ones every implementation runs, and `recovery`, which only a
+ * real Codex binary runs (codex/recovery/: `codex exec` whose model requests are answered 401).
+ */
+const RECOVERY = "recovery";
+const CODEX_SCENARIO_NAMES = [...SCENARIO_NAMES, RECOVERY] as const;
+type CodexScenarioName = (typeof CODEX_SCENARIO_NAMES)[number];
+
+function isCodexScenarioName(name: string): name is CodexScenarioName {
+  return name === RECOVERY || isScenarioName(name);
+}
+
 /** Versions one invocation may check; each costs a download of 60-180 MB the first time. */
 const VERSIONS_MAX = 8;
 
@@ -50,13 +72,15 @@ server (as 'authrace scenario <name> --impl codex:<version>' does, one scenario 
 scenario: POSTs per phase, stale sends, what each process returned, the verdict of NoStaleRefreshSent, and
 the expectation of the design that version mirrors (the designs' records say which releases:
 ${releaseMap()}).
+Scenario 'recovery' (Codex only) runs 'codex exec' against a loopback model API that answers its requests
+401 while another process rotates the token: its 401 recovery (Reload, then RefreshToken) runs for real.
 A local binary is judged by the design --variant names (its version says nothing about which design a
 build follows); without --variant it is run and reported with no expectation.
 
 options:
   --variant <design> ${VARIANTS.join(" | ")}:
                      the design the local binaries follow (not for versions)
-  --scenario <name>  ${SCENARIO_NAMES.join(" | ")} (repeatable; default: all)
+  --scenario <name>  ${CODEX_SCENARIO_NAMES.join(" | ")} (repeatable; default: all)
   --json             one JSON document on stdout instead of text
 
 exit status: 0 every scenario ran and agrees with the expectation (or the version maps to no variant);
@@ -68,7 +92,7 @@ examples: authrace codex 0.116.0 0.117.0
           authrace codex ~/src/codex/codex-rs/target/release/codex --variant guarded`;
 
 interface ResultJson {
-  scenario: ScenarioName;
+  scenario: CodexScenarioName;
   agreement: JudgedRun["agreement"];
   expected: ScenarioVerdict | null;
   verdict: ScenarioVerdict | null;
@@ -83,6 +107,8 @@ interface ResultJson {
   binaryFailed: boolean;
   run: ScenarioJson | null;
   phases: PhaseJson[];
+  /** The recovery scenario's report (its own phases: POSTs by sender, B's model requests, Codex's log). */
+  recovery: RecoveryJson | null;
 }
 
 interface VersionReport {
@@ -96,7 +122,7 @@ interface VersionReport {
 
 interface Arguments {
   choices: CodexChoice[];
-  scenarios: ScenarioName[];
+  scenarios: CodexScenarioName[];
   json: boolean;
 }
 
@@ -135,14 +161,14 @@ function parse(argv: string[]): Arguments {
     return parsed.target;
   });
   const design = designOf(values.variant, targets);
-  const scenarios = values.scenario ?? [...SCENARIO_NAMES];
+  const scenarios = values.scenario ?? [...CODEX_SCENARIO_NAMES];
   for (const name of scenarios) {
-    if (!isScenarioName(name))
-      throw new UsageError(`unknown scenario '${name}' (known: ${SCENARIO_NAMES.join(", ")})`);
+    if (!isCodexScenarioName(name))
+      throw new UsageError(`unknown scenario '${name}' (known: ${CODEX_SCENARIO_NAMES.join(", ")})`);
   }
   return {
     choices: targets.map((target) => choiceOf(target, design)),
-    scenarios: scenarios as ScenarioName[],
+    scenarios: scenarios as CodexScenarioName[],
     json: values.json ?? false,
   };
 }
@@ -162,7 +188,44 @@ function resultJson(judged: JudgedRun, variant: Variant | null): ResultJson {
     binaryFailed: judged.attempts?.binaryFailed ?? false,
     run: result.ok ? scenarioJson(result.report) : null,
     phases: result.ok ? phasesJson(result.report) : [],
+    recovery: null,
   };
+}
+
+function recoveryResultJson(judged: JudgedRecovery): ResultJson {
+  const { result } = judged;
+  return {
+    scenario: RECOVERY,
+    agreement: judged.agreement,
+    expected: judged.expected?.verdict ?? null,
+    verdict: result.ok ? result.report.verdict : null,
+    mismatches: judged.mismatches,
+    failure: result.ok ? null : result.message,
+    durationMs: result.ok ? result.report.durationMs : null,
+    attempts: 1,
+    binaryFailures: [],
+    binaryFailed: false,
+    run: null,
+    phases: [],
+    recovery: result.ok ? recoveryJson(result.report) : null,
+  };
+}
+
+function describeRecovery(judged: JudgedRecovery): string {
+  const seconds = judged.result.ok ? ` (${(judged.result.report.durationMs / 1000).toFixed(1)} s)` : "";
+  return `${RECOVERY}: ${RECOVERY_SUMMARY}${seconds}\n${formatJudgedRecovery(judged)}\n`;
+}
+
+/** The recovery scenario on the implementation's binary, judged by the design it mirrors. */
+async function checkRecovery(implementation: CodexImplementation, json: boolean): Promise<ResultJson> {
+  const target = {
+    name: implementation.name,
+    binaryPath: implementation.binary.binaryPath,
+    variant: implementation.variant,
+  };
+  const judged = judgeRecovery(await runRecovery(target), target);
+  if (!json) console.log(describeRecovery(judged));
+  return recoveryResultJson(judged);
 }
 
 /** Text: one block per scenario, as `authrace scenario` prints it minus the seed's log. */
@@ -174,7 +237,7 @@ function describeRun(judged: JudgedRun): string {
 
 async function checkVersion(
   choice: CodexChoice,
-  scenarios: ScenarioName[],
+  scenarios: CodexScenarioName[],
   json: boolean,
 ): Promise<VersionReport> {
   const version = "codexPath" in choice ? choice.codexPath : choice.codexVersion;
@@ -186,10 +249,12 @@ async function checkVersion(
   const { implementation } = prepared;
   const { version: _parsed, ...binary } = implementation.binary;
   try {
-    const runs = await runOnImplementation(scenarios, implementation, (judged) => {
+    const appServerScenarios = scenarios.filter((name): name is ScenarioName => name !== RECOVERY);
+    const runs = await runOnImplementation(appServerScenarios, implementation, (judged) => {
       if (!json) console.log(describeRun(judged));
     });
     const results = runs.map((judged) => resultJson(judged, implementation.variant));
+    if (scenarios.includes(RECOVERY)) results.push(await checkRecovery(implementation, json));
     return { version, binary, network: implementation.network, error: null, results };
   } finally {
     await implementation.close();
