@@ -2,6 +2,7 @@ import { redact } from "../../impl/redact.js";
 import {
   checkFaultSpec,
   DEFAULT_LIMITS,
+  FAULT_KINDS,
   type FaultSpec,
   formatRequestLine,
   startTokenServer,
@@ -22,7 +23,8 @@ options:
   --delay-ms N                    answer token requests N ms after deciding them (default 0)
   --access-token-ttl-seconds N    exp of JWT access tokens (default 3600)
   --opaque-access-tokens          issue at-R<n> access tokens instead of JWTs
-  --fault KIND[:COUNT]            queue a fault: drop-after-rotate, status-500, status-429 (repeatable)
+  --fault KIND[:COUNT]            queue a fault (repeatable); KIND is one of
+                                  ${FAULT_KINDS.join(", ")}
   --write-auth-json PATH          create a family and write a Codex auth.json for it at PATH; an existing
                                   file there (a real login?) is refused, and so is a missing directory:
                                   nothing is created but the file itself, so a mistyped path cannot scatter
