@@ -1,5 +1,6 @@
 /**
- * Real multi-process scenarios (`stale-cache`, `simultaneous`) and the scenario matrix. Import from here only.
+ * Real multi-process scenarios (`stale-cache`, `simultaneous`, `stale-cache-expired`, `stale-cache-unreachable`,
+ * `two-managers`; docs/scenarios.md) and the scenario matrix. Import from here only.
  *
  *   const result = await runScenario("stale-cache", referenceImplementation(design));
  *   if (result.ok) console.log(formatScenarioLog(result.report));
@@ -30,6 +31,7 @@ export {
   type ExpectedPost,
   expectationFor,
   expectedVerdict,
+  scenarioStory,
 } from "./expectations.js";
 export {
   formatPhases,
@@ -49,6 +51,7 @@ export {
   type ReplyTimeout,
   referenceImplementation,
   replyTimeoutOf,
+  type SpawnManagersOutcome,
   type SpawnOutcome,
   type SpawnRequest,
 } from "./implementation.js";
@@ -62,7 +65,7 @@ export {
 } from "./matrix.js";
 export type { ObservedWorld, RunObserver } from "./observer.js";
 export { DEFAULT_SCENARIO_OPTIONS, resolveScenarioOptions, type ScenarioOptions } from "./options.js";
-export { type RunOptions, runScenario, SCENARIOS } from "./run.js";
+export { type RunOptions, runScenario, SCENARIOS, scenarioRunsOn } from "./run.js";
 export type { Scenario } from "./steps.js";
 export {
   type BinaryFailure,

@@ -31,6 +31,11 @@ export interface Scenario {
   serverOptions(options: ScenarioOptions): TokenServerOptions;
   /** Order in which the seed's log prints the processes. */
   logOrder: readonly ProcessName[];
+  /**
+   * A and B are two managers of one process: only an implementation with `spawnManagers` runs it (the reference
+   * driver; not a Codex binary, whose second manager cannot be asked from outside).
+   */
+  needsManagersInOneProcess?: true;
   run(run: ScenarioRun): Promise<StepsResult>;
 }
 
