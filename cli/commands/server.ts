@@ -1,9 +1,6 @@
 import { redact } from "../../impl/redact.js";
 import {
-  checkFaultSpec,
   DEFAULT_LIMITS,
-  FAULT_KINDS,
-  type FaultSpec,
   formatRequestLine,
   startTokenServer,
   type TokenServer,
@@ -11,6 +8,7 @@ import {
   writeFamilyAuthJson,
 } from "../../server/index.js";
 import { type Command, integerFlag, parseCommandArgs, UsageError } from "../command.js";
+import { FAULT_KIND_LIST, faultFlag } from "../fault-flag.js";
 
 const usage = `usage: authrace server [options]
 
@@ -24,7 +22,7 @@ options:
   --access-token-ttl-seconds N    exp of JWT access tokens (default 3600)
   --opaque-access-tokens          issue at-R<n> access tokens instead of JWTs
   --fault KIND[:COUNT]            queue a fault (repeatable); KIND is one of
-                                  ${FAULT_KINDS.join(", ")}
+                                  ${FAULT_KIND_LIST}
   --write-auth-json PATH          create a family and write a Codex auth.json for it at PATH; an existing
                                   file there (a real login?) is refused, and so is a missing directory:
                                   nothing is created but the file itself, so a mistyped path cannot scatter
@@ -58,14 +56,6 @@ interface Fixture {
 export interface ServerCommandOptions {
   server: TokenServerOptions;
   fixture: Fixture | null;
-}
-
-function faultFlag(text: string): FaultSpec {
-  const [kind, countText] = text.split(":");
-  const count = countText === undefined ? undefined : Number(countText);
-  const check = checkFaultSpec({ kind, ...(count === undefined ? {} : { count }) });
-  if (!check.ok) throw new UsageError(`--fault ${text}: ${check.problem}`);
-  return check.fault;
 }
 
 const FLAGS = {
