@@ -52,7 +52,7 @@ export async function runScenario(
     const message = `${implementation.name} cannot hold two auth managers in one process that a scenario can ask one by one (${name} needs it)`;
     return { ok: false, failure: { ...identity, message } };
   }
-  const settings = resolveScenarioOptions(implementation.scenarioOptions, options.scenario);
+  const settings = resolveScenarioOptions(scenario.options, implementation.scenarioOptions, options.scenario);
   const startedAtMs = Date.now();
   const opened = await openWorld(implementation, {
     serverOptions: scenario.serverOptions(settings),

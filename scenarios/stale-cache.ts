@@ -16,6 +16,7 @@
  *
  * Two variants keep these steps and change only what the endpoint does from step 3 on (`afterRotation`, a fault
  * queued for every later refresh):
+ * Both always ask B again (step 4), so that a run shows the repetition.
  * - stale-cache-expired: PR #15357's second regression test, "the same scenario even when the refresh endpoint
  *   would fail if called": every refresh is answered 401 `refresh_token_expired`. A fixed client never calls
  *   it and returns R1 from disk; legacy calls it, gets a permanent error, and still returns its stale R0.
@@ -38,6 +39,8 @@ function staleCacheScenario({ name, summary, afterRotation }: StaleCacheVariant)
   return {
     name,
     summary,
+    // With a failing endpoint, B is always asked again: legacy meets the failure once per call, for ever.
+    ...(afterRotation === null ? {} : { options: { askAgain: true } }),
     serverOptions: () => ({}),
     logOrder: ["B", "A"],
     async run(run) {

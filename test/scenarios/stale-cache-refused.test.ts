@@ -1,9 +1,9 @@
 /**
  * Proves PR #15357's second regression test and the issue's symptom on real OS processes (reference driver, real
  * loopback server): stale-cache, then the endpoint fails every refresh after A's rotation.
- * - Every design, through the scenario matrix: legacy POSTs its cached R0 (a stale send) and the server answers
- *   401 refresh_token_expired (stale-cache-expired) or resets the connection (stale-cache-unreachable); every other
- *   design never calls the endpoint and returns A's R1 from disk. Each row matches expectationFor, which follows
+ * - Every design, through the scenario matrix: legacy POSTs its cached R0 (a stale send) on each of B's two calls
+ *   and the server answers 401 refresh_token_expired (stale-cache-expired) or resets the connection
+ *   (stale-cache-unreachable); every other design never calls the endpoint and returns A's R1 from disk. Each row matches expectationFor, which follows
  *   the model's verdict on the seed's story.
  * - Asked again, legacy sends the dead R0 once per call and reports the failure each time: permanent `expired`,
  *   or transient `network` (undici's ECONNRESET: Codex's "error sending request for url"); guarded stays on R1.
@@ -55,8 +55,8 @@ test("the matrix: every design on both scenarios matches its expectation", async
           variant !== "legacy"
             ? "R0 200"
             : scenario === "stale-cache-expired"
-              ? "R0 200, R0 401 refresh_token_expired"
-              : "R0 200, R0 dropped";
+              ? "R0 200, R0 401 refresh_token_expired, R0 401 refresh_token_expired"
+              : "R0 200, R0 dropped, R0 dropped";
         return [scenario, variant, posts, []];
       }),
     ),
@@ -69,10 +69,10 @@ test("the matrix: every design on both scenarios matches its expectation", async
   expect(await parent.leftovers()).toEqual([]);
 });
 
+/** These scenarios always ask B again (their `options`): no option is given here. */
 async function askedAgain(scenario: "stale-cache-expired" | "stale-cache-unreachable", variant: string) {
   const result = await runScenario(scenario, referenceImplementation(variant), {
     temporaryDirectory: parent.path,
-    scenario: { askAgain: true },
   });
   if (!result.ok) throw new Error(result.failure.message);
   return result.report;
