@@ -115,7 +115,8 @@ export function referenceImplementation(variant: Variant, options: ReferenceOpti
   };
 }
 
-function notReady(error: { kind: string; message: string; stderr: string }): {
+/** A driver that printed no ready line, as a spawn error: its message, with its stderr when it wrote any. */
+export function notReady(error: { kind: string; message: string; stderr: string }): {
   kind: string;
   message: string;
 } {

@@ -45,6 +45,7 @@ export {
 } from "./format.js";
 export {
   DEFAULT_REPLY_TIMEOUT,
+  notReady,
   type ProcessFactory,
   REFERENCE_IMPLEMENTATION_PREFIX,
   type ReferenceOptions,

@@ -5,11 +5,13 @@
  * persist-locked) both POST R0, one 401 refresh_token_reused; with one (locked, flocked) the second manager
  * waits on the file lock held by the first one of its own process and adopts R1: one POST. One process is
  * started, with one pid behind both handles, and nothing is left behind. An implementation that cannot address two
- * managers of one process (a Codex binary) fails the scenario at once, saying why, with nothing started.
+ * managers of one process (a Codex binary) fails the scenario at once, saying why, with nothing started. A
+ * `locked` that skips its re-read under the lock (mutant no-reread-after-lock) fails the expectation.
  */
 import { describe, expect, test } from "vitest";
 import { VARIANTS } from "../../model/designs/index.js";
 import {
+  checkExpectation,
   expectationFor,
   expectedVerdict,
   type ProcessFactory,
@@ -18,6 +20,7 @@ import {
   runScenarioMatrix,
   scenarioRunsOn,
 } from "../../scenarios/index.js";
+import { driverEntry } from "../support/paths.js";
 import { isAlive, useTemporaryParent } from "./helpers.js";
 
 const parent = useTemporaryParent();
@@ -89,4 +92,13 @@ describe("one process", () => {
     });
     expect(await parent.leftovers()).toEqual([]);
   });
+});
+
+test("the mutant no-reread-after-lock, judged as locked: both managers POST R0, the run differs", async () => {
+  const command = [process.execPath, driverEntry, "--mutant", "no-reread-after-lock"];
+  const factory = referenceImplementation("locked", { driverCommand: command });
+  const result = await runScenario("two-managers", factory, { temporaryDirectory: parent.path });
+  if (!result.ok) throw new Error(result.failure.message);
+  expect(result.report.staleSends).toBe(1);
+  expect(checkExpectation(result.report, "locked")).toContain("1 stale sends, expected 0");
 });
