@@ -1,8 +1,8 @@
 /**
  * What a design must do in each scenario, and the check of a report against it. The verdict comes from the
- * model: each scenario is a story of the theorems (stale-cache is the seed's story, simultaneous its race),
- * explored for the design's record; a stale send there means the real run must show the race's POSTs (R0
- * 200, R0 401 reused), none means exactly one refresh. What a loser does when asked again follows from the
+ * model: each scenario is a story of the theorems (the stale-cache ones are the seed's story, simultaneous and
+ * two-managers its race), explored for the design's record; a stale send there means the real run must show the
+ * race's POSTs (R0 200, then R0 with the scenario's answer to a stale send), none means exactly one refresh. What a loser does when asked again follows from the
  * design's `staleAuth` rule: one that POSTs its cached token without a reload sends R0 once more. A real
  * Codex binary is judged by the rows of the design its version mirrors (codex/versions.ts).
  */
@@ -53,21 +53,53 @@ export interface Expectation {
 const R0_ROTATED: ExpectedPost = { generation: 0, status: 200, code: null };
 const R0_REUSED: ExpectedPost = { generation: 0, status: 401, code: REFRESH_ERROR_CODES.reused };
 
-/** Asked again, the loser still holds R0 and POSTs it again: legacy re-sends the dead token on every call. */
-const RESENDS: AgainExpectation = { posts: [R0_REUSED], staleSends: 1, staleReturns: 1 };
 /** Asked again, everyone answers R1: from the cache, or adopted from auth.json with no POST. */
 const SETTLED: AgainExpectation = { posts: [], staleSends: 0, staleReturns: 0 };
 
-/** The theorems' story each scenario runs for real (proofs/theorems.ts STORIES). */
-const SCENARIO_STORIES: Readonly<Record<ScenarioName, string>> = {
-  "stale-cache": "seed",
-  simultaneous: "simultaneous",
+/** The answer a stale send of R0 gets when the endpoint is told to fail every refresh after A's rotation. */
+const R0_EXPIRED: ExpectedPost = { generation: 0, status: 401, code: REFRESH_ERROR_CODES.expired };
+/** The connection reset before any answer (server fault reset-without-rotate): recorded with status 0. */
+const R0_RESET: ExpectedPost = { generation: 0, status: 0, code: null };
+
+/**
+ * How each scenario is judged: the theorems' story it runs for real (proofs/theorems.ts STORIES), what the server
+ * answers a stale send of R0, and who sends it when one is sent.
+ *
+ * stale-cache-expired and stale-cache-unreachable are the seed's story with another answer to the stale send. The
+ * model's server always answers a reused token 401 reused, but the verdict does not depend on it: whether B
+ * sends R0 is decided before any answer arrives, so the seed story's verdict is theirs. What the answer changes
+ * is what follows, and that comes from the design's rules: a design that POSTs its cached token without a
+ * reload (`staleAuth` post-cached-token: legacy) keeps its stale R0 after a permanent (expired) or a
+ * transient (reset) failure alike, and sends it again on every call.
+ *
+ * two-managers is the simultaneous story: to the model a second AuthManager in one process is one more process,
+ * since each manager has its own cache, its own in-process mutex and its own lock instance.
+ */
+interface ScenarioJudging {
+  story: string;
+  staleAnswer: ExpectedPost;
+  /** B: A refreshes to completion first, so a stale send is B's; either: the race decides who loses. */
+  staleSender: "B" | "either";
+}
+
+const SCENARIO_JUDGING: Readonly<Record<ScenarioName, ScenarioJudging>> = {
+  "stale-cache": { story: "seed", staleAnswer: R0_REUSED, staleSender: "B" },
+  simultaneous: { story: "simultaneous", staleAnswer: R0_REUSED, staleSender: "either" },
+  "stale-cache-expired": { story: "seed", staleAnswer: R0_EXPIRED, staleSender: "B" },
+  "stale-cache-unreachable": { story: "seed", staleAnswer: R0_RESET, staleSender: "B" },
+  "two-managers": { story: "simultaneous", staleAnswer: R0_REUSED, staleSender: "either" },
 };
+
+/** The theorems' story a scenario runs for real (`seed`, `simultaneous`). */
+export function scenarioStory(scenario: ScenarioName): string {
+  return SCENARIO_JUDGING[scenario].story;
+}
 
 /** The expectation for one design in one scenario, from the model's verdict on the scenario's story. */
 export function expectationFor(scenario: ScenarioName, variant: Variant): Expectation {
   const design = requireDesign(variant);
-  const config = storyConfig(SCENARIO_STORIES[scenario], design.name);
+  const { story, staleAnswer, staleSender } = SCENARIO_JUDGING[scenario];
+  const config = storyConfig(story, design.name);
   const because = describeVerdict(config, "NoStaleRefreshSent");
   if (modelHolds(config, "NoStaleRefreshSent")) {
     return {
@@ -79,14 +111,15 @@ export function expectationFor(scenario: ScenarioName, variant: Variant): Expect
       again: SETTLED,
     };
   }
+  // Asked again, the loser still holds R0 and POSTs it again: legacy re-sends the dead token on every call.
+  const resends: AgainExpectation = { posts: [staleAnswer], staleSends: 1, staleReturns: 1 };
   return {
-    posts: [R0_ROTATED, R0_REUSED],
+    posts: [R0_ROTATED, staleAnswer],
     staleSends: 1,
     staleReturns: 1,
-    // In stale-cache A refreshes to completion first, so the stale send is B's; at once, the race decides.
-    bReturns: scenario === "stale-cache" ? "stale" : "either",
+    bReturns: staleSender === "B" ? "stale" : "either",
     because,
-    again: design.rules.staleAuth === "post-cached-token" ? RESENDS : SETTLED,
+    again: design.rules.staleAuth === "post-cached-token" ? resends : SETTLED,
   };
 }
 
@@ -97,14 +130,18 @@ export function expectedVerdict(scenario: ScenarioName, variant: Variant | null)
   return variant === null ? null : verdictOf(expectationFor(scenario, variant).staleSends);
 }
 
-/** `R0 401 refresh_token_reused`; `R?` for a token the server never issued. */
+/**
+ * `R0 401 refresh_token_reused`; `R?` for a token the server never issued; `R0 dropped` for a connection closed
+ * or reset without an answer (status 0), as the server's request log says.
+ */
 export function describePost(post: {
   generation: number | null;
   status: number;
   code: string | null;
 }): string {
   const token = post.generation === null ? "R?" : `R${post.generation}`;
-  return `${token} ${post.status}${post.code === null ? "" : ` ${post.code}`}`;
+  const status = post.status === 0 ? "dropped" : String(post.status);
+  return `${token} ${status}${post.code === null ? "" : ` ${post.code}`}`;
 }
 
 /** The `ask-again` phases of the run; none when the run did not ask again (or the report has no phases). */

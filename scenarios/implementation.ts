@@ -6,6 +6,7 @@
 
 import type { DriverProcess } from "../impl/driver/client.js";
 import { spawnDriver } from "../impl/driver/client.js";
+import { managerViews } from "../impl/driver/manager-view.js";
 import type { Variant } from "../model/vocabulary.js";
 import { SCENARIO_LIMITS } from "./limits.js";
 import type { ScenarioOptions } from "./options.js";
@@ -45,6 +46,11 @@ export type SpawnOutcome =
   | { ok: true; driver: DriverProcess }
   | { ok: false; error: { kind: string; message: string } };
 
+/** Several auth managers in one process, one handle each (`ProcessFactory.spawnManagers`). */
+export type SpawnManagersOutcome =
+  | { ok: true; drivers: DriverProcess[] }
+  | { ok: false; error: { kind: string; message: string } };
+
 export interface ProcessFactory {
   /** `reference:locked`, `codex:0.117.0`, ... */
   readonly name: string;
@@ -57,6 +63,13 @@ export interface ProcessFactory {
   readonly scenarioOptions?: Partial<ScenarioOptions>;
   /** Starts one process; resolves once it has loaded auth.json (its cache) and can take commands. */
   spawn(request: SpawnRequest): Promise<SpawnOutcome>;
+  /**
+   * Starts ONE process holding one auth manager per name, each with its own cache and in-process mutex (Codex's
+   * app-server holds two: race R2), and resolves to one handle per manager, in order, once all have loaded
+   * auth.json. Absent where the implementation cannot address its managers one by one (a Codex binary): the
+   * scenarios that need it (two-managers) then fail saying so.
+   */
+  spawnManagers?(request: SpawnRequest, names: readonly string[]): Promise<SpawnManagersOutcome>;
   /**
    * The crashes of its processes since the last call (a real binary's own failures: scenarios/attempts.ts
    * retries such a run instead of judging it); absent for implementations that report none.
@@ -73,24 +86,40 @@ export interface ReferenceOptions {
 
 /** authrace's own auth manager in `variant`, one driver process (node dist/impl/driver/main.js) per spawn. */
 export function referenceImplementation(variant: Variant, options: ReferenceOptions = {}): ProcessFactory {
+  const start = (request: SpawnRequest, extraArguments: readonly string[]) =>
+    spawnDriver({
+      home: request.codexHome,
+      variant,
+      name: request.name,
+      tokenUrl: request.tokenUrl,
+      ...replyTimeoutOf(request),
+      readyTimeoutMs: SCENARIO_LIMITS.readyTimeoutMs,
+      exitTimeoutMs: SCENARIO_LIMITS.exitTimeoutMs,
+      extraArguments,
+      ...(options.driverCommand === undefined ? {} : { command: options.driverCommand }),
+    });
   return {
     name: `${REFERENCE_IMPLEMENTATION_PREFIX}${variant}`,
     variant,
     async spawn(request) {
-      const started = await spawnDriver({
-        home: request.codexHome,
-        variant,
-        name: request.name,
-        tokenUrl: request.tokenUrl,
-        ...replyTimeoutOf(request),
-        readyTimeoutMs: SCENARIO_LIMITS.readyTimeoutMs,
-        exitTimeoutMs: SCENARIO_LIMITS.exitTimeoutMs,
-        ...(options.driverCommand === undefined ? {} : { command: options.driverCommand }),
-      });
-      if (started.ok) return { ok: true, driver: started.driver };
-      const stderr = started.error.stderr.trim();
-      const message = stderr === "" ? started.error.message : `${started.error.message}: ${stderr}`;
-      return { ok: false, error: { kind: started.error.kind, message } };
+      const started = await start(request, []);
+      return started.ok
+        ? { ok: true, driver: started.driver }
+        : { ok: false, error: notReady(started.error) };
+    },
+    async spawnManagers(request, names) {
+      const started = await start(request, ["--managers", String(names.length)]);
+      if (!started.ok) return { ok: false, error: notReady(started.error) };
+      return { ok: true, drivers: managerViews(started.driver, names) };
     },
   };
+}
+
+/** A driver that printed no ready line, as a spawn error: its message, with its stderr when it wrote any. */
+export function notReady(error: { kind: string; message: string; stderr: string }): {
+  kind: string;
+  message: string;
+} {
+  const stderr = error.stderr.trim();
+  return { kind: error.kind, message: stderr === "" ? error.message : `${error.message}: ${stderr}` };
 }

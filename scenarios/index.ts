@@ -1,5 +1,6 @@
 /**
- * Real multi-process scenarios (`stale-cache`, `simultaneous`) and the scenario matrix. Import from here only.
+ * Real multi-process scenarios (`stale-cache`, `simultaneous`, `stale-cache-expired`, `stale-cache-unreachable`,
+ * `two-managers`; docs/scenarios.md) and the scenario matrix. Import from here only.
  *
  *   const result = await runScenario("stale-cache", referenceImplementation(design));
  *   if (result.ok) console.log(formatScenarioLog(result.report));
@@ -30,6 +31,7 @@ export {
   type ExpectedPost,
   expectationFor,
   expectedVerdict,
+  scenarioStory,
 } from "./expectations.js";
 export {
   formatPhases,
@@ -43,12 +45,14 @@ export {
 } from "./format.js";
 export {
   DEFAULT_REPLY_TIMEOUT,
+  notReady,
   type ProcessFactory,
   REFERENCE_IMPLEMENTATION_PREFIX,
   type ReferenceOptions,
   type ReplyTimeout,
   referenceImplementation,
   replyTimeoutOf,
+  type SpawnManagersOutcome,
   type SpawnOutcome,
   type SpawnRequest,
 } from "./implementation.js";
@@ -67,7 +71,7 @@ export {
   type RecoveryExpectation,
   recoveryExpectation,
 } from "./recovery-expectation.js";
-export { type RunOptions, runScenario, SCENARIOS } from "./run.js";
+export { type RunOptions, runScenario, SCENARIOS, scenarioRunsOn } from "./run.js";
 export type { Scenario } from "./steps.js";
 export {
   type BinaryFailure,

@@ -12,6 +12,12 @@ export const SCENARIO_LIMITS = {
    * machine). `--reply-timeout-ms` on scenario and stress replaces it, up to replyTimeoutMsMax.
    */
   replyTimeoutMs: 20_000,
+  /**
+   * stale-cache-expired and stale-cache-unreachable: how many refreshes after A's rotation get the refusal. More
+   * than any run sends (legacy sends one per call: B asked, B asked again); one more would be answered as usual
+   * and show in the POSTs.
+   */
+  refusedRefreshesMax: 16,
   /** The longest reply timeout a flag may ask for. */
   replyTimeoutMsMax: 600_000,
   /** Spawn -> ready line of one process. */

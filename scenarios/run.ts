@@ -5,15 +5,30 @@ import { resolveScenarioOptions, type ScenarioOptions } from "./options.js";
 import { PhaseRecorder } from "./phases.js";
 import { buildReport } from "./report.js";
 import { simultaneous } from "./simultaneous.js";
-import { staleCache } from "./stale-cache.js";
+import { staleCache, staleCacheExpired, staleCacheUnreachable } from "./stale-cache.js";
 import type { Scenario } from "./steps.js";
+import { twoManagers } from "./two-managers.js";
 import type { ScenarioName, ScenarioRunResult } from "./types.js";
 import { openWorld } from "./world.js";
 
 export const SCENARIOS: Readonly<Record<ScenarioName, Scenario>> = {
   "stale-cache": staleCache,
   simultaneous,
+  "stale-cache-expired": staleCacheExpired,
+  "stale-cache-unreachable": staleCacheUnreachable,
+  "two-managers": twoManagers,
 };
+
+/**
+ * Whether `implementation` can run `name`: every implementation runs every scenario but two-managers, which needs
+ * `spawnManagers`. `authrace codex` runs, by default, only the scenarios a Codex binary can.
+ */
+export function scenarioRunsOn(
+  name: ScenarioName,
+  implementation: Pick<ProcessFactory, "spawnManagers">,
+): boolean {
+  return SCENARIOS[name].needsManagersInOneProcess !== true || implementation.spawnManagers !== undefined;
+}
 
 export interface RunOptions {
   /** Where the run's temporary CODEX_HOME is created (and removed again); default the OS temp directory. */
@@ -33,7 +48,11 @@ export async function runScenario(
 ): Promise<ScenarioRunResult> {
   const scenario = SCENARIOS[name];
   const identity = { scenario: name, implementation: implementation.name, variant: implementation.variant };
-  const settings = resolveScenarioOptions(implementation.scenarioOptions, options.scenario);
+  if (!scenarioRunsOn(name, implementation)) {
+    const message = `${implementation.name} cannot hold two auth managers in one process that a scenario can ask one by one (${name} needs it)`;
+    return { ok: false, failure: { ...identity, message } };
+  }
+  const settings = resolveScenarioOptions(scenario.options, implementation.scenarioOptions, options.scenario);
   const startedAtMs = Date.now();
   const opened = await openWorld(implementation, {
     serverOptions: scenario.serverOptions(settings),

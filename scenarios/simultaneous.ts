@@ -15,7 +15,17 @@
  *   5. Option askAgain: A, then B, asked once more. legacy: the loser still holds R0 and POSTs it again;
  *      guarded designs: the poisoned loser's reload adopts R1 from auth.json with no POST.
  */
-import { askEachAgain, askPhase, type Scenario, startInOrder, untilStale } from "./steps.js";
+import type { DriverProcess } from "../impl/driver/client.js";
+import {
+  askEachAgain,
+  askPhase,
+  type Scenario,
+  type ScenarioRun,
+  type StepsResult,
+  startInOrder,
+  untilStale,
+} from "./steps.js";
+import type { ProcessName } from "./types.js";
 
 export const simultaneous: Scenario = {
   name: "simultaneous",
@@ -25,16 +35,27 @@ export const simultaneous: Scenario = {
   async run(run) {
     const started = await startInOrder(run, ["A", "B"]);
     if (!started.ok) return started;
-    const { processes } = started;
-    const stale = await untilStale(run, "the start of A and B");
-    if (!stale.ok) return stale;
-    const plan = { name: "A and B asked together (stale)", step: "ask", actors: ["A", "B"] } as const;
-    const asked = await askPhase(run, plan, processes);
-    if (!asked.ok) return asked;
-    const [a, b] = asked.observations;
-    if (a === undefined || b === undefined) throw new Error("simultaneous: an observation is missing");
-    const again = await askEachAgain(run, ["A", "B"], processes);
-    if (!again.ok) return again;
-    return { ok: true, observations: { A: a, B: b } };
+    return askBothWhenStale(run, started.processes, "the start of A and B");
   },
 };
+
+/**
+ * Steps 2-5 of simultaneous, shared with two-managers: once the token is stale, A and B are asked at once, then
+ * (askAgain) each once more.
+ */
+export async function askBothWhenStale(
+  run: ScenarioRun,
+  processes: Record<ProcessName, DriverProcess>,
+  freshSteps: string,
+): Promise<StepsResult> {
+  const stale = await untilStale(run, freshSteps);
+  if (!stale.ok) return stale;
+  const plan = { name: "A and B asked together (stale)", step: "ask", actors: ["A", "B"] } as const;
+  const asked = await askPhase(run, plan, processes);
+  if (!asked.ok) return asked;
+  const [a, b] = asked.observations;
+  if (a === undefined || b === undefined) throw new Error(`${run.world.root}: an observation is missing`);
+  const again = await askEachAgain(run, ["A", "B"], processes);
+  if (!again.ok) return again;
+  return { ok: true, observations: { A: a, B: b } };
+}

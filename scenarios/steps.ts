@@ -27,10 +27,20 @@ export interface Scenario {
   name: ScenarioName;
   /** One line for usage texts and reports. */
   summary: string;
+  /**
+   * What this scenario needs over DEFAULT_SCENARIO_OPTIONS, under the implementation's and the caller's options
+   * (the stale-cache variants with a failing endpoint always ask again: the repetition is their point).
+   */
+  options?: Partial<ScenarioOptions>;
   /** The token server of this scenario (access tokens are always opaque, see world.ts). */
   serverOptions(options: ScenarioOptions): TokenServerOptions;
   /** Order in which the seed's log prints the processes. */
   logOrder: readonly ProcessName[];
+  /**
+   * A and B are two managers of one process: only an implementation with `spawnManagers` runs it (the reference
+   * driver; not a Codex binary, whose second manager cannot be asked from outside).
+   */
+  needsManagersInOneProcess?: true;
   run(run: ScenarioRun): Promise<StepsResult>;
 }
 

@@ -33,6 +33,7 @@ const MS_PER_DAY = 24 * 60 * 60 * 1000;
 const FIXTURE_AGE_MS = TOKEN_REFRESH_INTERVAL_MS + MS_PER_DAY;
 
 export type StartResult = { ok: true; process: DriverProcess } | { ok: false; problem: string };
+export type StartManagersResult = { ok: true; processes: DriverProcess[] } | { ok: false; problem: string };
 
 export interface World {
   server: TokenServer;
@@ -45,6 +46,11 @@ export interface World {
   staleAtMs: number | null;
   /** Starts a process on the shared CODEX_HOME; it has loaded auth.json once this resolves ok. */
   start(name: ProcessName): Promise<StartResult>;
+  /**
+   * Starts ONE process holding one auth manager per name on the shared CODEX_HOME (ProcessFactory.spawnManagers);
+   * each has loaded auth.json once this resolves ok. Fails, saying so, where the implementation cannot.
+   */
+  startManagers(names: readonly ProcessName[]): Promise<StartManagersResult>;
   /** Stops everything; removes `root` unless `keepFiles`. */
   close(keepFiles?: boolean): Promise<void>;
 }
@@ -130,6 +136,31 @@ function assembleWorld(
       const process = observer ? observer.started(name, started.driver) : started.driver;
       processes.push(process);
       return { ok: true, process };
+    },
+    async startManagers(names) {
+      const label = names.join("+");
+      if (factory.spawnManagers === undefined) {
+        return {
+          ok: false,
+          problem: `${factory.name} cannot hold several auth managers in one process (${label})`,
+        };
+      }
+      const request = { codexHome, name: label, tokenUrl: server.tokenUrl };
+      const started = await factory.spawnManagers(
+        replyTimeout === undefined ? request : { ...request, replyTimeout },
+        names,
+      );
+      if (!started.ok) {
+        return {
+          ok: false,
+          problem: `${label} did not start (${started.error.kind}): ${started.error.message}`,
+        };
+      }
+      const handles = started.drivers.map((driver, index) =>
+        observer ? observer.started(names[index] ?? driver.name, driver) : driver,
+      );
+      processes.push(...handles);
+      return { ok: true, processes: handles };
     },
     async close(keepFiles = false) {
       await observer?.closing();

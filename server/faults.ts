@@ -2,7 +2,7 @@
  * Faults queued for upcoming token requests. Each well-formed `POST /oauth/token` takes the next one;
  * bad requests and control calls never consume a fault, so a test knows exactly which request gets it.
  */
-import { type FaultKind, type FaultSpec, isFaultKind, TokenServerLimitError } from "./types.js";
+import { FAULT_KINDS, type FaultKind, type FaultSpec, isFaultKind, TokenServerLimitError } from "./types.js";
 
 export type FaultSpecCheck = { ok: true; fault: Required<FaultSpec> } | { ok: false; problem: string };
 
@@ -11,7 +11,7 @@ export function checkFaultSpec(value: unknown): FaultSpecCheck {
   if (typeof value !== "object" || value === null) return { ok: false, problem: "fault must be an object" };
   const { kind, count } = value as { kind?: unknown; count?: unknown };
   if (!isFaultKind(kind)) {
-    return { ok: false, problem: "kind must be one of drop-after-rotate, status-500, status-429" };
+    return { ok: false, problem: `kind must be one of ${FAULT_KINDS.join(", ")}` };
   }
   if (count !== undefined && (typeof count !== "number" || !Number.isInteger(count) || count < 1)) {
     return { ok: false, problem: "count must be a positive integer" };

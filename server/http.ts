@@ -128,6 +128,8 @@ async function handleToken(
   const { reply } = outcome;
   afterDelay(context, () => {
     if (reply === "drop") request.socket.destroy();
+    // A TCP RST, not a FIN: the client's read fails with ECONNRESET, as on a connection an endpoint refuses.
+    else if (reply === "reset") request.socket.resetAndDestroy();
     else send(response, reply);
   });
 }

@@ -6,10 +6,11 @@
 import { REFRESH_ERROR_CODES } from "../model/vocabulary.js";
 import { decideRefresh, isStaleSend, type RotationPolicy, type TokenLookup } from "./decide.js";
 import type { FaultQueue } from "./faults.js";
+import { INJECTED_ANSWERS } from "./injected-answers.js";
 import type { NewRecord, TokenLedger } from "./ledger.js";
 import { OAUTH_BAD_REQUEST_CODES, parseTokenRequest } from "./token-request.js";
 import type { IssuedTokens } from "./tokens.js";
-import type { FaultKind, RequestRecord } from "./types.js";
+import type { RequestRecord } from "./types.js";
 
 export interface Reply {
   status: number;
@@ -18,11 +19,12 @@ export interface Reply {
 }
 
 /**
- * A recorded request, answered or dropped (`drop`: destroy the socket without answering; the decision is
- * already applied), or a request refused unrecorded because the request log is full.
+ * A recorded request, answered, dropped (`drop`: destroy the socket without answering; the decision is already
+ * applied) or reset (`reset`: a TCP reset, nothing decided), or a request refused unrecorded because the request
+ * log is full.
  */
 export type TokenOutcome =
-  | { record: RequestRecord; reply: Reply | "drop" }
+  | { record: RequestRecord; reply: Reply | "drop" | "reset" }
   | { record: null; refusal: string; reply: Reply };
 
 export type TokenInput =
@@ -45,14 +47,6 @@ const ERROR_MESSAGES: Record<string, string> = {
 };
 const UNKNOWN_TOKEN_MESSAGE =
   "Your refresh token was not issued by this server. Please try signing in again.";
-
-/** Injected transient faults: answered without looking at the token, nothing rotates. */
-const TRANSIENT_FAULTS: Partial<
-  Record<FaultKind, { status: number; code: string; headers?: Record<string, string> }>
-> = {
-  "status-500": { status: 500, code: "server_error" },
-  "status-429": { status: 429, code: "rate_limit_exceeded", headers: { "retry-after": "1" } },
-};
 
 /** `error.code` of a 507: a limit of `TokenServerLimits` refused the request (the message names it). */
 export const LIMIT_REACHED_CODE = "authrace_limit_reached";
@@ -155,20 +149,22 @@ export function answerTokenRequest(
   const { refreshToken, refreshReason } = parsed.request;
   const lookup = lookupOf(context, refreshToken);
   const fault = context.faults.take();
-  const transient = fault ? TRANSIENT_FAULTS[fault] : undefined;
-  if (fault && transient) {
-    const message = `authrace injected fault ${fault}; nothing rotated`;
+  const injected = fault ? INJECTED_ANSWERS[fault] : undefined;
+  if (fault && injected) {
+    const answered = injected.kind === "answer";
     const record = context.ledger.record({
       ...presented(lookup, refreshToken),
       method: "POST",
       verdict: "fault",
-      status: transient.status,
-      code: transient.code,
+      status: answered ? injected.status : 0,
+      code: answered ? injected.code : null,
       fault,
       refreshReason,
       sender,
     });
-    return { record, reply: openAiError(transient.status, transient.code, message, transient.headers) };
+    if (!answered) return { record, reply: "reset" };
+    const { status, code, message, headers } = injected;
+    return { record, reply: openAiError(status, code, message, headers) };
   }
   const decision = decideRefresh(lookup, context.policy);
   const tokens = context.ledger.apply(lookup, decision, context.ledger.nextSeq());

@@ -3,8 +3,17 @@
  * add fields, never rename.
  */
 
-/** Faults a test can queue for upcoming well-formed `POST /oauth/token` requests, consumed in order. */
-export const FAULT_KINDS = ["drop-after-rotate", "status-500", "status-429"] as const;
+/**
+ * Faults a test can queue for upcoming well-formed `POST /oauth/token` requests, consumed in order. What each
+ * does: server/README.md; the ones answered without a decision: injected-answers.ts.
+ */
+export const FAULT_KINDS = [
+  "drop-after-rotate",
+  "status-500",
+  "status-429",
+  "status-401-expired",
+  "reset-without-rotate",
+] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 export function isFaultKind(name: unknown): name is FaultKind {
@@ -101,7 +110,7 @@ export const VERDICTS = ["rotated", "grace", "reused", "revoked", "unknown", "ba
  * answered with the current tokens, no rotation. reused: an older rotated-out token (401
  * `refresh_token_reused`). revoked: any token of a revoked family (401 `refresh_token_invalidated`).
  * unknown: a token this server never issued (401 `refresh_token_invalidated`). bad-request: 400/405/413.
- * fault: an injected 500/429, answered without looking at the token.
+ * fault: an injected fault answered (or reset) without looking at the token: 500, 429, 401 expired, reset.
  */
 export type Verdict = (typeof VERDICTS)[number];
 
@@ -119,7 +128,7 @@ export interface RequestRecord {
   /** Generation of the presented token in its family (R0 = 0), null when unknown. */
   tokenGeneration: number | null;
   verdict: Verdict;
-  /** HTTP status answered; 0 when the connection was dropped (fault `drop-after-rotate`). */
+  /** HTTP status answered; 0 when the connection was dropped or reset (`drop-after-rotate`, `reset-without-rotate`). */
   status: number;
   /** `error.code` (or OAuth `error`) of the answer, null on 200 and on a dropped connection. */
   code: string | null;

@@ -24,6 +24,7 @@ import { TOKEN_REFRESH_INTERVAL_MS } from "../impl/manager/index.js";
 import { authJsonPath } from "../impl/storage/index.js";
 import type { ProcessFactory, ReplyTimeout, RunObserver } from "../scenarios/index.js";
 import {
+  type FaultSpec,
   SENDER_PARAMETER,
   startTokenServer,
   type TokenServer,
@@ -83,6 +84,12 @@ export interface StressWorldSetup {
   observer?: RunObserver;
   /** How long each call may take; default DEFAULT_REPLY_TIMEOUT (SCENARIO_LIMITS.replyTimeoutMs). */
   replyTimeout?: ReplyTimeout;
+  /**
+   * Faults queued on the token server before the first call (server/README.md), taken in order by the first
+   * refreshes of the run: `reset-without-rotate:5` makes the first five meet a reset connection (the issue's
+   * "error sending request"). `--fault` on the command line.
+   */
+  serverFaults?: readonly FaultSpec[];
 }
 
 /**
@@ -162,6 +169,7 @@ export async function openStressWorld(
       accessTokenStyle: "jwt",
       accessTokenTtlSeconds: settings.tokenTtlSeconds,
       responseDelayMs: settings.serverDelayMs,
+      faults: setup.serverFaults ?? [],
       limits: {
         familiesMax: STRESS_LIMITS.reloginsMax + 1,
         // Every call may POST: the largest run must be recorded whole.

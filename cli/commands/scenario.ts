@@ -24,7 +24,8 @@ import { EXIT, EXIT_FOR, runOnImplementation } from "../real-runs.js";
 import { Recording } from "../record.js";
 import { replyTimeoutFlag } from "../reply-timeout.js";
 
-const scenarioLines = SCENARIO_NAMES.map((name) => `  ${name.padEnd(14)} ${SCENARIOS[name].summary}`);
+const NAME_WIDTH = Math.max(...SCENARIO_NAMES.map((name) => name.length));
+const scenarioLines = SCENARIO_NAMES.map((name) => `  ${name.padEnd(NAME_WIDTH)} ${SCENARIOS[name].summary}`);
 
 const usage = `usage: authrace scenario <name> --variant <variant> [--json] [--reply-timeout-ms <ms>]
                          [--record <file>]
@@ -121,7 +122,8 @@ function print(judged: JudgedRun, json: boolean): void {
 
 export const command: Command = {
   name: "scenario",
-  summary: "run a real multi-process scenario (stale-cache, simultaneous) on one variant or Codex release",
+  summary:
+    "run a real multi-process scenario (stale-cache, simultaneous, ...) on one variant or Codex release",
   usage,
   async run(argv) {
     const args = parseScenarioArgs(argv);

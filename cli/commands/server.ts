@@ -1,8 +1,6 @@
 import { redact } from "../../impl/redact.js";
 import {
-  checkFaultSpec,
   DEFAULT_LIMITS,
-  type FaultSpec,
   formatRequestLine,
   startTokenServer,
   type TokenServer,
@@ -10,6 +8,7 @@ import {
   writeFamilyAuthJson,
 } from "../../server/index.js";
 import { type Command, integerFlag, parseCommandArgs, UsageError } from "../command.js";
+import { FAULT_KIND_LIST, faultFlag } from "../fault-flag.js";
 
 const usage = `usage: authrace server [options]
 
@@ -22,7 +21,8 @@ options:
   --delay-ms N                    answer token requests N ms after deciding them (default 0)
   --access-token-ttl-seconds N    exp of JWT access tokens (default 3600)
   --opaque-access-tokens          issue at-R<n> access tokens instead of JWTs
-  --fault KIND[:COUNT]            queue a fault: drop-after-rotate, status-500, status-429 (repeatable)
+  --fault KIND[:COUNT]            queue a fault (repeatable); KIND is one of
+                                  ${FAULT_KIND_LIST}
   --write-auth-json PATH          create a family and write a Codex auth.json for it at PATH; an existing
                                   file there (a real login?) is refused, and so is a missing directory:
                                   nothing is created but the file itself, so a mistyped path cannot scatter
@@ -56,14 +56,6 @@ interface Fixture {
 export interface ServerCommandOptions {
   server: TokenServerOptions;
   fixture: Fixture | null;
-}
-
-function faultFlag(text: string): FaultSpec {
-  const [kind, countText] = text.split(":");
-  const count = countText === undefined ? undefined : Number(countText);
-  const check = checkFaultSpec({ kind, ...(count === undefined ? {} : { count }) });
-  if (!check.ok) throw new UsageError(`--fault ${text}: ${check.problem}`);
-  return check.fault;
 }
 
 const FLAGS = {

@@ -14,6 +14,7 @@ import {
   type ReplyTimeout,
   SCENARIO_LIMITS,
 } from "../../scenarios/index.js";
+import type { FaultSpec } from "../../server/index.js";
 import {
   defaultExpectation,
   formatStressHeader,
@@ -34,6 +35,7 @@ import {
 } from "../../stress/index.js";
 import { isMixOfDesigns, mixImplementations } from "../../stress/mix.js";
 import { type Command, integerFlag, parseCommandArgs, UsageError } from "../command.js";
+import { FAULT_KIND_LIST, faultFlag, faultFlags } from "../fault-flag.js";
 import { type OpenedImplementation, openImplementation } from "../implementation/open.js";
 import {
   describeSpecKinds,
@@ -96,6 +98,9 @@ options:
                               crashes about half the time: a run in which the binary crashes by itself is
                               reported as the binary's failure with its stderr line, not judged, and run
                               again, at most ${SCENARIO_LIMITS.binaryAttemptsMax} times in all (binaryAttemptsMax)
+  --fault <KIND[:COUNT]>      queue a token-server fault before the first call, taken by the first COUNT
+                              refreshes (repeatable, in order): ${FAULT_KIND_LIST}
+                              (reset-without-rotate: the issue's "error sending request"; server/README.md)
   --record <file>             write what was observed (every POST, auth.json and lock change, call and
                               answer, with its time) to <file>, for 'authrace validate <file>' (one --impl)
   --json                      one JSON object on stdout instead of text
@@ -125,6 +130,8 @@ export interface StressArguments {
   startGapMs: number | null;
   /** --record FILE: where the run's observations go (validate/run-file.ts); null: not recorded. */
   record: string | null;
+  /** --fault: queued on the token server before the first call, in order. */
+  faults: Required<FaultSpec>[];
   json: boolean;
 }
 
@@ -207,6 +214,7 @@ export function parseStressArgs(argv: string[]): StressArguments {
       "reply-timeout-ms": { type: "string" },
       "start-gap-ms": { type: "string" },
       record: { type: "string" },
+      fault: { type: "string", multiple: true },
       json: { type: "boolean", default: false },
     },
     strict: true,
@@ -227,6 +235,7 @@ export function parseStressArgs(argv: string[]): StressArguments {
     replyTimeout: replyTimeoutFlag(values["reply-timeout-ms"]),
     startGapMs: integerFlag("--start-gap-ms", values["start-gap-ms"], 0, SCENARIO_LIMITS.pauseMsMax) ?? null,
     record: values.record ?? null,
+    faults: (values.fault ?? []).map(faultFlag),
     json: values.json === true,
   };
 }
@@ -290,7 +299,10 @@ async function run(argv: string[]): Promise<number> {
   const { factory } = opened;
   // The seed first, before anything can go wrong: it replays the run's choices.
   if (args.json) console.error(`authrace stress: seed ${settings.seed}`);
-  else console.log(`${formatStressHeader(factory.name, settings)}\n`);
+  else {
+    const faults = args.faults.length === 0 ? "" : `\nfaults queued: ${faultFlags(args.faults).join(" ")}`;
+    console.log(`${formatStressHeader(factory.name, settings)}${faults}\n`);
+  }
   const bar = progressBar(settings.processes * settings.calls, args.json);
   const { processes, calls, seed } = settings;
   const recording =
@@ -307,6 +319,7 @@ async function run(argv: string[]): Promise<number> {
           ...(args.replyTimeout === undefined ? {} : { replyTimeout: args.replyTimeout }),
           ...(args.startGapMs === null ? {} : { startGapMs: args.startGapMs }),
           ...(recording === null ? {} : { observer: recording.observer() }),
+          serverFaults: args.faults,
         }),
       { failed: (run) => !run.ok || run.report.problems.length > 0, onRetry: announceRetry },
     );
@@ -325,7 +338,10 @@ async function run(argv: string[]): Promise<number> {
   const { report } = result;
   const expectation = isMixOfDesigns(factory) ? "any" : defaultExpectation(factory.variant);
   const judgement = judgeStress(report, args.expectation ?? expectation);
-  const replay = replayCommand(report, args.specs.map(shellWord).join(" --impl "));
+  const replay = [
+    replayCommand(report, args.specs.map(shellWord).join(" --impl ")),
+    ...faultFlags(args.faults),
+  ].join(" ");
   if (args.json) {
     const document = { ...stressJson(report, judgement, replay), ...attempts };
     console.log(JSON.stringify(document, null, 2));

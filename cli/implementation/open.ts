@@ -12,14 +12,17 @@ import { describeBinary } from "../../codex/report.js";
 import type { Subject } from "../../conform/subject.js";
 import { openSubjectChoice, type SubjectChoice } from "../../conform/subject-choice.js";
 import { defaultDriverScript, spawnDriver } from "../../impl/driver/client.js";
+import { managerViews } from "../../impl/driver/manager-view.js";
 import { loadModuleImplementation } from "../../impl/plugin/index.js";
 import { requireMutant } from "../../model/designs/index.js";
 import type { Variant } from "../../model/vocabulary.js";
 import {
+  notReady,
   type ProcessFactory,
   referenceImplementation,
   replyTimeoutOf,
   SCENARIO_LIMITS,
+  type SpawnRequest,
 } from "../../scenarios/index.js";
 import type { CodexChoice } from "../codex-target.js";
 import { UsageError } from "../command.js";
@@ -60,30 +63,43 @@ export async function openCodex(
 
 /**
  * A driver program as a `ProcessFactory`, with the reference's waits. No `--variant` is passed: the program
- * knows its implementation (its own command line, or the module it was given).
+ * knows its implementation (its own command line, or the module it was given). `managers`: the program is
+ * authrace's driver, which takes `--managers <n>` (two-managers); a `cmd:` program may not.
  */
 function driverProgramImplementation(
   name: string,
   variant: Variant | null,
   command: readonly string[],
+  managers: boolean,
 ): ProcessFactory {
-  return {
+  const start = (request: SpawnRequest, extraArguments: readonly string[]) =>
+    spawnDriver({
+      home: request.codexHome,
+      name: request.name,
+      tokenUrl: request.tokenUrl,
+      command,
+      extraArguments,
+      ...replyTimeoutOf(request),
+      readyTimeoutMs: SCENARIO_LIMITS.readyTimeoutMs,
+      exitTimeoutMs: SCENARIO_LIMITS.exitTimeoutMs,
+    });
+  const factory: ProcessFactory = {
     name,
     variant,
     async spawn(request) {
-      const started = await spawnDriver({
-        home: request.codexHome,
-        name: request.name,
-        tokenUrl: request.tokenUrl,
-        command,
-        ...replyTimeoutOf(request),
-        readyTimeoutMs: SCENARIO_LIMITS.readyTimeoutMs,
-        exitTimeoutMs: SCENARIO_LIMITS.exitTimeoutMs,
-      });
-      if (started.ok) return { ok: true, driver: started.driver };
-      const stderr = started.error.stderr.trim();
-      const message = stderr === "" ? started.error.message : `${started.error.message}: ${stderr}`;
-      return { ok: false, error: { kind: started.error.kind, message } };
+      const started = await start(request, []);
+      return started.ok
+        ? { ok: true, driver: started.driver }
+        : { ok: false, error: notReady(started.error) };
+    },
+  };
+  if (!managers) return factory;
+  return {
+    ...factory,
+    async spawnManagers(request, names) {
+      const started = await start(request, ["--managers", String(names.length)]);
+      if (!started.ok) return { ok: false, error: notReady(started.error) };
+      return { ok: true, drivers: managerViews(started.driver, names) };
     },
   };
 }
@@ -108,7 +124,12 @@ export async function openImplementation(
   if ("variant" in choice)
     return { factory: referenceImplementation(choice.variant), close: NOTHING_TO_CLOSE };
   if ("command" in choice) {
-    const factory = driverProgramImplementation(`cmd:${choice.command.join(" ")}`, null, choice.command);
+    const factory = driverProgramImplementation(
+      `cmd:${choice.command.join(" ")}`,
+      null,
+      choice.command,
+      false,
+    );
     return { factory, close: NOTHING_TO_CLOSE };
   }
   if ("mutant" in choice) {
@@ -117,6 +138,7 @@ export async function openImplementation(
       `mutant:${choice.mutant}`,
       requireMutant(choice.mutant).base.name,
       command,
+      true,
     );
     return { factory, close: NOTHING_TO_CLOSE };
   }
@@ -128,6 +150,7 @@ export async function openImplementation(
       loaded.implementation.name,
       loaded.implementation.variant,
       command,
+      true,
     );
     return { factory, close: NOTHING_TO_CLOSE };
   }

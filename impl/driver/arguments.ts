@@ -16,6 +16,11 @@ import { type FileLockOptions, LOCK_RETRIES_MAX, LOCK_STALE_MS } from "../ports/
 const LOCK_STALE_MINIMUM_MS = 2_000;
 /** A day: longer would make a crashed holder's lock outlive any run. */
 const LOCK_STALE_MAXIMUM_MS = 86_400_000;
+/**
+ * Auth managers one driver process may hold (`--managers`). Codex builds two in one app-server (the second loads
+ * cloud requirements: race R2); a few more cost nothing, but a run never needs many.
+ */
+export const DRIVER_MANAGERS_MAX = 4;
 
 export const DRIVER_USAGE = [
   "usage: node dist/impl/driver/main.js --variant <variant> [--home <dir>] [--name <label>] [options]",
@@ -29,6 +34,8 @@ export const DRIVER_USAGE = [
   "  --home <dir>     CODEX_HOME holding auth.json (default: $CODEX_HOME)",
   "  --name <label>   names this process in replies and traces (default: <variant>-<pid>)",
   "  --held           held mode: announce every port call and wait for `release`; time from `clock` lines",
+  `  --managers <n>   hold n auth managers on the same home, each with its own cache, mutex and ports; a`,
+  `                   request's "manager" field picks one (default 1, at most ${DRIVER_MANAGERS_MAX}; not with --held)`,
   `  --lock-stale-ms <ms>  the file lock's stale time (default ${LOCK_STALE_MS}; ${LOCK_STALE_MINIMUM_MS}..${LOCK_STALE_MAXIMUM_MS})`,
   `  --lock-retries <n>    attempts after the first before a busy lock fails (default ${LOCK_RETRIES_MAX}; 0..${LOCK_RETRIES_MAX})`,
   "",
@@ -49,6 +56,8 @@ export interface DriverArguments {
   name: string | null;
   /** --held: every port call waits for the harness (docs/driver-protocol.md, held mode). */
   held: boolean;
+  /** --managers: how many auth managers the process holds (1 unless given; never above 1 when held). */
+  managers: number;
   /** --lock-stale-ms and --lock-retries, where given. */
   lock: FileLockOptions;
 }
@@ -64,6 +73,7 @@ interface Values {
   module?: string;
   name?: string;
   held?: boolean;
+  managers?: string;
   "lock-stale-ms"?: string;
   "lock-retries"?: string;
   help?: boolean;
@@ -119,6 +129,16 @@ function lockOptions(values: Values): FileLockOptions | string {
   return lock;
 }
 
+/** --managers: 1 when absent; held mode conducts one manager's port calls, so it takes no more. */
+function managersOption(text: string | undefined, held: boolean): number | string {
+  if (text === undefined) return 1;
+  const managers = integerOption("--managers", text, 1, DRIVER_MANAGERS_MAX);
+  if (typeof managers === "string") return managers;
+  return held && managers > 1
+    ? "--managers above 1 excludes --held (held mode conducts one manager)"
+    : managers;
+}
+
 export function parseDriverArguments(
   argv: readonly string[],
   environment: NodeJS.ProcessEnv,
@@ -134,6 +154,7 @@ export function parseDriverArguments(
         module: { type: "string" },
         name: { type: "string" },
         held: { type: "boolean" },
+        managers: { type: "string" },
         "lock-stale-ms": { type: "string" },
         "lock-retries": { type: "string" },
         help: { type: "boolean", short: "h" },
@@ -154,5 +175,8 @@ export function parseDriverArguments(
     return { ok: false, help: false, message: "no --home and no CODEX_HOME" };
   }
   const held = values.held === true;
-  return { ok: true, arguments: { home: resolve(home), source, name: values.name ?? null, held, lock } };
+  const managers = managersOption(values.managers, held);
+  if (typeof managers === "string") return { ok: false, help: false, message: managers };
+  const name = values.name ?? null;
+  return { ok: true, arguments: { home: resolve(home), source, name, held, managers, lock } };
 }

@@ -30,6 +30,9 @@ export interface DriverProcess {
   kill(): Promise<DriverExit>;
 }
 
+/** The commands that run on one manager and change nothing but its cache (and auth.json through it). */
+export type ManagerCommand = Extract<DriverCommand, "auth" | "refresh" | "unauthorized" | "cached">;
+
 export interface DriverExit {
   code: number | null;
   signal: NodeJS.Signals | null;
@@ -188,6 +191,13 @@ export class JsonLineDriver implements DriverProcess {
   }
   cached(): Promise<DriverReply> {
     return this.send("cached");
+  }
+  /**
+   * `cmd` on the manager at `index` of a driver started with `--managers <n>` (0 is the one every command without
+   * a `manager` field reaches). manager-view.ts wraps it as a DriverProcess.
+   */
+  askManager(index: number, cmd: ManagerCommand): Promise<DriverReply> {
+    return this.send(cmd, index === 0 ? {} : { manager: index });
   }
   /** Writes `tokens` to auth.json as `codex login` would (under the auth.json lock when `underLock`). */
   login(tokens: LoginTokens, underLock: boolean): Promise<DriverReply> {

@@ -13,6 +13,7 @@ export {
   spawnDriver,
   startDriver,
 } from "./client.js";
+export { ManagerView, managerViews } from "./manager-view.js";
 export {
   DRIVER_COMMANDS,
   type DriverAuth,

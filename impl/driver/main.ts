@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /**
- * The driver program: ONE auth manager in this OS process, with real adapters (auth.json in --home, the
+ * The driver program: ONE auth manager in this OS process (or n with `--managers <n>`, as Codex's app-server
+ * holds two), with real adapters (auth.json in --home, the
  * design's lock: proper-lockfile or flock(2), undici to $CODEX_REFRESH_TOKEN_URL_OVERRIDE), answering
  * JSON-line commands on stdin.
  * The manager is authrace's AuthManager in --variant (or a mutant of it, --mutant), or the one a module exports
@@ -72,6 +73,7 @@ function readyLine(parsed: DriverArguments, loaded: { variant: Variant; name: st
   const { source } = parsed;
   const mutant = "mutant" in source && source.mutant !== null ? { mutant: source.mutant } : {};
   const held = parsed.held ? { held: true as const, reset: true as const } : {};
+  const managers = parsed.managers > 1 ? { managers: parsed.managers } : {};
   const { name, variant } = loaded;
   return JSON.stringify({
     ready: true,
@@ -79,6 +81,7 @@ function readyLine(parsed: DriverArguments, loaded: { variant: Variant; name: st
     variant,
     ...mutant,
     ...held,
+    ...managers,
     pid: process.pid,
   } satisfies DriverReady);
 }
@@ -113,18 +116,40 @@ function loadFailed(message: string): number {
   return USAGE_EXIT_CODE;
 }
 
+/**
+ * `--managers <n>`: managers 1 to n-1, loaded after the first, each on ports of its own (its own lock instance, so
+ * two managers of this process exclude each other on the file lock as two processes do), named `<name>:<index>`.
+ */
+async function loadOtherManagers(
+  parsed: DriverArguments,
+  lockKind: LockKind,
+  name: string,
+): Promise<{ ok: true; managers: ServedManager[] } | { ok: false; message: string }> {
+  const managers: ServedManager[] = [];
+  for (let index = 1; index < parsed.managers; index += 1) {
+    const ports = createRealPorts({ codexHome: parsed.home, lockKind, lock: parsed.lock });
+    const loaded = await loadManager(parsed.source, ports, `${name}:${index}`);
+    if (!loaded.ok) return loaded;
+    managers.push(loaded.manager);
+  }
+  return { ok: true, managers };
+}
+
 /** Loads, prints the ready line, then serves commands until `exit` or the end of stdin. */
 async function runFree(parsed: DriverArguments, lockKind: LockKind): Promise<number> {
   const ports = createRealPorts({ codexHome: parsed.home, lockKind, lock: parsed.lock });
   const loaded = await loadManager(parsed.source, ports, parsed.name);
   if (!loaded.ok) return loadFailed(loaded.message);
   reportRejection(loaded);
+  const others = await loadOtherManagers(parsed, lockKind, loaded.name);
+  if (!others.ok) return loadFailed(others.message);
   writeLine(readyLine(parsed, loaded));
   const { manager } = loaded;
   // login and logout get ports of their own: a lock instance remembers what its holder holds.
   const accountPorts = createRealPorts({ codexHome: parsed.home, lockKind, lock: parsed.lock });
   return serve({
     manager: () => manager,
+    otherManagers: others.managers,
     input: process.stdin,
     writeLine,
     log: logTo(loaded.name),

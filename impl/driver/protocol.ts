@@ -34,10 +34,17 @@ export const REQUEST_LINE_BYTES_MAX = 4096;
  * login, as in the model's world events); `underLock`: take the auth.json lock around the write, as the designs
  * with a file lock expect every writer to (the harness decides, from the model's `usesFileLock`).
  */
-export type DriverRequest =
+export type DriverRequest = (
   | { id: number; cmd: Exclude<DriverCommand, "login" | "logout"> }
   | { id: number; cmd: "login"; tokens: LoginTokens; underLock: boolean }
-  | { id: number; cmd: "logout"; underLock: boolean };
+  | { id: number; cmd: "logout"; underLock: boolean }
+) & {
+  /**
+   * Which manager of a driver started with `--managers <n>` runs the command: 0 to n-1; absent means 0. A login
+   * or logout writes auth.json the same whichever is named; the reply carries that manager's cache.
+   */
+  manager?: number;
+};
 
 /** The cached auth as the driver reports it. Tokens are whole: this is the data channel, not a log. */
 export interface DriverAuth {
@@ -73,6 +80,8 @@ export interface DriverReady {
   mutant?: string;
   /** Started with --held: every port call is announced and waits for `release`. */
   held?: true;
+  /** Started with `--managers <n>` above 1: how many managers the process holds (requests name one). */
+  managers?: number;
   /**
    * Held mode: the program takes `{"cmd":"reset","home":...}` (a new manager on a fresh CODEX_HOME, as if just
    * started), so one process serves many runs.
@@ -106,14 +115,23 @@ export function parseRequest(line: string): RequestParse {
   if (typeof json !== "object" || json === null || Array.isArray(json)) {
     return { ok: false, id: null, message: "request is not a JSON object" };
   }
-  const { id, cmd } = json as Record<string, unknown>;
+  const { id, cmd, manager } = json as Record<string, unknown>;
   if (typeof id !== "number" || !Number.isSafeInteger(id)) {
     return { ok: false, id: null, message: "request id must be an integer" };
   }
   if (!isCommand(cmd)) return { ok: false, id, message: `cmd must be one of ${DRIVER_COMMANDS.join(", ")}` };
-  if (cmd === "login" || cmd === "logout")
-    return parseAccountRequest(id, cmd, json as Record<string, unknown>);
-  return { ok: true, request: { id, cmd } };
+  if (
+    manager !== undefined &&
+    !(typeof manager === "number" && Number.isSafeInteger(manager) && manager >= 0)
+  ) {
+    return { ok: false, id, message: "manager must be a non-negative integer" };
+  }
+  const parsed =
+    cmd === "login" || cmd === "logout"
+      ? parseAccountRequest(id, cmd, json as Record<string, unknown>)
+      : ({ ok: true, request: { id, cmd } } as const);
+  if (!parsed.ok || manager === undefined) return parsed;
+  return { ok: true, request: { ...parsed.request, manager } };
 }
 
 const LOGIN_TOKEN_FIELDS = ["idToken", "accessToken", "refreshToken", "accountId"] as const;

@@ -42,6 +42,11 @@ export interface ServedManager {
 export interface ServeOptions {
   /** The manager once loaded; null while it loads (held mode only: requests then get bad-request). */
   manager: () => ServedManager | null;
+  /**
+   * `--managers <n>`: managers 1 to n-1, which requests reach by their `manager` field (0, or none, is
+   * `manager()`). Each has its own cache, in-process mutex and ports, as Codex's second AuthManager does.
+   */
+  otherManagers?: readonly ServedManager[];
   /** Held mode: control lines, and `lastRefresh` in every `auth`. */
   held?: HeldMode;
   input: NodeJS.ReadableStream;
@@ -154,6 +159,18 @@ function controlled(line: string, options: ServeOptions): "none" | "applied" | "
   return refusal === null && typeof control !== "string" && control.cmd === "reset" ? "reset" : "applied";
 }
 
+/** The manager a request names (its `manager` field, default 0), or why there is none to run it. */
+function chosenManager(request: DriverRequest, options: ServeOptions): ServedManager | string {
+  const index = request.manager ?? 0;
+  if (index > 0) {
+    const count = 1 + (options.otherManagers?.length ?? 0);
+    return (
+      options.otherManagers?.[index - 1] ?? `no manager ${index}: this process holds ${count} (--managers)`
+    );
+  }
+  return options.manager() ?? "the manager is still loading (wait for the ready line)";
+}
+
 /**
  * Resolves with the exit code once `exit` was answered or stdin ended and every command replied (held mode:
  * without waiting for commands in flight).
@@ -186,10 +203,9 @@ export async function serve(options: ServeOptions): Promise<number> {
       options.writeLine(JSON.stringify(badRequestReply(request.id, message)));
       continue;
     }
-    const manager = options.manager();
-    if (manager === null) {
-      const message = "the manager is still loading (wait for the ready line)";
-      options.writeLine(JSON.stringify(badRequestReply(request.id, message)));
+    const manager = chosenManager(request, options);
+    if (typeof manager === "string") {
+      options.writeLine(JSON.stringify(badRequestReply(request.id, manager)));
       continue;
     }
     const generation = options.held?.generation;

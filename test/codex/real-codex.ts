@@ -3,6 +3,8 @@
  * and fail, not skip, when the binary cannot be had, unless AUTHRACE_SKIP_CODEX=1 says to skip. The runs go
  * through the one scenario runner (scenarios/), with `CodexImplementation` as the process factory.
  */
+import { readFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
 import { afterAll, beforeAll } from "vitest";
 import {
   type CodexImplementation,
@@ -14,6 +16,7 @@ import {
   describePost,
   type PhaseReport,
   type ReplyReport,
+  type RunObserver,
   runScenario,
   type ScenarioName,
   type ScenarioReport,
@@ -70,4 +73,24 @@ export function phase(report: ScenarioReport, name: string): PhaseReport {
 export function answer(reply: ReplyReport | undefined): string {
   if (reply === undefined) return "no reply";
   return `${reply.returned.shown ?? "null"}${reply.poisoned ? " (poisoned)" : ""}`;
+}
+
+/**
+ * An observer that reads one process's stderr log (codex/driver.ts: `<parent of CODEX_HOME>/codex-logs`), where
+ * Codex writes its own `codex_core::auth` lines, before the run removes it.
+ */
+export function stderrLogReader(process: string): { observer: RunObserver; log: () => string } {
+  let codexHome = "";
+  let text = "";
+  const observer: RunObserver = {
+    onRequest: () => undefined,
+    opened: (world) => {
+      codexHome = world.codexHome;
+    },
+    started: (_name, started) => started,
+    async closing() {
+      text = await readFile(join(dirname(codexHome), "codex-logs", `${process}.stderr.log`), "utf8");
+    },
+  };
+  return { observer, log: () => text };
 }

@@ -77,7 +77,7 @@ describe("usage errors exit 2 and name the known values", () => {
   test.each([
     [
       ["scenario", "nope", "--variant", "legacy"],
-      /unknown scenario 'nope' \(known: stale-cache, simultaneous\)/,
+      /unknown scenario 'nope' \(known: stale-cache, simultaneous, stale-cache-expired, stale-cache-unreachable, two-managers\)/,
     ],
     [
       ["scenario", "stale-cache", "--variant", "nope"],

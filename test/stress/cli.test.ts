@@ -35,6 +35,7 @@ describe("parseStressArgs", () => {
       expectation: null,
       startGapMs: null,
       record: null,
+      faults: [],
       json: false,
     });
     expect(parseStressArgs(["--variant", "guarded", "--start-gap-ms", "0"]).startGapMs).toBe(0);
