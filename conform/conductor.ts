@@ -62,6 +62,7 @@ export class Conductor {
   private readonly records: RequestRecord[] = [];
   private readonly lossPlanned = new Set<number>();
   private familyB: string | null = null;
+  private familyA2: string | null = null;
   private readonly staleness = new Map<string, boolean>();
   private lastDisk: { text: string; read: DiskRead; mark: FileMark | null } | null = null;
   /** The world as the last step left it (io-witness.ts): the next step's "before", the next observation's file check. */
@@ -183,6 +184,11 @@ export class Conductor {
         this.familyB = family.familyId;
         return externalLogin(this.home, family, this.session.clock.nowMs(), lock);
       }
+      case "relogin": {
+        const family = server.createFamily({ accountId: ACCOUNT_IDS.A });
+        this.familyA2 = family.familyId;
+        return externalLogin(this.home, family, this.session.clock.nowMs(), lock);
+      }
       case "logout":
         return externalLogout(this.home, lock);
       case "flushDisk":
@@ -236,6 +242,8 @@ export class Conductor {
     if (a) this.tokens.learn("A", a);
     const b = this.familyB === null ? null : server.family(this.familyB);
     if (b) this.tokens.learn("B", b);
+    const a2 = this.familyA2 === null ? null : server.family(this.familyA2);
+    if (a2) this.tokens.learn("A2", a2);
   }
 
   /** Observes the real world and projects it (generations are mint orders, not yet ranked). */
@@ -268,7 +276,11 @@ export class Conductor {
     const projection: Projection = {
       processes,
       disk,
-      families: { A: this.family(this.familyA), B: this.family(this.familyB) },
+      families: {
+        A: this.family(this.familyA),
+        B: this.family(this.familyB),
+        A2: this.family(this.familyA2),
+      },
       lockHeld: await this.lockHeld(),
     };
     return { projection, problem: problems[0] ?? null };

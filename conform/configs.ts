@@ -14,6 +14,7 @@ export const DRIVEN_FAULTS = [
   "lostResponse",
   "transient",
   "login",
+  "relogin",
   "logout",
 ] as const satisfies readonly Fault[];
 
@@ -40,10 +41,13 @@ function inputs(variant: Variant, tier: ConformanceTier): ConfigInput[] {
     ...input,
   });
   const list: ConfigInput[] = [at({}), at({ server: { revokeFamilyOnReuse: true } })];
-  for (const fault of DRIVEN_FAULTS) if (fault !== "login") list.push(at({ faults: [fault] }));
+  const logins: readonly Fault[] = ["login", "relogin"];
+  for (const fault of DRIVEN_FAULTS) if (!logins.includes(fault)) list.push(at({ faults: [fault] }));
   // Login configurations of designs whose lock does not keep logins out have 9-12 k states at N = 2, whose
   // xstate/graph traversal alone takes over a minute: those run in the verify tier only.
-  if (tier === "verify" || design.checks.conformLoginInTestTier) list.push(at({ faults: ["login"] }));
+  if (tier === "verify" || design.checks.conformLoginInTestTier) {
+    for (const fault of logins) list.push(at({ faults: [fault] }));
+  }
   for (const extra of design.checks.conformanceExtra) list.push(at(extra));
   return list;
 }

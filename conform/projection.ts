@@ -21,7 +21,8 @@ import {
 } from "../model/data.js";
 import type { ExplorerState } from "../proofs/state.js";
 
-export type FamilyName = "A" | "B";
+/** A's first login, account B, A's second login (the model's FAMILY_A2). */
+export type FamilyName = "A" | "B" | "A2";
 export type ResponseKind = "ok" | "permanent" | "transient";
 
 export interface ProjectedToken {
@@ -89,7 +90,7 @@ export const HELD_AT: Record<Location, string> = {
 };
 
 function familyName(family: number): FamilyName {
-  return family === 2 ? "B" : "A";
+  return family === 2 ? "B" : family === 3 ? "A2" : "A";
 }
 
 function modelSnapshot(data: ModelData, snapshot: Snapshot): ProjectedSnapshot | null {
@@ -122,7 +123,7 @@ export function projectModel(state: ExplorerState, config: ModelConfig): Project
     if (projected.at === "writeDisk") projected.writes = writesInPlace(config.rules) ? "in-place" : "atomic";
     return projected;
   });
-  const family = (index: 1 | 2): ProjectedFamily => ({
+  const family = (index: 1 | 2 | 3): ProjectedFamily => ({
     current: data.families[index].current,
     previous: config.server.graceWindow ? data.families[index].previous : 0,
     revoked: data.families[index].revoked,
@@ -136,7 +137,7 @@ export function projectModel(state: ExplorerState, config: ModelConfig): Project
   return {
     processes,
     disk,
-    families: { A: family(1), B: family(2) },
+    families: { A: family(1), B: family(2), A2: family(3) },
     lockHeld: data.orphanedLock || data.processes.some((process) => process.holdsLock),
   };
 }
@@ -147,6 +148,7 @@ function tokensOf(projection: Projection): ProjectedToken[] {
   for (const process of projection.processes) {
     if (process.cache) tokens.push(process.cache.token);
     if (process.sends) tokens.push(process.sends);
+    if (process.requests) tokens.push(process.requests);
   }
   if (typeof projection.disk === "object") tokens.push(projection.disk.token);
   return tokens;

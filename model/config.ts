@@ -88,6 +88,11 @@ export interface ConfigInput {
   calls?: readonly string[];
   overlap?: boolean;
   mutant?: string;
+  /**
+   * Whether another process's login or logout takes the design's lock, when that is not known of the release
+   * the design mirrors (0.171): the design's own rule unless given.
+   */
+  loginTakesLock?: boolean;
 }
 
 /** The mutant named by `input`, checked against the design it must break; undefined for none. */
@@ -114,7 +119,13 @@ export function makeConfig(input: ConfigInput): ModelConfig {
     );
   }
   const mutant = mutantOf(input, design);
-  const rules = effectiveRules(design, mutant);
+  let rules = effectiveRules(design, mutant);
+  if (input.loginTakesLock !== undefined) {
+    if (!usesFileLock(rules)) {
+      throw new RangeError(`config.loginTakesLock: '${design.name}' has no cross-process lock to take`);
+    }
+    rules = { ...rules, loginTakesLock: input.loginTakesLock };
+  }
   const faultsMax = input.faultsMax ?? 1;
   if (!Number.isInteger(faultsMax) || faultsMax < 1 || faultsMax > FAULTS_MAX_LIMIT) {
     throw new RangeError(`config.faultsMax: ${faultsMax} is not an integer in [1, ${FAULTS_MAX_LIMIT}]`);
@@ -169,7 +180,11 @@ export function configName(config: ModelConfig): string {
       : `/${config.calls.map((call) => call.slice(4).toLowerCase()).join("+")}`;
   const overlap = config.overlap ? "" : "/sequential";
   const mutant = config.mutant === undefined ? "" : `/mutant:${config.mutant}`;
-  return `${config.variant}/N${config.processes}/${faults}${server ? `/${server}` : ""}${calls}${overlap}${budget}${mutant}`;
+  const loginLock =
+    config.rules.loginTakesLock === config.design.rules.loginTakesLock
+      ? ""
+      : `/login-lock-${config.rules.loginTakesLock ? "on" : "off"}`;
+  return `${config.variant}/N${config.processes}/${faults}${server ? `/${server}` : ""}${calls}${overlap}${budget}${mutant}${loginLock}`;
 }
 
 /** The configuration as data (JSON): the design is named by `variant`, its record is not repeated. */

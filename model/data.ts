@@ -15,10 +15,19 @@ export const ACCOUNT_B = 2;
 export type Account = 0 | 1 | 2;
 export const ACCOUNT_NAMES = ["none", "A", "B"] as const;
 
+/**
+ * Token families: one per login. A's first (the initial login) and B's share their account's number; a
+ * second login to A (`relogin`) starts FAMILY_A2, whose tokens carry account_id A.
+ */
+export const FAMILY_A2 = 3;
+export type Family = Account | typeof FAMILY_A2;
+/** The account each family's tokens belong to, by family. */
+export const FAMILY_ACCOUNTS: readonly Account[] = [0, ACCOUNT_A, ACCOUNT_B, ACCOUNT_A];
+
 /** One snapshot of auth.json's tokens: whose `account_id`, and which family's token of which generation. */
 export interface Snapshot {
   accountId: Account;
-  family: Account;
+  family: Family;
   generation: number;
 }
 
@@ -82,8 +91,8 @@ function noFaultsUsed(): FaultsUsed {
 export interface ModelData {
   processes: ProcessData[];
   disk: DiskData;
-  /** Indexed by account: [unused, A, B]. */
-  families: [FamilyData, FamilyData, FamilyData];
+  /** Indexed by family: [unused, A, B, A's second (after a relogin)]. */
+  families: [FamilyData, FamilyData, FamilyData, FamilyData];
   /** Every token of generation <= staleBelow is stale (its `last_refresh`/`exp` has passed). */
   staleBelow: number;
   /** A crashed holder's lock is still on disk until it goes stale (`expireLock`). */
@@ -116,6 +125,7 @@ export function initialData(processes: number): ModelData {
       { current: 0, previous: 0, revoked: false },
       { current: 1, previous: 0, revoked: false },
       { current: 0, previous: 0, revoked: false },
+      { current: 0, previous: 0, revoked: false },
     ],
     staleBelow: 1,
     orphanedLock: false,
@@ -127,7 +137,12 @@ export function cloneData(data: ModelData): ModelData {
   return {
     processes: data.processes.map((process) => ({ ...process })),
     disk: { status: data.disk.status, snapshot: data.disk.snapshot },
-    families: [{ ...data.families[0] }, { ...data.families[1] }, { ...data.families[2] }],
+    families: [
+      { ...data.families[0] },
+      { ...data.families[1] },
+      { ...data.families[2] },
+      { ...data.families[3] },
+    ],
     staleBelow: data.staleBelow,
     orphanedLock: data.orphanedLock,
     faultsUsed: { ...data.faultsUsed },
@@ -152,7 +167,7 @@ export function readableDisk(data: ModelData): Snapshot | null {
 /** Would the server accept this refresh token right now? */
 export function serverAccepts(
   data: ModelData,
-  family: Account,
+  family: Family,
   generation: number,
   graceWindow: boolean,
 ): boolean {

@@ -28,7 +28,15 @@ export const IO_EVENTS = [
 export const ENVIRONMENT_EVENTS = ["becomeStale", "expireLock"] as const;
 
 /** Fault events: a process or the world misbehaving (the faults below say which switch enables which). */
-export const FAULT_EVENTS = ["crash", "restart", "loseResponse", "serverError", "login", "logout"] as const;
+export const FAULT_EVENTS = [
+  "crash",
+  "restart",
+  "loseResponse",
+  "serverError",
+  "login",
+  "relogin",
+  "logout",
+] as const;
 
 export type CallEvent = (typeof CALL_EVENTS)[number];
 export type IoEvent = (typeof IO_EVENTS)[number];
@@ -70,6 +78,14 @@ export const FAULT_LIST = [
     counted: true,
     requires: null,
     meaning: "another process logs in to another account on disk",
+  },
+  {
+    name: "relogin",
+    events: ["relogin"],
+    counted: true,
+    requires: null,
+    meaning:
+      "another process logs in again to account A: a new token family for the same account (the old one stays valid on the server)",
   },
   {
     name: "logout",

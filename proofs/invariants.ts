@@ -2,7 +2,7 @@
  * The named invariants. Each is one sentence; safety invariants are checked on every step the explorer
  * takes, the two progress properties on the explored graph once it is complete.
  */
-import { DISK_ABSENT, DISK_OK, DISK_TORN, type ModelData, serverAccepts } from "../model/data.js";
+import { DISK_ABSENT, DISK_OK, DISK_TORN, FAMILY_ACCOUNTS, type ModelData, serverAccepts } from "../model/data.js";
 import type { InvariantName } from "../model/vocabulary.js";
 import type { ExplorerState } from "./state.js";
 import type { Step } from "./step.js";
@@ -66,7 +66,7 @@ function diskRegressed(before: ModelData, after: ModelData): boolean {
 
 function accountMixed(data: ModelData): boolean {
   const snapshot = data.disk.snapshot;
-  return data.disk.status === DISK_OK && snapshot.accountId !== snapshot.family;
+  return data.disk.status === DISK_OK && snapshot.accountId !== FAMILY_ACCOUNTS[snapshot.family];
 }
 
 /**

@@ -12,6 +12,7 @@ import {
   DISK_TORN,
   generationRanks,
   initialData,
+  FAMILY_ACCOUNTS,
   type ModelData,
   RESPONSE_OK,
   type Snapshot,
@@ -33,19 +34,22 @@ interface NamedStep {
   sent: string | null;
 }
 
+/** Token names by family: R0, R1 (A's first login), B.R0 (account B), A2.R0 (A's second login). */
+const FAMILY_PREFIXES = ["", "", "B.", "A2."] as const;
+
 /** Carries stable names across the explorer's renaming: new generations get the next name of their family. */
 function namedSteps(trace: Trace): NamedStep[] {
-  const minted = [0, 1, 0];
-  const nextName = (family: 1 | 2) => {
+  const minted = [0, 1, 0, 0];
+  const nextName = (family: 1 | 2 | 3) => {
     const count = minted[family] ?? 0;
     minted[family] = count + 1;
-    return family === 2 ? `B.R${count}` : `R${count}`;
+    return `${FAMILY_PREFIXES[family]}R${count}`;
   };
   let names = INITIAL_NAMES;
   return trace.steps.map((step) => {
     // `raw` still uses the generation names of the state before the step.
     const rawNames = new Map(names);
-    for (const family of [1, 2] as const) {
+    for (const family of [1, 2, 3] as const) {
       const generation = step.raw.families[family].current;
       if (generation !== 0 && !rawNames.has(generation)) rawNames.set(generation, nextName(family));
     }
@@ -76,11 +80,13 @@ function describeData(data: ModelData, names: TokenNames): string {
         ? `torn (writing ${tokenName(names, snapshot)})`
         : tokenName(names, snapshot);
   const account = status === DISK_OK ? ` account_id=${ACCOUNT_NAMES[snapshot.accountId]}` : "";
-  const server = ([1, 2] as const)
+  const server = ([1, 2, 3] as const)
     .filter((family) => data.families[family].current !== 0)
     .map((family) => {
       const record = data.families[family];
-      return `${ACCOUNT_NAMES[family]}:${names.get(record.current) ?? "?"}${record.revoked ? " (revoked)" : ""}`;
+      const account = ACCOUNT_NAMES[FAMILY_ACCOUNTS[family] ?? 0];
+      const token = names.get(record.current) ?? "?";
+      return `${account}:${token}${record.revoked ? " (revoked)" : ""}`;
     });
   return `disk ${disk}${account}; server current ${server.join(", ")}`;
 }

@@ -111,6 +111,11 @@ const EVENT_STEPS: Record<EventName, { kind: string; meaning: string; port: stri
     meaning: "another process logs in to account B on disk",
     port: "`codex login` elsewhere",
   },
+  relogin: {
+    kind: "fault",
+    meaning: "another process logs in again to account A: a new token family for the same account",
+    port: "`codex login` elsewhere, same account",
+  },
   logout: {
     kind: "fault",
     meaning: "another process logs out: auth.json is removed",

@@ -46,7 +46,7 @@ function pushProcess(codes: number[], location: Location, process: ProcessData):
 }
 
 function pushWorld(codes: number[], data: ModelData): void {
-  const [, a, b] = data.families;
+  const [, a, b, a2] = data.families;
   const { disk, faultsUsed: used } = data;
   codes.push(
     disk.status,
@@ -57,7 +57,9 @@ function pushWorld(codes: number[], data: ModelData): void {
     a.previous,
     b.current,
     b.previous,
-    (a.revoked ? 1 : 0) | (b.revoked ? 2 : 0) | (data.orphanedLock ? 4 : 0),
+    a2.current,
+    a2.previous,
+    (a.revoked ? 1 : 0) | (b.revoked ? 2 : 0) | (a2.revoked ? 8 : 0) | (data.orphanedLock ? 4 : 0),
     data.staleBelow,
   );
   for (const fault of COUNTED_FAULTS) codes.push(used[fault]);

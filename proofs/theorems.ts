@@ -92,6 +92,18 @@ export function theoremsOf(designs: readonly Design[]): Theorem[] {
       theorems.push({ ...theorem(config, "Every fault the design admits, together."), tier: "verify" });
     }
   }
+  // Whether 0.171's login and logout take its flock is not known: explore the other way too.
+  for (const design of designs) {
+    if (!design.checks.loginLockBothWays) continue;
+    for (const fault of ["login", "logout"] as const) {
+      for (const processes of design.checks.theoremProcesses) {
+        const loginTakesLock = !design.rules.loginTakesLock;
+        const config = makeConfig({ variant: design.name, processes, faults: [fault], loginTakesLock });
+        const how = loginTakesLock ? "takes" : "does not take";
+        theorems.push(theorem(config, `${fault} by another process that ${how} the lock (not known of 0.171).`));
+      }
+    }
+  }
   // A server that revokes the family on reuse turns the remaining race into a logout of every process.
   for (const design of designs) {
     if (!design.checks.revokeOnReuse) continue;

@@ -36,6 +36,8 @@ options:
   --faults-max K       how often each fault may happen (default 1)
   --grace              the server accepts the previous refresh token once more (grace window)
   --revoke             the server revokes the token family on reuse
+  --expiry-only-api    the API takes any unexpired access token (a stateless JWT check), rotated out or not
+  --login-lock on|off  another process's login and logout take the design's lock, or not (default: the design's)
   --calls a,b          calls callers make: auth, refresh, unauthorized (default all three)
   --sequential         a call starts only when every other process is idle (the seed's story)
   --mutant NAME        a broken variant of the design
@@ -72,6 +74,8 @@ const options = {
   "faults-max": { type: "string" },
   grace: { type: "boolean", default: false },
   revoke: { type: "boolean", default: false },
+  "expiry-only-api": { type: "boolean", default: false },
+  "login-lock": { type: "string" },
   calls: { type: "string" },
   sequential: { type: "boolean", default: false },
   mutant: { type: "string" },
@@ -85,6 +89,12 @@ const options = {
 
 type Values = ReturnType<typeof parseCommandArgs<{ args: string[]; options: typeof options }>>["values"];
 
+function loginLockOf(text: string | undefined): { loginTakesLock?: boolean } {
+  if (text === undefined) return {};
+  if (text !== "on" && text !== "off") throw new UsageError(`--login-lock: '${text}' is not on or off`);
+  return { loginTakesLock: text === "on" };
+}
+
 function configOf(values: Values) {
   if (values.variant === undefined) throw new UsageError("--variant is required");
   try {
@@ -93,10 +103,15 @@ function configOf(values: Values) {
       processes: integerFlag("--processes", values.processes, 1, PROCESSES_MAX) ?? 2,
       faults: list(values.faults) ?? [],
       faultsMax: integerFlag("--faults-max", values["faults-max"], 1, Number.MAX_SAFE_INTEGER) ?? 1,
-      server: { graceWindow: values.grace === true, revokeFamilyOnReuse: values.revoke === true },
+      server: {
+        graceWindow: values.grace === true,
+        revokeFamilyOnReuse: values.revoke === true,
+        apiChecksExpiryOnly: values["expiry-only-api"] === true,
+      },
       calls: callsOf(values.calls) ?? CALL_EVENTS,
       overlap: values.sequential !== true,
       ...(values.mutant === undefined ? {} : { mutant: values.mutant }),
+      ...loginLockOf(values["login-lock"]),
     });
   } catch (error) {
     if (error instanceof RangeError) throw new UsageError(error.message);

@@ -53,6 +53,7 @@ export const flocked: Design = {
     graceFaults: [["crash"], ["lostResponse"]],
     faultsTogether: [{ processes: 2, faultsMax: 1 }],
     revokeOnReuse: true,
+    loginLockBothWays: false,
     conformanceExtra: [
       { faults: ["crash"], server: { graceWindow: true } },
       { faults: ["lostResponse"], server: { graceWindow: true } },

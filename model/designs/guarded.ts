@@ -52,6 +52,7 @@ export const guarded: Design = {
     graceFaults: [],
     faultsTogether: [{ processes: 2, faultsMax: 1 }],
     revokeOnReuse: true,
+    loginLockBothWays: false,
     conformanceExtra: [],
     conformLoginInTestTier: false,
     interleavings: [{ processes: 2, external: false }],

@@ -29,6 +29,7 @@ export const legacy: Design = {
     graceFaults: [],
     faultsTogether: [{ processes: 2, faultsMax: 1 }],
     revokeOnReuse: false,
+    loginLockBothWays: false,
     conformanceExtra: [],
     conformLoginInTestTier: false,
     interleavings: [{ processes: 2, external: false }],

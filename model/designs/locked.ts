@@ -65,6 +65,7 @@ export const locked: Design = {
       { processes: 3, faultsMax: 1 },
     ],
     revokeOnReuse: true,
+    loginLockBothWays: false,
     conformanceExtra: [
       { faults: ["crash"], server: { graceWindow: true } },
       { faults: ["lostResponse"], server: { graceWindow: true } },

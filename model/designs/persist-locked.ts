@@ -30,6 +30,7 @@ export const persistLocked: Design = {
     graceFaults: [],
     faultsTogether: [{ processes: 2, faultsMax: 1 }],
     revokeOnReuse: false,
+    loginLockBothWays: true,
     conformanceExtra: [],
     conformLoginInTestTier: false,
     interleavings: [{ processes: 2, external: false }],

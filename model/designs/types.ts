@@ -136,6 +136,11 @@ export interface DesignChecks {
   faultsTogether: readonly { processes: number; faultsMax: number }[];
   /** An extra theorem at N = 2: the server revokes the whole token family on reuse. */
   revokeOnReuse: boolean;
+  /**
+   * Whether a login or logout by another process takes the lock is not known of the release mirrored: the
+   * login and logout theorems are also explored with `loginTakesLock` the other way.
+   */
+  loginLockBothWays: boolean;
   /** Conformance at N = 2 beyond no faults, revoke and each driven single fault. */
   conformanceExtra: readonly CheckInput[];
   /** The login fault's conformance configuration is small enough for the test tier (else verify only). */

@@ -5,9 +5,11 @@ import type { EventBranches } from "../branch.js";
 import type { ModelConfig } from "../config.js";
 import { lockIsReclaimable, usesFileLock } from "../config.js";
 import {
+  ACCOUNT_A,
   ACCOUNT_B,
   DISK_ABSENT,
   DISK_OK,
+  FAMILY_A2,
   type ModelData,
   NO_SNAPSHOT,
   newestGeneration,
@@ -143,6 +145,28 @@ export function worldEvents(config: ModelConfig): EventBranches {
             snapshot: { accountId: ACCOUNT_B, family: ACCOUNT_B, generation: minted },
           };
           data.faultsUsed.login += 1;
+          return undefined;
+        },
+        fault: true,
+      },
+    ];
+  }
+  if (config.faults.includes("relogin")) {
+    table.relogin = [
+      {
+        label: "another process logs in again to account A (a new token family; the old one stays valid)",
+        guard: (data) =>
+          data.faultsUsed.relogin < config.faultsMax &&
+          data.families[FAMILY_A2].current === 0 &&
+          (!respectsLock || lockIsFree(data)),
+        update: (data) => {
+          const minted = newestGeneration(data) + 1;
+          data.families[FAMILY_A2] = { current: minted, previous: 0, revoked: false };
+          data.disk = {
+            status: DISK_OK,
+            snapshot: { accountId: ACCOUNT_A, family: FAMILY_A2, generation: minted },
+          };
+          data.faultsUsed.relogin += 1;
           return undefined;
         },
         fault: true,
