@@ -11,11 +11,11 @@
  * Successors are visited in the reference's order and admitted in breadth-first order, so each invariant's
  * first violation is at its smallest depth: counterexamples are shortest.
  */
-import { type Branch, LOCATIONS, type Location, type Signal } from "../../model/branch.js";
+import { LOCATIONS, type Location, type Signal } from "../../model/branch.js";
 import type { ModelConfig } from "../../model/config.js";
 import { initialData, type ModelData } from "../../model/data.js";
 import { buildTable } from "../../model/table.js";
-import type { EventName, InvariantName } from "../../model/vocabulary.js";
+import type { InvariantName } from "../../model/vocabulary.js";
 import {
   DEFAULT_LIMITS,
   type Exploration,
@@ -27,9 +27,10 @@ import {
 import { brokenBy } from "../invariants.js";
 import { checkLiveness, goalFlags } from "../liveness.js";
 import { canonicalKey, type ExplorerState } from "../state.js";
-import { eventLists, forEachEnabled, makeStepper, type Step } from "../step.js";
+import { eventLists, makeStepper, type Step } from "../step.js";
 import { makeCanonicalizer } from "./canonical.js";
 import { CompactEdges } from "./edges.js";
+import { type CompiledBranch, type CompiledEvent, compileEvents, forEachEnabledCompiled } from "./events.js";
 import { generationPositions, makeGenerationRenamer } from "./generations.js";
 import { decodeStep, encodeStep } from "./labels.js";
 import { type Layout, makeLayout } from "./layout.js";
@@ -48,6 +49,8 @@ interface Parent {
   view: View;
   words: Uint32Array;
   locations: Location[];
+  /** The locations as codes (indices into LOCATIONS). */
+  codes: Uint8Array;
   state: ExplorerState;
 }
 
@@ -55,7 +58,8 @@ function makeParent(layout: Layout, views: ViewFactory): Parent {
   const words = new Uint32Array(layout.words);
   const view = views(new Uint8Array(words.buffer));
   const locations: Location[] = Array.from({ length: layout.processes }, (): Location => "idle");
-  return { view, words, locations, state: { locations, data: view.data } };
+  const codes = new Uint8Array(layout.processes);
+  return { view, words, locations, codes, state: { locations, data: view.data } };
 }
 
 /** Copies the state `id` into the parent's vector and names its locations. */
@@ -67,7 +71,9 @@ function loadParent(layout: Layout, store: StateStore, id: number, parent: Paren
   }
   const bytes = parent.view.bytes;
   for (let process = 0; process < layout.processes; process++) {
-    parent.locations[process] = LOCATIONS[bytes[process * layout.processBytes] as number] as Location;
+    const code = bytes[process * layout.processBytes] as number;
+    parent.codes[process] = code;
+    parent.locations[process] = LOCATIONS[code] as Location;
   }
 }
 
@@ -85,23 +91,6 @@ interface Run {
   liveness: boolean;
 }
 
-/** What the hot loop needs of a branch, looked up once per branch object instead of per step. */
-interface BranchCodes {
-  /** The target location's index, or -1 when the process stays. */
-  target: number;
-  fault: boolean;
-}
-
-function codesOf(known: Map<Branch, BranchCodes>, branch: Branch): BranchCodes {
-  let codes = known.get(branch);
-  if (codes === undefined) {
-    const target = branch.target === undefined ? -1 : (LOCATION_INDEX.get(branch.target) as number);
-    codes = { target, fault: branch.fault === true };
-    known.set(branch, codes);
-  }
-  return codes;
-}
-
 /** The visitor every enabled step of the expanded state goes through. */
 function makeVisitor(run: Run, parent: Parent, views: ViewFactory, cursor: { id: number }) {
   const { layout, store, edges, violations, symmetry } = run;
@@ -109,7 +98,6 @@ function makeVisitor(run: Run, parent: Parent, views: ViewFactory, cursor: { id:
   // The successor is built in the store's scratch vector, through a view of its own.
   const work = views(store.scratchBytes);
   const renameGenerations = makeGenerationRenamer(generationPositions(layout, run.sample));
-  const known = new Map<Branch, BranchCodes>();
   const { words, processBytes } = layout;
   const from = parent.words;
   const vector = store.scratch;
@@ -124,10 +112,11 @@ function makeVisitor(run: Run, parent: Parent, views: ViewFactory, cursor: { id:
     signal: undefined,
   } as unknown as Step;
   step.next = parent.state;
-  return (process: number, event: EventName, branch: Branch): void => {
+  return (process: number, compiled: CompiledEvent, codes: CompiledBranch): void => {
     run.transitions++;
     const id = cursor.id;
-    const codes = codesOf(known, branch);
+    const { branch } = codes;
+    const { event } = compiled;
     for (let word = 0; word < words; word++) vector[word] = from[word] as number;
     // An update runs on the successor's view; a branch without one only moves its process.
     let signal: Signal | undefined;
@@ -149,8 +138,8 @@ function makeVisitor(run: Run, parent: Parent, views: ViewFactory, cursor: { id:
     }
     if (branch.update) renameGenerations(bytes);
     if (process >= 0 && codes.target >= 0) bytes[process * processBytes] = codes.target;
-    if (symmetry) canonicalize(bytes);
-    const target = store.admit(id, encodeStep(event, process));
+    if (symmetry) canonicalize(vector);
+    const target = store.admit(id, compiled.code + process + 1);
     if (keepEdges) edges.add(id, target, codes.fault);
   };
 }
@@ -160,7 +149,7 @@ function expandAll(run: Run, options: ExploreOptions, started: number): boolean 
   // One factory for both views: records of one shape share accessors, so V8 sees one map for them.
   const views = makeViewFactory(layout, run.sample);
   const parent = makeParent(layout, views);
-  const events = eventLists(buildTable(config, othersIdle(parent.locations)));
+  const events = compileEvents(eventLists(buildTable(config, othersIdle(parent.locations))));
   const cursor = { id: 0 };
   const visit = makeVisitor(run, parent, views, cursor);
   const grace = config.server.graceWindow;
@@ -168,7 +157,7 @@ function expandAll(run: Run, options: ExploreOptions, started: number): boolean 
     const id = cursor.id;
     loadParent(layout, store, id, parent);
     store.goals[id] = goalFlags(parent.state, grace);
-    forEachEnabled(events, parent.locations, parent.view.data, visit);
+    forEachEnabledCompiled(events, parent.codes, parent.view.data, visit);
     if (options.stopAtFirstViolation && run.violations.size > 0) return false;
     if (id % CLOCK_EVERY_STATES === 0) {
       const seconds = (performance.now() - started) / 1000;
@@ -221,7 +210,7 @@ export function exploreCompiled(config: ModelConfig, options: ExploreOptions = {
   };
   const idle = new Uint8Array(layout.processes).fill(LOCATION_INDEX.get("idle") as number);
   layout.encode(initialData(config.processes), idle, store.scratchBytes);
-  if (symmetry) makeCanonicalizer(layout)(store.scratchBytes);
+  if (symmetry) makeCanonicalizer(layout)(store.scratch);
   store.admit(-1, encodeStep(null, -1));
   const complete = expandAll(run, options, started);
   const count = store.count;

@@ -31,7 +31,8 @@ export interface Field extends Leaf {
 
 export interface Layout {
   processes: number;
-  /** Bytes of one process's slice: its location, then its record's fields. */
+  /** Bytes of one process's slice: its location, then its record's fields, padded to whole 32-bit words
+   * (symmetry compares slices a word at a time, canonical.ts). */
   processBytes: number;
   /** Where the world's fields start (after every process slice). */
   worldOffset: number;
@@ -50,6 +51,7 @@ export interface Layout {
   blank(): ModelData;
 }
 
+const WORD_BYTES = 4;
 /** Location indices fit the location byte; a location list grown past it would be a model change to see. */
 const LOCATION_CODES_MAX = 255;
 
@@ -105,7 +107,7 @@ export function makeLayout(sample: ModelData): Layout {
     throw new Error("compiled layout: too many locations for a byte");
   const processes = sample.processes.length;
   const leaves = leavesOf(sample);
-  const processBytes = 1 + leaves.process.length;
+  const processBytes = Math.ceil((1 + leaves.process.length) / WORD_BYTES) * WORD_BYTES;
   const worldOffset = processes * processBytes;
   const bytes = worldOffset + leaves.world.length;
   const words = Math.ceil(bytes / 4);
@@ -113,6 +115,7 @@ export function makeLayout(sample: ModelData): Layout {
   for (let index = 0; index < processes; index++) {
     fieldNames.push(`locations.${index}`);
     for (const leaf of leaves.process) fieldNames.push(`data.processes.${index}.${leaf.path.join(".")}`);
+    while (fieldNames.length % processBytes !== 0) fieldNames.push(`pad.${index}`);
   }
   for (const leaf of leaves.world) fieldNames.push(`data.${leaf.path.join(".")}`);
   const fields: Field[] = [];
