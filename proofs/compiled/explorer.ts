@@ -3,11 +3,12 @@
  * `exploreReference`), on states packed into bytes (layout.ts) in one arena with an open-addressing index
  * (store.ts).
  *
- * The transition table stays the one source: each state is decoded into one reused data record, the
- * table's guards pick the branches (step.ts `forEachEnabled`, the enumeration the reference uses), and a
- * branch's update runs on a copy (model/data.ts `cloneData`, `normalized`) that is encoded straight back.
- * A branch without an update only moves its process: its successor is the parent's bytes with one location
- * byte changed. Invariants are the same functions on the same values (proofs/invariants.ts `brokenBy`).
+ * The transition table stays the one source, and nothing is decoded per step: the state being expanded is
+ * copied into a vector under a view (view.ts), the table's guards pick the branches on it (events.ts, in
+ * step.ts `forEachEnabled`'s order), and a branch's update runs on a second view over a copy of the parent's
+ * bytes, which is then renamed (generations.ts, the model's `normalized` on bytes), canonicalised and
+ * admitted. A branch without an update only moves its process: its successor is the parent's bytes with one
+ * location byte changed. Invariants are the same functions on the same values (proofs/invariants.ts `brokenBy`).
  * Successors are visited in the reference's order and admitted in breadth-first order, so each invariant's
  * first violation is at its smallest depth: counterexamples are shortest.
  */
