@@ -26,10 +26,12 @@ export interface View {
   settle(): void;
 }
 
-/** A view node: its bytes and the position its fields are relative to, both non-enumerable. */
+/** A view node: its bytes, the position its fields are relative to, and the layout's field names (for
+ * messages), all non-enumerable. */
 interface Node {
   $v: Uint8Array;
   $o: number;
+  $n: readonly string[];
 }
 
 interface Accessor {
@@ -39,14 +41,21 @@ interface Accessor {
 
 type Fail = (position: number, value: unknown) => never;
 
-function makeAccessor(kind: Field["kind"], relative: number, fail: Fail): Accessor {
+function failAt(names: readonly string[], position: number, value: unknown): never {
+  throw new Error(
+    `compiled view: ${names[position] ?? `byte ${position}`} = ${String(value)} does not fit ` +
+      "the packed state (an integer in [0, 255], or a boolean)",
+  );
+}
+
+function makeAccessor(kind: Field["kind"], relative: number): Accessor {
   if (kind === "boolean") {
     return {
       get() {
         return this.$v[this.$o + relative] === 1;
       },
       set(value) {
-        if (value !== true && value !== false) fail(this.$o + relative, value);
+        if (value !== true && value !== false) failAt(this.$n, this.$o + relative, value);
         this.$v[this.$o + relative] = value ? 1 : 0;
       },
     };
@@ -56,10 +65,27 @@ function makeAccessor(kind: Field["kind"], relative: number, fail: Fail): Access
       return this.$v[this.$o + relative];
     },
     set(value) {
-      if (((value as number) & 255) !== value) fail(this.$o + relative, value);
+      if (((value as number) & 255) !== value) failAt(this.$n, this.$o + relative, value);
       this.$v[this.$o + relative] = value as number;
     },
   };
+}
+
+/**
+ * Accessor pairs by kind and relative byte, shared by every view of every exploration in this process (not
+ * per layout): verify runs a hundred explorations in one process, and the table's closures are shared code
+ * whose property caches would turn megamorphic, with one map per exploration, if each had pairs of its own.
+ */
+const ACCESSORS = new Map<string, Accessor>();
+
+function accessor(kind: Field["kind"], relative: number): Accessor {
+  const name = `${kind}:${relative}`;
+  let pair = ACCESSORS.get(name);
+  if (pair === undefined) {
+    pair = makeAccessor(kind, relative);
+    ACCESSORS.set(name, pair);
+  }
+  return pair;
 }
 
 /** A link from a node to one of the view's own objects; `settle` checks it after every update. */
@@ -88,22 +114,8 @@ export type ViewFactory = (bytes: Uint8Array) => View;
 
 export function makeViewFactory(layout: Layout, sample: ModelData): ViewFactory {
   const positions = new Map(layout.fields.map((field) => [pathKey(field.path), field]));
-  const fail: Fail = (position, value) => {
-    throw new Error(
-      `compiled view: ${layout.fieldNames[position] ?? `byte ${position}`} = ${String(value)} does not fit ` +
-        "the packed state (an integer in [0, 255], or a boolean)",
-    );
-  };
-  const accessors = new Map<string, Accessor>();
-  const accessor = (kind: Field["kind"], relative: number): Accessor => {
-    const name = `${kind}:${relative}`;
-    let pair = accessors.get(name);
-    if (pair === undefined) {
-      pair = makeAccessor(kind, relative, fail);
-      accessors.set(name, pair);
-    }
-    return pair;
-  };
+  const names = layout.fieldNames;
+  const fail: Fail = (position, value) => failAt(names, position, value);
   const fieldsUnder = (path: readonly Key[]): Field[] => {
     const prefix = `${pathKey(path)}.`;
     return layout.fields
@@ -111,12 +123,22 @@ export function makeViewFactory(layout: Layout, sample: ModelData): ViewFactory 
       .map((field) => ({ ...field, path: field.path.slice(path.length) }));
   };
 
+  /** A node's fields are relative to its first own field, so a record's accessors do not depend on N. */
+  const baseOf = (value: object, path: readonly Key[]): number => {
+    for (const [key, child] of Object.entries(value)) {
+      if (isRecord(child)) continue;
+      const property = Array.isArray(value) ? Number(key) : key;
+      return positions.get(pathKey([...path, property]))?.position ?? 0;
+    }
+    return 0;
+  };
+
   function build(value: object, path: Key[], bytes: Uint8Array, tree: Tree): number {
-    const under = fieldsUnder(path);
-    const base = under[0]?.position ?? 0;
+    const base = baseOf(value, path);
     const node = (Array.isArray(value) ? [] : {}) as Record<Key, unknown>;
     Object.defineProperty(node, "$v", { value: bytes });
     Object.defineProperty(node, "$o", { value: base });
+    Object.defineProperty(node, "$n", { value: names });
     const index = tree.nodes.push(node) - 1;
     for (const [key, child] of Object.entries(value)) {
       const property = Array.isArray(value) ? Number(key) : key;
