@@ -1,8 +1,10 @@
 /**
  * The compiled explorer's figures (issue #12's targets), printed, never asserted:
- * - guarded without faults at N = 4, 5 and 6 (N = 6 only with --all or --only compiled): states,
- *   transitions, wall and CPU seconds, states per second, bytes per state, and the speed-up over the
- *   interpretive reference (`exploreReference`) where it is run (N = 4 always, N = 5 with --all);
+ * - guarded without faults at N = 4, 5 and 6 (N = 6 only with --all or --only compiled, within a time and
+ *   memory budget: a run that hits it prints the limit instead of figures): states, transitions, wall and
+ *   CPU seconds (the median of COMPILED_RUNS runs), states per CPU second, bytes per state, and the speed-up
+ *   over the interpretive reference (`exploreReference`, run once) where it is run (N = 4 always, N = 5
+ *   with --all);
  * - the explorer part of `npm run verify`: every theorem and every mutant kill with its control.
  * Targets: >= 1 M states/s on guarded N = 5 on one core, N = 5 complete in < 2 s, N = 6 in < 60 s within
  * 4 GB, the explorer part of verify in < 10 s. On a shared machine the CPU seconds (process.cpuUsage) say
@@ -10,7 +12,13 @@
  */
 
 import { configName, type ModelConfig, makeConfig } from "../model/config.js";
-import { type Exploration, type ExploreOptions, explore, exploreReference } from "../proofs/explorer.js";
+import {
+  type Exploration,
+  type ExploreOptions,
+  explore,
+  exploreReference,
+  LimitExceeded,
+} from "../proofs/explorer.js";
 import { MUTANT_KILLS } from "../proofs/mutants.js";
 import { THEOREMS } from "../proofs/theorems.js";
 import { RELOADS_UNLOCKED } from "./designs.js";
@@ -19,6 +27,10 @@ import { formatCount, formatSeconds, table } from "./stats.js";
 const MEBIBYTE = 1024 * 1024;
 const N6_BYTES_MAX = 4 * 1024 * MEBIBYTE;
 const N6_STATES_MAX = 100_000_000;
+/** The bench's budget for N = 6 (the target is 60 s; past this the row says which limit stopped it). */
+const N6_SECONDS_MAX = 240;
+/** Runs of the compiled explorer per row; the row shows the run with the median CPU time. */
+const COMPILED_RUNS = 3;
 
 interface Measured {
   exploration: Exploration;
@@ -36,6 +48,13 @@ function measure(run: () => Exploration): Measured {
     wallSeconds: (performance.now() - started) / 1000,
     cpuSeconds: (used.user + used.system) / 1e6,
   };
+}
+
+/** The run with the median CPU time of `runs` runs (other agents share the CPU: the median is the honest one). */
+function medianOf(runs: number, run: () => Exploration): Measured {
+  const measured = Array.from({ length: runs }, () => measure(run));
+  measured.sort((left, right) => left.cpuSeconds - right.cpuSeconds);
+  return measured[Math.floor(runs / 2)] as Measured;
 }
 
 function row(config: ModelConfig, compiled: Measured, reference: Measured | null, target: string): string[] {
@@ -56,19 +75,36 @@ function row(config: ModelConfig, compiled: Measured, reference: Measured | null
 
 function guardedRows(all: boolean): string[][] {
   const rows: string[][] = [];
-  const sizes: { processes: number; reference: boolean; options: ExploreOptions; target: string }[] = [
-    { processes: 4, reference: true, options: {}, target: "" },
-    { processes: 5, reference: all, options: {}, target: ">= 1 M st/s, < 2 s" },
+  const sizes: {
+    processes: number;
+    runs: number;
+    reference: boolean;
+    options: ExploreOptions;
+    target: string;
+  }[] = [
+    { processes: 4, runs: COMPILED_RUNS, reference: true, options: {}, target: "" },
+    {
+      processes: 5,
+      runs: all ? COMPILED_RUNS : 1,
+      reference: all,
+      options: {},
+      target: ">= 1 M st/s, < 2 s",
+    },
   ];
   if (all) {
-    const limits = { statesMax: N6_STATES_MAX, bytesMax: N6_BYTES_MAX };
-    sizes.push({ processes: 6, reference: false, options: { limits }, target: "< 60 s, < 4 GB" });
+    const limits = { statesMax: N6_STATES_MAX, bytesMax: N6_BYTES_MAX, secondsMax: N6_SECONDS_MAX };
+    sizes.push({ processes: 6, runs: 1, reference: false, options: { limits }, target: "< 60 s, < 4 GB" });
   }
-  for (const { processes, reference, options, target } of sizes) {
+  for (const { processes, runs, reference, options, target } of sizes) {
     const config = makeConfig({ variant: RELOADS_UNLOCKED, processes });
-    const compiled = measure(() => explore(config, options));
-    const interpreted = reference ? measure(() => exploreReference(config, options)) : null;
-    rows.push(row(config, compiled, interpreted, target));
+    try {
+      const compiled = medianOf(runs, () => explore(config, options));
+      const interpreted = reference ? measure(() => exploreReference(config, options)) : null;
+      rows.push(row(config, compiled, interpreted, target));
+    } catch (error) {
+      if (!(error instanceof LimitExceeded)) throw error;
+      rows.push([configName(config), `stopped: ${error.message}`, "", "", "", "", "", "", "", target]);
+    }
   }
   return rows;
 }
@@ -130,7 +166,7 @@ export function benchCompiled(all: boolean): string {
       "states",
       "transitions",
       "wall",
-      "cpu",
+      "cpu (median)",
       "states/cpu-s",
       "bytes/state",
       "vs reference (cpu)",

@@ -39,25 +39,32 @@ export function makeEdgeList(): EdgeList {
   };
 }
 
-/** Marks every state that can reach a goal state along the given (fault-free) edges. */
-function reach(
-  stateCount: number,
-  from: Int32Array,
-  to: Int32Array,
-  goal: (id: number) => boolean,
-): Uint8Array {
-  const incomingCount = new Int32Array(stateCount + 1);
+/** The edges reversed: the sources of each state's incoming edges are `sources[starts[id]..starts[id + 1]]`. */
+interface Incoming {
+  starts: Int32Array;
+  sources: Int32Array;
+}
+
+/** Built once for both progress checks (the two searches below walk the same reversed graph). */
+function incomingEdges(stateCount: number, from: Int32Array, to: Int32Array): Incoming {
+  const starts = new Int32Array(stateCount + 1);
   for (let edge = 0; edge < to.length; edge++)
-    incomingCount[(to[edge] as number) + 1] = (incomingCount[(to[edge] as number) + 1] as number) + 1;
+    starts[(to[edge] as number) + 1] = (starts[(to[edge] as number) + 1] as number) + 1;
   for (let id = 0; id < stateCount; id++)
-    incomingCount[id + 1] = (incomingCount[id + 1] as number) + (incomingCount[id] as number);
+    starts[id + 1] = (starts[id + 1] as number) + (starts[id] as number);
   const sources = new Int32Array(to.length);
-  const fill = incomingCount.slice(0, stateCount);
+  const fill = starts.slice(0, stateCount);
   for (let edge = 0; edge < to.length; edge++) {
     const target = to[edge] as number;
     sources[fill[target] as number] = from[edge] as number;
     fill[target] = (fill[target] as number) + 1;
   }
+  return { starts, sources };
+}
+
+/** Marks every state that can reach a goal state along the given (fault-free) edges. */
+function reach(stateCount: number, incoming: Incoming, goal: (id: number) => boolean): Uint8Array {
+  const { starts, sources } = incoming;
   const reached = new Uint8Array(stateCount);
   const queue = new Int32Array(stateCount);
   let head = 0;
@@ -70,7 +77,7 @@ function reach(
   }
   while (head < tail) {
     const target = queue[head++] as number;
-    for (let slot = incomingCount[target] as number; slot < (incomingCount[target + 1] as number); slot++) {
+    for (let slot = starts[target] as number; slot < (starts[target + 1] as number); slot++) {
       const source = sources[slot] as number;
       if (!reached[source]) {
         reached[source] = 1;
@@ -101,13 +108,9 @@ export function checkLiveness(goals: Uint8Array, edges: EdgeList): LivenessViola
     ["Converges", CONVERGED],
   ];
   const violations: LivenessViolation[] = [];
+  const incoming = incomingEdges(goals.length, edges.from(), edges.to());
   for (const [invariant, flag] of checks) {
-    const reached = reach(
-      goals.length,
-      edges.from(),
-      edges.to(),
-      (id) => ((goals[id] as number) & flag) !== 0,
-    );
+    const reached = reach(goals.length, incoming, (id) => ((goals[id] as number) & flag) !== 0);
     const stuck = reached.indexOf(0);
     if (stuck >= 0) violations.push({ invariant, stateIndex: stuck, step: null });
   }

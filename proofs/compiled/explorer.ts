@@ -3,19 +3,20 @@
  * `exploreReference`), on states packed into bytes (layout.ts) in one arena with an open-addressing index
  * (store.ts).
  *
- * The transition table stays the one source: each state is decoded into one reused data record, the
- * table's guards pick the branches (step.ts `forEachEnabled`, the enumeration the reference uses), and a
- * branch's update runs on a copy (model/data.ts `cloneData`, `normalized`) that is encoded straight back.
- * A branch without an update only moves its process: its successor is the parent's bytes with one location
- * byte changed. Invariants are the same functions on the same values (proofs/invariants.ts `brokenBy`).
+ * The transition table stays the one source, and nothing is decoded per step: the state being expanded is
+ * copied into a vector under a view (view.ts), the table's guards pick the branches on it (events.ts, in
+ * step.ts `forEachEnabled`'s order), and a branch's update runs on a second view over a copy of the parent's
+ * bytes, which is then renamed (generations.ts, the model's `normalized` on bytes), canonicalised and
+ * admitted. A branch without an update only moves its process: its successor is the parent's bytes with one
+ * location byte changed. Invariants are the same functions on the same values (proofs/invariants.ts `brokenBy`).
  * Successors are visited in the reference's order and admitted in breadth-first order, so each invariant's
  * first violation is at its smallest depth: counterexamples are shortest.
  */
-import { type Branch, LOCATIONS, type Location, type Signal } from "../../model/branch.js";
+import { LOCATIONS, type Location, type Signal } from "../../model/branch.js";
 import type { ModelConfig } from "../../model/config.js";
-import { initialData, type ModelData, normalized } from "../../model/data.js";
+import { initialData, type ModelData } from "../../model/data.js";
 import { buildTable } from "../../model/table.js";
-import type { EventName, InvariantName } from "../../model/vocabulary.js";
+import type { InvariantName } from "../../model/vocabulary.js";
 import {
   DEFAULT_LIMITS,
   type Exploration,
@@ -27,12 +28,15 @@ import {
 import { brokenBy } from "../invariants.js";
 import { checkLiveness, goalFlags } from "../liveness.js";
 import { canonicalKey, type ExplorerState } from "../state.js";
-import { eventLists, forEachEnabled, makeStepper, type Step } from "../step.js";
+import { eventLists, makeStepper, type Step } from "../step.js";
 import { makeCanonicalizer } from "./canonical.js";
 import { CompactEdges } from "./edges.js";
+import { type CompiledBranch, type CompiledEvent, compileEvents, forEachEnabledCompiled } from "./events.js";
+import { generationPositions, makeGenerationRenamer } from "./generations.js";
 import { decodeStep, encodeStep } from "./labels.js";
 import { type Layout, makeLayout } from "./layout.js";
 import { StateStore } from "./store.js";
+import { makeViewFactory, type View, type ViewFactory } from "./view.js";
 
 /** Progress is reported every this many expanded states (a multiple of CLOCK_EVERY_STATES, see below). */
 const PROGRESS_EVERY_STATES = 12 * 4096;
@@ -41,29 +45,43 @@ const CLOCK_EVERY_STATES = 4096;
 
 const LOCATION_INDEX = new Map<Location, number>(LOCATIONS.map((location, index) => [location, index]));
 
-/** One state being expanded: its decoded form, reused for every state. */
-interface Scratch {
-  data: ModelData;
-  codes: Uint8Array;
+/** The state being expanded: a view over a copy of its bytes, and its locations as names. */
+interface Parent {
+  view: View;
+  words: Uint32Array;
   locations: Location[];
-  before: ExplorerState;
+  /** The locations as codes (indices into LOCATIONS). */
+  codes: Uint8Array;
+  state: ExplorerState;
 }
 
-function makeScratch(layout: Layout): Scratch {
-  const data = layout.blank();
+function makeParent(layout: Layout, views: ViewFactory): Parent {
+  const words = new Uint32Array(layout.words);
+  const view = views(new Uint8Array(words.buffer));
   const locations: Location[] = Array.from({ length: layout.processes }, (): Location => "idle");
-  return { data, codes: new Uint8Array(layout.processes), locations, before: { locations, data } };
+  const codes = new Uint8Array(layout.processes);
+  return { view, words, locations, codes, state: { locations, data: view.data } };
 }
 
-function decodeInto(layout: Layout, store: StateStore, id: number, scratch: Scratch): void {
-  layout.decode(store.arenaBytes, id * layout.stride, scratch.data, scratch.codes);
+/** Copies the state `id` into the parent's vector and names its locations. */
+function loadParent(layout: Layout, store: StateStore, id: number, parent: Parent): void {
+  const { arena } = store;
+  const { words } = parent;
+  for (let word = 0, from = id * layout.words; word < layout.words; word++) {
+    words[word] = arena[from + word] as number;
+  }
+  const bytes = parent.view.bytes;
   for (let process = 0; process < layout.processes; process++) {
-    scratch.locations[process] = LOCATIONS[scratch.codes[process] as number] as Location;
+    const code = bytes[process * layout.processBytes] as number;
+    parent.codes[process] = code;
+    parent.locations[process] = LOCATIONS[code] as Location;
   }
 }
 
 interface Run {
   config: ModelConfig;
+  /** The data the layout and the views are walked from. */
+  sample: ModelData;
   limits: ExploreLimits;
   symmetry: boolean;
   layout: Layout;
@@ -74,30 +92,17 @@ interface Run {
   liveness: boolean;
 }
 
-/** What the hot loop needs of a branch, looked up once per branch object instead of per step. */
-interface BranchCodes {
-  /** The target location's index, or -1 when the process stays. */
-  target: number;
-  fault: boolean;
-}
-
-function codesOf(known: Map<Branch, BranchCodes>, branch: Branch): BranchCodes {
-  let codes = known.get(branch);
-  if (codes === undefined) {
-    const target = branch.target === undefined ? -1 : (LOCATION_INDEX.get(branch.target) as number);
-    codes = { target, fault: branch.fault === true };
-    known.set(branch, codes);
-  }
-  return codes;
-}
-
-/** The visitor every enabled step of the state at `cursor` goes through. */
-function makeVisitor(run: Run, scratch: Scratch, cursor: { id: number }) {
+/** The visitor every enabled step of the expanded state goes through. */
+function makeVisitor(run: Run, parent: Parent, views: ViewFactory, cursor: { id: number }) {
   const { layout, store, edges, violations, symmetry } = run;
   const canonicalize = makeCanonicalizer(layout);
-  const work = layout.workspace();
-  const known = new Map<Branch, BranchCodes>();
+  // The successor is built in the store's scratch vector, through a view of its own.
+  const work = views(store.scratchBytes);
+  const renameGenerations = makeGenerationRenamer(generationPositions(layout, run.sample));
   const { words, processBytes } = layout;
+  const from = parent.words;
+  const vector = store.scratch;
+  const bytes = store.scratchBytes;
   // Edges serve liveness only; without it they are not kept (a large share of the memory).
   const keepEdges = run.liveness;
   const step = {
@@ -107,55 +112,53 @@ function makeVisitor(run: Run, scratch: Scratch, cursor: { id: number }) {
     fault: false,
     signal: undefined,
   } as unknown as Step;
-  step.next = scratch.before;
-  return (process: number, event: EventName, branch: Branch): void => {
+  step.next = parent.state;
+  return (process: number, compiled: CompiledEvent, codes: CompiledBranch): void => {
     run.transitions++;
     const id = cursor.id;
-    const codes = codesOf(known, branch);
-    // An update runs on the workspace, reloaded from the parent's bytes (no copy allocated per step).
-    let raw = scratch.data;
+    const { branch } = codes;
+    const { event } = compiled;
+    for (let word = 0; word < words; word++) vector[word] = from[word] as number;
+    // An update runs on the successor's view; a branch without one only moves its process.
     let signal: Signal | undefined;
     if (branch.update) {
-      work.load(store.arenaBytes, id * layout.stride);
-      raw = work.data;
-      signal = branch.update(raw, process);
+      signal = branch.update(work.data, process);
+      work.settle();
     }
     step.event = event;
     step.process = process;
     step.branch = branch;
     step.fault = codes.fault;
     step.signal = signal;
-    step.raw = raw;
-    for (const invariant of brokenBy(scratch.before, step)) {
+    step.raw = branch.update ? work.data : parent.view.data;
+    for (const invariant of brokenBy(parent.state, step)) {
       if (!violations.has(invariant)) {
         const length = (store.depths[id] as number) + 1;
         violations.set(invariant, { invariant, stateIndex: id, step: { event, process }, length });
       }
     }
-    if (branch.update) layout.encode(normalized(raw), scratch.codes, store.scratchBytes);
-    else {
-      const { arena, scratch: vector } = store;
-      for (let word = 0, from = id * words; word < words; word++) vector[word] = arena[from + word] as number;
-    }
-    if (process >= 0 && codes.target >= 0) store.scratchBytes[process * processBytes] = codes.target;
-    if (symmetry) canonicalize(store.scratchBytes);
-    const target = store.admit(id, encodeStep(event, process));
+    if (branch.update) renameGenerations(bytes);
+    if (process >= 0 && codes.target >= 0) bytes[process * processBytes] = codes.target;
+    if (symmetry) canonicalize(vector);
+    const target = store.admit(id, compiled.code + process + 1);
     if (keepEdges) edges.add(id, target, codes.fault);
   };
 }
 
 function expandAll(run: Run, options: ExploreOptions, started: number): boolean {
   const { config, layout, store, limits } = run;
-  const scratch = makeScratch(layout);
-  const events = eventLists(buildTable(config, othersIdle(scratch.locations)));
+  // One factory for both views: records of one shape share accessors, so V8 sees one map for them.
+  const views = makeViewFactory(layout, run.sample);
+  const parent = makeParent(layout, views);
+  const events = compileEvents(eventLists(buildTable(config, othersIdle(parent.locations))));
   const cursor = { id: 0 };
-  const visit = makeVisitor(run, scratch, cursor);
+  const visit = makeVisitor(run, parent, views, cursor);
   const grace = config.server.graceWindow;
   for (; cursor.id < store.count; cursor.id++) {
     const id = cursor.id;
-    decodeInto(layout, store, id, scratch);
-    store.goals[id] = goalFlags(scratch.before, grace);
-    forEachEnabled(events, scratch.locations, scratch.data, visit);
+    loadParent(layout, store, id, parent);
+    store.goals[id] = goalFlags(parent.state, grace);
+    forEachEnabledCompiled(events, parent.codes, parent.view.data, visit);
     if (options.stopAtFirstViolation && run.violations.size > 0) return false;
     if (id % CLOCK_EVERY_STATES === 0) {
       const seconds = (performance.now() - started) / 1000;
@@ -191,10 +194,12 @@ export function exploreCompiled(config: ModelConfig, options: ExploreOptions = {
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   const symmetry = options.symmetry ?? true;
   const started = performance.now();
-  const layout = makeLayout(initialData(config.processes));
+  const sample = initialData(config.processes);
+  const layout = makeLayout(sample);
   const store = new StateStore(layout.words, limits);
   const run: Run = {
     config,
+    sample,
     limits,
     symmetry,
     layout,
@@ -204,10 +209,9 @@ export function exploreCompiled(config: ModelConfig, options: ExploreOptions = {
     transitions: 0,
     liveness: options.progress ?? true,
   };
-  const initial = makeScratch(layout);
-  initial.data = initialData(config.processes);
-  layout.encode(initial.data, initial.codes.fill(LOCATION_INDEX.get("idle") as number), store.scratchBytes);
-  if (symmetry) makeCanonicalizer(layout)(store.scratchBytes);
+  const idle = new Uint8Array(layout.processes).fill(LOCATION_INDEX.get("idle") as number);
+  layout.encode(initialData(config.processes), idle, store.scratchBytes);
+  if (symmetry) makeCanonicalizer(layout)(store.scratch);
   store.admit(-1, encodeStep(null, -1));
   const complete = expandAll(run, options, started);
   const count = store.count;
@@ -241,7 +245,8 @@ export function exploreCompiled(config: ModelConfig, options: ExploreOptions = {
 
 /** A stored state as a fresh object (for keys and traces, never in the hot loop). */
 function stateOf(layout: Layout, store: StateStore, id: number): ExplorerState {
-  const scratch = makeScratch(layout);
-  decodeInto(layout, store, id, scratch);
-  return { locations: [...scratch.locations], data: scratch.data };
+  const data = layout.blank();
+  const codes = new Uint8Array(layout.processes);
+  layout.decode(store.arenaBytes, id * layout.stride, data, codes);
+  return { locations: [...codes].map((code) => LOCATIONS[code] as Location), data };
 }

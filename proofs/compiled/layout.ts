@@ -9,23 +9,30 @@
  * joins the layout by itself; a field of another type stops the explorer at once, naming its path.
  *
  * Encoding and decoding are compiled (generated once per configuration with `new Function`) from the
- * walked paths, so the hot loop runs straight-line property reads and byte stores, no walk, no allocation.
+ * walked paths; they serve the initial state and traces. The hot loop never decodes: the table's guards and
+ * updates run on views over the bytes (view.ts), which find their fields through `fields` below.
  * One byte per field is the width bound: a value outside [0, 255] is an explorer bug or a model whose
  * generation ranks grew without bound, and it throws naming the field rather than wrapping silently.
  */
 import { LOCATIONS } from "../../model/branch.js";
 import type { ModelData } from "../../model/data.js";
 
-type Key = string | number;
+export type Key = string | number;
 
-interface Leaf {
+export interface Leaf {
   path: Key[];
   kind: "number" | "boolean";
 }
 
+/** One field of the data (a process's field once per process) and its byte position within a state. */
+export interface Field extends Leaf {
+  position: number;
+}
+
 export interface Layout {
   processes: number;
-  /** Bytes of one process's slice: its location, then its record's fields. */
+  /** Bytes of one process's slice: its location, then its record's fields, padded to whole 32-bit words
+   * (symmetry compares slices a word at a time, canonical.ts). */
   processBytes: number;
   /** Where the world's fields start (after every process slice). */
   worldOffset: number;
@@ -34,25 +41,21 @@ export interface Layout {
   words: number;
   /** Field names by byte position within a state, for messages and tests. */
   fieldNames: string[];
+  /** Every data field with its full path from the data's root (`processes`, index, ...) and its byte. */
+  fields: Field[];
   /** Writes `data` and `locations` (indices into LOCATIONS) into `out` at offset 0. */
   encode(data: ModelData, locations: Uint8Array, out: Uint8Array): void;
   /** Reads the state at `offset` of `vector` into `data` (a `blank()` of this layout) and `locations`. */
   decode(vector: Uint8Array, offset: number, data: ModelData, locations: Uint8Array): void;
   /** A fresh data record of the sample's shape (its own objects, none shared), for `decode` to fill. */
   blank(): ModelData;
-  /** A record that steps may change freely: `load` puts its own objects back in place, then decodes. */
-  workspace(): Workspace;
 }
 
-export interface Workspace {
-  data: ModelData;
-  load(vector: Uint8Array, offset: number): void;
-}
-
+const WORD_BYTES = 4;
 /** Location indices fit the location byte; a location list grown past it would be a model change to see. */
 const LOCATION_CODES_MAX = 255;
 
-function walk(value: unknown, path: Key[], leaves: Leaf[]): void {
+export function walk(value: unknown, path: Key[], leaves: Leaf[]): void {
   if (typeof value === "number") leaves.push({ path, kind: "number" });
   else if (typeof value === "boolean") leaves.push({ path, kind: "boolean" });
   else if (Array.isArray(value)) {
@@ -96,28 +99,6 @@ function loadLine(leaf: Leaf, target: string, source: string): string {
   return leaf.kind === "boolean" ? `${target} = ${source} === 1;` : `${target} = ${source};`;
 }
 
-/**
- * Statements that put every object of `root` back at its place (an update may have replaced one, e.g. a
- * process's cache by the shared frozen NO_SNAPSHOT, or kept one of ours elsewhere), with `nodes` the objects
- * in walk order. Then decoding writes every field into an object of our own again.
- */
-function relinkCode(root: unknown): { nodes: object[]; code: string } {
-  const nodes: object[] = [];
-  const lines: string[] = [];
-  const visit = (node: object, index: number) => {
-    for (const [key, child] of Object.entries(node)) {
-      if (child === null || typeof child !== "object") continue;
-      const childIndex = nodes.push(child) - 1;
-      const property = Array.isArray(node) ? key : JSON.stringify(key);
-      lines.push(`n[${index}][${property}] = n[${childIndex}];`);
-      visit(child, childIndex);
-    }
-  };
-  nodes.push(root as object);
-  visit(root as object, 0);
-  return { nodes, code: lines.join("\n") };
-}
-
 type Encode = Layout["encode"];
 type Decode = Layout["decode"];
 
@@ -126,7 +107,7 @@ export function makeLayout(sample: ModelData): Layout {
     throw new Error("compiled layout: too many locations for a byte");
   const processes = sample.processes.length;
   const leaves = leavesOf(sample);
-  const processBytes = 1 + leaves.process.length;
+  const processBytes = Math.ceil((1 + leaves.process.length) / WORD_BYTES) * WORD_BYTES;
   const worldOffset = processes * processBytes;
   const bytes = worldOffset + leaves.world.length;
   const words = Math.ceil(bytes / 4);
@@ -134,8 +115,17 @@ export function makeLayout(sample: ModelData): Layout {
   for (let index = 0; index < processes; index++) {
     fieldNames.push(`locations.${index}`);
     for (const leaf of leaves.process) fieldNames.push(`data.processes.${index}.${leaf.path.join(".")}`);
+    while (fieldNames.length % processBytes !== 0) fieldNames.push(`pad.${index}`);
   }
   for (const leaf of leaves.world) fieldNames.push(`data.${leaf.path.join(".")}`);
+  const fields: Field[] = [];
+  for (let index = 0; index < processes; index++) {
+    for (const [field, leaf] of leaves.process.entries()) {
+      const position = index * processBytes + 1 + field;
+      fields.push({ path: ["processes", index, ...leaf.path], kind: leaf.kind, position });
+    }
+  }
+  for (const [field, leaf] of leaves.world.entries()) fields.push({ ...leaf, position: worldOffset + field });
 
   const processStores = leaves.process.map((leaf, field) =>
     storeLine(leaf, access("p", leaf.path), `o[b + ${field + 1}]`, `b + ${field + 1}`),
@@ -180,21 +170,6 @@ export function makeLayout(sample: ModelData): Layout {
   // Through JSON, not structuredClone: the sample shares snapshot objects (every cache and the disk hold
   // one R0), and decoding in place needs every field in an object of its own.
   const blank = () => JSON.parse(JSON.stringify(sample)) as ModelData;
-  const workspace = (): Workspace => {
-    const data = blank();
-    const { nodes, code } = relinkCode(data);
-    const relink = new Function("n", `"use strict"; return function relink() {\n${code}\n};`)(
-      nodes,
-    ) as () => void;
-    const locations = new Uint8Array(processes);
-    return {
-      data,
-      load(vector, offset) {
-        relink();
-        decode(vector, offset, data, locations);
-      },
-    };
-  };
   return {
     processes,
     processBytes,
@@ -202,9 +177,9 @@ export function makeLayout(sample: ModelData): Layout {
     stride: words * 4,
     words,
     fieldNames,
+    fields,
     encode,
     decode,
     blank,
-    workspace,
   };
 }

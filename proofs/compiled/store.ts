@@ -4,8 +4,9 @@
  *
  * States are numbered in the order they are admitted; the explorer expands them in that order, so the arena
  * is also the breadth-first queue and no state is stored twice. Nothing here allocates per state: a vector is
- * written into `scratch`, hashed, compared word by word with the candidates, and copied into the arena only
- * when it is new.
+ * written into `scratch`, hashed, compared word by word with the candidates whose stored hash matches (the
+ * index keeps each entry's hash beside its id, so a probe past another state touches no arena memory, and
+ * growing the index rehashes nothing), and copied into the arena only when it is new.
  */
 import { type ExploreLimits, LimitExceeded } from "../exploration.js";
 
@@ -52,6 +53,7 @@ export class StateStore {
   steps: Int32Array;
   goals: Uint8Array;
   count = 0;
+  /** Pairs (id + 1, hash) per slot; id + 1 = 0 marks a free slot. */
   private index: Int32Array;
   private mask: number;
   /** Bytes held by edges outside this store, counted against bytesMax with ours. */
@@ -70,8 +72,8 @@ export class StateStore {
     this.depths = new Int32Array(INITIAL_STATES);
     this.steps = new Int32Array(INITIAL_STATES);
     this.goals = new Uint8Array(INITIAL_STATES);
-    this.index = new Int32Array(INITIAL_STATES * 4);
-    this.mask = this.index.length - 1;
+    this.index = new Int32Array(INITIAL_STATES * 4 * 2);
+    this.mask = INITIAL_STATES * 4 - 1;
   }
 
   /** Bytes of every array this store holds (capacity, not only what is used), plus the edges'. */
@@ -85,16 +87,14 @@ export class StateStore {
    * state). A limit reached throws LimitExceeded naming it.
    */
   admit(parent: number, step: number): number {
-    const { words, scratch } = this;
-    const hash = hashWords(scratch, 0, words);
-    let slot = hash & this.mask;
+    const { words, scratch, index, mask } = this;
+    const hash = hashWords(scratch, 0, words) | 0;
+    let slot = hash & mask;
     for (;;) {
-      const entry = this.index[slot] as number;
+      const entry = index[2 * slot] as number;
       if (entry === 0) break;
-      // No stored hash to compare first: a duplicate (most successors are) is confirmed on the arena anyway.
-      const id = entry - 1;
-      if (this.equalAt(id * words)) return id;
-      slot = (slot + 1) & this.mask;
+      if (index[2 * slot + 1] === hash && this.equalAt((entry - 1) * words)) return entry - 1;
+      slot = (slot + 1) & mask;
     }
     const id = this.count;
     if (id >= this.limits.statesMax) {
@@ -104,13 +104,14 @@ export class StateStore {
     }
     if (id === this.parents.length) this.grow();
     this.arena.set(scratch, id * words);
-    this.index[slot] = id + 1;
+    index[2 * slot] = id + 1;
+    index[2 * slot + 1] = hash;
     this.parents[id] = parent;
     this.steps[id] = step;
     const depth = parent < 0 ? 0 : (this.depths[parent] as number) + 1;
     this.depths[id] = depth;
     this.count = id + 1;
-    if (this.count > this.index.length * INDEX_LOAD_MAX) this.rehash();
+    if (this.count > (this.mask + 1) * INDEX_LOAD_MAX) this.rehash();
     if (depth > this.limits.depthMax) {
       throw new LimitExceeded(`explorer: depthMax (${this.limits.depthMax}) reached for this configuration`);
     }
@@ -123,12 +124,6 @@ export class StateStore {
       if (arena[offset + word] !== scratch[word]) return false;
     }
     return true;
-  }
-
-  private freeSlot(hash: number): number {
-    let slot = hash & this.mask;
-    while ((this.index[slot] as number) !== 0) slot = (slot + 1) & this.mask;
-    return slot;
   }
 
   private grow(): void {
@@ -147,12 +142,20 @@ export class StateStore {
   }
 
   private rehash(): void {
-    this.index = new Int32Array(this.index.length * 2);
-    this.mask = this.index.length - 1;
-    const { arena, words } = this;
-    for (let id = 0; id < this.count; id++) {
-      this.index[this.freeSlot(hashWords(arena, id * words, words))] = id + 1;
+    const old = this.index;
+    const index = new Int32Array(old.length * 2);
+    const mask = index.length / 2 - 1;
+    for (let from = 0; from < old.length; from += 2) {
+      const entry = old[from] as number;
+      if (entry === 0) continue;
+      const hash = old[from + 1] as number;
+      let slot = hash & mask;
+      while ((index[2 * slot] as number) !== 0) slot = (slot + 1) & mask;
+      index[2 * slot] = entry;
+      index[2 * slot + 1] = hash;
     }
+    this.index = index;
+    this.mask = mask;
     this.checkBytes();
   }
 

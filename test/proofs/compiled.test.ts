@@ -5,12 +5,15 @@
  * the same violated invariants with the same shortest lengths, and counterexamples that replay to the same
  * steps. And that the packed layout comes from the data itself: a field added to the model's data is packed
  * without an edit, a value that does not fit fails naming its field, and a field of an unknown type stops
- * the explorer at once.
+ * the explorer at once. And that the views the table runs on keep plain object semantics, and that renaming
+ * generations on bytes is the model's `normalized`.
  */
 import { describe, expect, it } from "vitest";
 import { type ConfigInput, makeConfig } from "../../model/config.js";
-import { initialData, type ModelData } from "../../model/data.js";
+import { initialData, type ModelData, normalized } from "../../model/data.js";
+import { generationPositions, makeGenerationRenamer } from "../../proofs/compiled/generations.js";
 import { makeLayout } from "../../proofs/compiled/layout.js";
+import { makeViewFactory } from "../../proofs/compiled/view.js";
 import { type Exploration, explore, exploreReference } from "../../proofs/explorer.js";
 import { traceOf } from "../../proofs/trace.js";
 import { keysOf } from "../support/state-sets.js";
@@ -105,5 +108,65 @@ describe("the packed layout", () => {
   it("refuses a field it cannot pack, naming it", () => {
     const sample = Object.assign(initialData(2), { note: "text" });
     expect(() => makeLayout(sample)).toThrow(/field note is text \(string\)/);
+  });
+});
+
+describe("views and renaming on the packed form", () => {
+  const sample = initialData(3);
+  const layout = makeLayout(sample);
+  const encoded = (data: ModelData) => {
+    const vector = new Uint8Array(layout.stride);
+    layout.encode(data, new Uint8Array(3), vector);
+    return vector;
+  };
+
+  it("runs an update on the bytes with plain object semantics, then settles assigned records", () => {
+    const view = makeViewFactory(layout, sample)(encoded(sample));
+    const record = view.data.processes[1] as ModelData["processes"][number];
+    const kept = record.cache;
+    record.cache = { accountId: 2, family: 2, generation: 3 };
+    record.poisoned = true;
+    view.data.disk = { status: 1, snapshot: { ...kept, generation: 2 } };
+    expect(kept.generation).toBe(1);
+    view.settle();
+    const expected = JSON.parse(JSON.stringify(sample)) as ModelData;
+    Object.assign(expected.processes[1] as object, {
+      cache: { accountId: 2, family: 2, generation: 3 },
+      poisoned: true,
+    });
+    expected.disk = { status: 1, snapshot: { accountId: 1, family: 1, generation: 2 } };
+    expect([...view.bytes]).toEqual([...encoded(expected)]);
+    expect(view.data.processes[1]?.cache).toBe(kept);
+    expect({ ...view.data.processes[1]?.cache }).toEqual({ accountId: 2, family: 2, generation: 3 });
+  });
+
+  it("fails naming the field when an update writes a value that does not fit", () => {
+    const view = makeViewFactory(layout, sample)(encoded(sample));
+    expect(() => {
+      (view.data.processes[2] as ModelData["processes"][number]).response = 300 as never;
+    }).toThrow(/data\.processes\.2\.response = 300/);
+  });
+
+  it("finds the generation fields by asking normalized, and renames as it does", () => {
+    const positions = generationPositions(layout, sample);
+    const names = [...positions].map((position) => layout.fieldNames[position] as string);
+    expect(names).toContain("data.staleBelow");
+    expect(names).toContain("data.processes.2.pending.generation");
+    expect(names).toContain("data.families.1.previous");
+    expect(names.some((name) => name.includes("accountId") || name.includes("response"))).toBe(false);
+    const rename = makeGenerationRenamer(positions);
+    for (let trial = 0; trial < 200; trial++) {
+      const data = JSON.parse(JSON.stringify(sample)) as ModelData;
+      const generation = () => [0, 1, 3, 7, 12, 40][(trial * 7 + names.length + trial ** 2) % 6] as number;
+      for (const [index, process] of data.processes.entries()) {
+        process.cache.generation = generation() + index;
+        process.pending.generation = (generation() * (index + 1)) % 50;
+      }
+      data.staleBelow = 1 + (trial % 9);
+      (data.families[1] as ModelData["families"][number]).current = 5 + (trial % 30);
+      const vector = encoded(data);
+      rename(vector);
+      expect([...vector]).toEqual([...encoded(normalized(data))]);
+    }
   });
 });
