@@ -313,7 +313,8 @@ export class Conductor {
     }
     if (held.kind === "sendRequest" && held.accessToken !== undefined) {
       const token = this.tokens.lookupAccess(held.accessToken);
-      if (token === null) problems.push(`${slot.name} is about to send an access token the server never issued`);
+      if (token === null)
+        problems.push(`${slot.name} is about to send an access token the server never issued`);
       projected.requests = token ?? { family: "A", generation: -1 };
     }
     if (held.kind === "receiveResponse") projected.response = this.responseKind(index, held.response);

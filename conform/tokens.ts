@@ -20,7 +20,8 @@ export class TokenRegistry {
     }
     // Learned after every step, so the family's current access token is always seen with its refresh token.
     const current = this.tokens.get(state.refreshToken);
-    if (current !== undefined && !this.access.has(state.accessToken)) this.access.set(state.accessToken, current);
+    if (current !== undefined && !this.access.has(state.accessToken))
+      this.access.set(state.accessToken, current);
   }
 
   /** The newest mint so far (the model's `staleBelow` after time passes). */

@@ -2,7 +2,14 @@
  * The named invariants. Each is one sentence; safety invariants are checked on every step the explorer
  * takes, the two progress properties on the explored graph once it is complete.
  */
-import { DISK_ABSENT, DISK_OK, DISK_TORN, FAMILY_ACCOUNTS, type ModelData, serverAccepts } from "../model/data.js";
+import {
+  DISK_ABSENT,
+  DISK_OK,
+  DISK_TORN,
+  FAMILY_ACCOUNTS,
+  type ModelData,
+  serverAccepts,
+} from "../model/data.js";
 import type { InvariantName } from "../model/vocabulary.js";
 import type { ExplorerState } from "./state.js";
 import type { Step } from "./step.js";

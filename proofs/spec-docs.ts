@@ -147,7 +147,8 @@ function witnessTrace(config: ModelConfig, path: readonly string[], invariant: I
   const steps = path.map((entry) => {
     const [actor = "", event = ""] = entry.split(":");
     const process = actor === "world" ? -1 : (PROCESS_NAMES as readonly string[]).indexOf(actor);
-    if (process === -1 && actor !== "world") throw new Error(`spec-docs: path step '${entry}' names no process`);
+    if (process === -1 && actor !== "world")
+      throw new Error(`spec-docs: path step '${entry}' names no process`);
     return { event: event as EventName, process };
   });
   // traceOfPath throws at a step that is not enabled; the last step must break the invariant.
@@ -162,7 +163,9 @@ function witnessTrace(config: ModelConfig, path: readonly string[], invariant: I
     state = step.next;
   }
   if (!broken.includes(invariant)) {
-    throw new Error(`spec-docs: the path of ${configName(config)} does not break ${invariant} at its last step`);
+    throw new Error(
+      `spec-docs: the path of ${configName(config)} does not break ${invariant} at its last step`,
+    );
   }
   return trace;
 }

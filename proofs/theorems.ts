@@ -100,7 +100,9 @@ export function theoremsOf(designs: readonly Design[]): Theorem[] {
         const loginTakesLock = !design.rules.loginTakesLock;
         const config = makeConfig({ variant: design.name, processes, faults: [fault], loginTakesLock });
         const how = loginTakesLock ? "takes" : "does not take";
-        theorems.push(theorem(config, `${fault} by another process that ${how} the lock (not known of 0.171).`));
+        theorems.push(
+          theorem(config, `${fault} by another process that ${how} the lock (not known of 0.171).`),
+        );
       }
     }
   }

@@ -10,6 +10,7 @@ import type { TokenLedger } from "./ledger.js";
 import { openAiError, type Reply } from "./token-endpoint.js";
 
 export { API_PATH };
+
 const MS_PER_SECOND = 1_000;
 const BEARER = /^Bearer (\S+)$/;
 
@@ -29,7 +30,8 @@ export function answerApiRequest(
   method: string,
   authorization: string | undefined,
 ): Reply {
-  if (method !== "GET") return openAiError(405, "invalid_request", `method ${method} not allowed on ${API_PATH}`);
+  if (method !== "GET")
+    return openAiError(405, "invalid_request", `method ${method} not allowed on ${API_PATH}`);
   const token = BEARER.exec(authorization ?? "")?.[1];
   if (token === undefined) return unauthorized("missing_token", "no Bearer access token in Authorization");
   const identity = ledger.identify(token);

@@ -94,7 +94,10 @@ export class TracedIo {
   /** An API request with the cached access token; the event carries the answer's status. */
   async request(accessToken: string): Promise<ApiAnswer> {
     const answer = await this.ports.api.request(accessToken);
-    this.trace.emit("sendRequest", answer.kind === "error" ? `error ${answer.status ?? "network"}` : String(answer.status));
+    this.trace.emit(
+      "sendRequest",
+      answer.kind === "error" ? `error ${answer.status ?? "network"}` : String(answer.status),
+    );
     return answer;
   }
 

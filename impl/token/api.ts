@@ -63,7 +63,8 @@ async function sendRequest(accessToken: string, options: ApiClientOptions): Prom
     if (status === UNAUTHORIZED_STATUS) return { kind: "unauthorized", status };
     return { kind: "error", status, message: `API answered HTTP ${status}` };
   } catch (error) {
-    if (signal.aborted) return { kind: "error", status: null, message: `no answer within ${timeoutMs} ms (API_TIMEOUT_MS)` };
+    if (signal.aborted)
+      return { kind: "error", status: null, message: `no answer within ${timeoutMs} ms (API_TIMEOUT_MS)` };
     const code = (error as { code?: unknown } | undefined)?.code;
     const name = typeof code === "string" ? code : ((error as Error | undefined)?.name ?? "unknown error");
     return { kind: "error", status: null, message: `API unreachable (${name})` };

@@ -73,7 +73,11 @@ function reloadThenRetry(config: ModelConfig): Branch[] {
   if (!skipped || !changed || !noChange) throw new Error("recovery: the guarded reload's branches changed");
   return [
     { ...skipped, label: `Reload ${skipped.label}` },
-    { ...changed, label: "Reload Changed: adopt the disk snapshot, send the request again", target: "retryRequest" },
+    {
+      ...changed,
+      label: "Reload Changed: adopt the disk snapshot, send the request again",
+      target: "retryRequest",
+    },
     { label: "Reload NoChange: send the request again", target: "retryRequest" },
   ];
 }
