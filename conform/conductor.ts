@@ -63,6 +63,7 @@ export class Conductor {
   private readonly lossPlanned = new Set<number>();
   private familyB: string | null = null;
   private familyA2: string | null = null;
+  private loginTakesLock = true;
   private readonly staleness = new Map<string, boolean>();
   private lastDisk: { text: string; read: DiskRead; mark: FileMark | null } | null = null;
   /** The world as the last step left it (io-witness.ts): the next step's "before", the next observation's file check. */
@@ -80,8 +81,13 @@ export class Conductor {
   }
 
   /** The model's initial state: auth.json holds account A's stale R0 and every process has loaded it. */
-  static async start(session: Session, subject: Subject, processes: number) {
+  /**
+   * `loginTakesLock`: whether the harness's logins and logouts (another process's) take the design's lock; the
+   * design's rule unless the configuration explores it the other way (model/config.ts).
+   */
+  static async start(session: Session, subject: Subject, processes: number, loginTakesLock?: boolean) {
     const conductor = await Conductor.prepare(session, subject, processes);
+    conductor.loginTakesLock = loginTakesLock ?? requireDesign(subject.variant).rules.loginTakesLock;
     for (const slot of conductor.slots) {
       const problem = await slot.load();
       if (problem !== null) return { ok: false as const, problem, conductor };
@@ -139,7 +145,7 @@ export class Conductor {
   private async perform(event: EventName, process: number, plan: StepPlan): Promise<string | null> {
     const slot = this.slots[process];
     const rules = requireDesign(this.subject.variant).rules;
-    const lock = usesFileLock(rules) ? rules.lockKind : null;
+    const lock = usesFileLock(rules) && this.loginTakesLock ? rules.lockKind : null;
     const server = this.session.server;
     switch (event) {
       case "callAuth":

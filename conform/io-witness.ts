@@ -91,7 +91,7 @@ export interface StepWitness {
 
 const POSTING_EVENTS: readonly EventName[] = ["sendRefresh", "serverError"];
 /** World events where another process writes or removes auth.json (under the lock where the design takes it). */
-const OUTSIDE_WRITERS: readonly EventName[] = ["login", "logout"];
+const OUTSIDE_WRITERS: readonly EventName[] = ["login", "relogin", "logout"];
 const LOCK_EVENTS: readonly EventName[] = ["acquireLock", "releaseLock", ...OUTSIDE_WRITERS];
 
 function postNames(posts: readonly RequestRecord[]): string {

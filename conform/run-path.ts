@@ -79,7 +79,7 @@ export async function runPath(context: PathContext, path: readonly PathStep[]): 
   const { session, subject, config } = context;
   const stepper = context.stepper ?? makeStepper(config);
   const covered: string[] = [];
-  const started = await Conductor.start(session, subject, config.processes);
+  const started = await Conductor.start(session, subject, config.processes, config.rules.loginTakesLock);
   const { conductor } = started;
   const outcome = (divergence: Divergence | null, stepsRun: number): PathOutcome => ({
     divergence,

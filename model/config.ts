@@ -187,8 +187,15 @@ export function configName(config: ModelConfig): string {
   return `${config.variant}/N${config.processes}/${faults}${server ? `/${server}` : ""}${calls}${overlap}${budget}${mutant}${loginLock}`;
 }
 
-/** The configuration as data (JSON): the design is named by `variant`, its record is not repeated. */
-export function configJson(config: ModelConfig): Omit<ModelConfig, "design" | "rules"> {
-  const { design: _design, rules: _rules, ...rest } = config;
-  return rest;
+/**
+ * The configuration as data (JSON): the design is named by `variant`, its record is not repeated; a rule the
+ * configuration sets against the design (`loginTakesLock`) is kept.
+ */
+export function configJson(
+  config: ModelConfig,
+): Omit<ModelConfig, "design" | "rules"> & { loginTakesLock?: boolean } {
+  const { design, rules, ...rest } = config;
+  return rules.loginTakesLock === design.rules.loginTakesLock
+    ? rest
+    : { ...rest, loginTakesLock: rules.loginTakesLock };
 }

@@ -108,6 +108,8 @@ export function commandArbitraries(options: CommandOptions): fc.Arbitrary<WorldC
   }
   if (faults.includes("login"))
     arbitraries.push(fc.constant(new Happen("login", -1, "another process logs in to account B")));
+  if (faults.includes("relogin"))
+    arbitraries.push(fc.constant(new Happen("relogin", -1, "another process logs in to account A again")));
   if (faults.includes("logout"))
     arbitraries.push(fc.constant(new Happen("logout", -1, "another process logs out")));
   // Faults that ride on a POST are queued: the fault list says which event carries each.

@@ -113,7 +113,7 @@ function interleavingProperty(
     ...(options.replayPath === undefined ? {} : { replayPath: options.replayPath }),
   });
   return fc.asyncProperty(fc.scheduler({ act }), commands, async (scheduler, run) => {
-    const started = await Conductor.start(session, subject, config.processes);
+    const started = await Conductor.start(session, subject, config.processes, config.rules.loginTakesLock);
     try {
       if (!started.ok) throw new Error(`setup: ${started.problem}`);
       const current = new InterleavingWorld(

@@ -76,10 +76,13 @@ function configOf(value: unknown): ModelConfig {
       faultsMax: typed<number>(config.faultsMax, "config.faultsMax", "number"),
       overlap: typed<boolean>(config.overlap, "config.overlap", "boolean"),
       mutant: typed<string>(config.mutant, "config.mutant", "string"),
+      loginTakesLock: typed<boolean>(config.loginTakesLock, "config.loginTakesLock", "boolean"),
       server: {
         revokeFamilyOnReuse:
           typed<boolean>(server.revokeFamilyOnReuse, "config.server.revokeFamilyOnReuse", "boolean") ?? false,
         graceWindow: typed<boolean>(server.graceWindow, "config.server.graceWindow", "boolean") ?? false,
+        apiChecksExpiryOnly:
+          typed<boolean>(server.apiChecksExpiryOnly, "config.server.apiChecksExpiryOnly", "boolean") ?? false,
       },
     });
   } catch (error) {

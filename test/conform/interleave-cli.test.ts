@@ -57,7 +57,7 @@ describe("authrace interleave", () => {
   test("an undriven fault is a usage error", async () => {
     const refused = await cli(["--variant", "locked", "--faults", "tornWrite"]);
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toContain("driven: crash, lostResponse, transient, login, logout");
+    expect(refused.stderr).toContain("driven: crash, lostResponse, transient, login, relogin, logout");
   });
 
   test("--conformance-only: locked's own failure is counted, an implementation bug still fails", {

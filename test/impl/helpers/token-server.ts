@@ -11,6 +11,8 @@ export interface ReceivedRequest {
   method: string;
   path: string;
   contentType: string | undefined;
+  /** The Authorization header (API requests carry `Bearer <access token>`). */
+  authorization: string | undefined;
   rawBody: string;
   /** The parsed body, or undefined when it is not JSON. */
   body: Record<string, unknown> | undefined;
@@ -42,6 +44,7 @@ async function receive(request: IncomingMessage): Promise<ReceivedRequest> {
     method: request.method ?? "",
     path: request.url ?? "",
     contentType: request.headers["content-type"],
+    authorization: request.headers.authorization,
     rawBody,
     body: parseBody(rawBody),
   };
@@ -103,7 +106,19 @@ export class Rotation {
     return `${this.accessPrefix}R${generation}`;
   }
 
+  /** Which access tokens the API (`GET /backend-api/me`) takes; default: the current one only. */
+  apiAccepts: (accessToken: string) => boolean = (accessToken) => accessToken === this.accessToken();
+  /** One entry per API request: the access token sent and the status answered. */
+  readonly apiLog: { accessToken: string; status: number }[] = [];
+
   readonly handle: Handler = async (request, response) => {
+    if (request.path.startsWith("/backend-api/me")) {
+      const accessToken = (request.authorization ?? "").replace(/^Bearer /, "");
+      const status = this.apiAccepts(accessToken) ? 200 : 401;
+      this.apiLog.push({ accessToken, status });
+      sendJson(response, status, status === 200 ? { ok: true } : { error: { code: "token_expired" } });
+      return;
+    }
     if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
     const sent = request.body?.refresh_token;
     if (sent !== this.refreshToken()) {

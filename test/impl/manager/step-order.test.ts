@@ -16,7 +16,7 @@ const POST = ["sendRefresh", "receiveResponse"];
 const SAVE_IN_PLACE = ["readDisk", "writeDisk", "readDisk"];
 const SAVE_LOCKED = ["acquireLock", "readDisk", "writeDisk", "releaseLock", "readDisk"];
 
-/** The steps of refreshToken() / 401 recovery / a stale auth() when disk still holds the cached token. */
+/** The steps of refreshToken() / a stale auth() when disk still holds the cached token. */
 const REFRESH_UNCHANGED: Record<Variant, string[]> = {
   legacy: ["readDisk", ...POST, ...SAVE_IN_PLACE],
   guarded: ["readDisk", ...POST, ...SAVE_IN_PLACE],
@@ -30,6 +30,16 @@ const REFRESH_ROTATED: Record<Variant, string[]> = {
   guarded: ["readDisk"],
   "persist-locked": ["readDisk"],
   locked: ["acquireLock", "readDisk", "releaseLock"],
+};
+
+/** 401 recovery on an unchanged disk: the request, Reload, the request again, then RefreshToken. */
+const RECOVERY_UNCHANGED: Record<Variant, string[]> = {
+  // RefreshToken POSTs the cached token with no re-read in every release (0.116 as run, 0.117+).
+  legacy: ["sendRequest", "readDisk", "sendRequest", ...POST, ...SAVE_IN_PLACE],
+  guarded: ["sendRequest", "readDisk", "sendRequest", ...POST, ...SAVE_IN_PLACE],
+  "persist-locked": ["sendRequest", "readDisk", "sendRequest", ...POST, ...SAVE_LOCKED],
+  // locked runs refreshToken(): the read under the lock decides.
+  locked: ["sendRequest", "readDisk", "sendRequest", ...REFRESH_UNCHANGED.locked],
 };
 
 const STALE_AUTH_UNCHANGED: Record<Variant, string[]> = {
@@ -122,21 +132,35 @@ describe.each(VARIANTS)("%s", (variant) => {
     expect(result.ok && result.snapshot.tokens.refreshToken).toBe("rt-R1");
   });
 
-  test("401 recovery, disk unchanged: Reload (NoChange) -> RefreshToken -> Done", async () => {
+  test("an API request answered 200: no recovery, no other I/O", async () => {
     const { manager, events } = await load(false);
     const result = await manager.unauthorized();
-    expect(eventNames(events)).toEqual(["callUnauthorized", ...REFRESH_UNCHANGED[variant]]);
-    expect(result.ok && result.snapshot.tokens.accessToken).toBe("at-R1");
-    expect(setup.rotation.log).toEqual([{ refreshToken: "rt-R0", status: 200 }]);
+    expect(eventNames(events)).toEqual(["callUnauthorized", "sendRequest"]);
+    expect(result.ok && result.snapshot.tokens.accessToken).toBe("at-R0");
+    expect(setup.rotation.apiLog).toEqual([{ accessToken: "at-R0", status: 200 }]);
   });
 
-  test("401 recovery, disk rotated: Reload adopts it, no POST", async () => {
+  test("401 recovery, disk unchanged: 401, Reload (NoChange), 401 again, RefreshToken", async () => {
+    const { manager, events } = await load(false);
+    setup.rotation.apiAccepts = (token) => token !== "at-R0"; // R0's access token has expired
+    const result = await manager.unauthorized();
+    expect(eventNames(events)).toEqual(["callUnauthorized", ...RECOVERY_UNCHANGED[variant]]);
+    expect(result.ok && result.snapshot.tokens.accessToken).toBe("at-R1");
+    expect(setup.rotation.log).toEqual([{ refreshToken: "rt-R0", status: 200 }]);
+    expect(setup.rotation.apiLog.map((entry) => entry.status)).toEqual([401, 401]);
+  });
+
+  test("401 recovery, disk rotated: Reload adopts it, the request again gets 200, no POST", async () => {
     const { manager, events } = await load(false);
     await rotateElsewhere();
     const result = await manager.unauthorized();
-    expect(eventNames(events)).toEqual(["callUnauthorized", ...REFRESH_ROTATED[variant]]);
+    expect(eventNames(events)).toEqual(["callUnauthorized", "sendRequest", "readDisk", "sendRequest"]);
     expect(result.ok && result.snapshot.tokens.accessToken).toBe("at-R1");
     expect(setup.rotation.log).toEqual([]);
+    expect(setup.rotation.apiLog).toEqual([
+      { accessToken: "at-R0", status: 401 },
+      { accessToken: "at-R1", status: 200 },
+    ]);
   });
 
   test("reload() reads disk once; cached() does no I/O", async () => {
