@@ -131,8 +131,21 @@ describe("commands", () => {
       "releaseLock",
       "readDisk",
     ]);
+    // The API takes R1's access token: the request is answered 200 and nothing else happens.
+    const answered = await driver.unauthorized();
+    expect(answered).toMatchObject({ ok: true, auth: { accessToken: "at-R1" } });
+    expect(answered.trace.map((event) => event.event)).toEqual(["callUnauthorized", "sendRequest"]);
+    // Once it answers 401: Reload (no change), the request again, then RefreshToken POSTs the cached R1.
+    setup.rotation.apiAccepts = () => false;
     const recovered = await driver.unauthorized();
     expect(recovered).toMatchObject({ ok: true, auth: { accessToken: "at-R2" } });
+    expect(recovered.trace.map((event) => event.event).slice(0, 5)).toEqual([
+      "callUnauthorized",
+      "sendRequest",
+      "readDisk",
+      "sendRequest",
+      "sendRefresh",
+    ]);
     expect(await driver.cached()).toMatchObject({ ok: true, auth: { accessToken: "at-R2" }, trace: [] });
     expect(JSON.parse(await readFile(setup.file, "utf8")).tokens.refresh_token).toBe("rt-R2");
     expect(await driver.exit()).toEqual({ code: 0, signal: null });
