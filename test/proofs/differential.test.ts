@@ -13,9 +13,16 @@ import { reachableBothWays } from "../support/state-sets.js";
 const CONFIGS: ConfigInput[] = [
   { variant: "legacy", faults: ["tornWrite"], calls: ["callAuth"], overlap: false },
   { variant: "guarded", faults: ["transient"] },
+  { variant: "guarded", faults: ["relogin"], calls: ["callUnauthorized"] },
   { variant: "persist-locked", faults: ["crash"] },
-  { variant: "locked", faults: ["crash", "stall"] },
-  { variant: "locked", faults: ["lostResponse", "login", "logout"], server: { graceWindow: true } },
+  // locked's auth() and refreshToken() are one flow once stale: one of them, with recovery, keeps these small.
+  { variant: "locked", faults: ["crash", "stall"], calls: ["callAuth", "callUnauthorized"] },
+  {
+    variant: "locked",
+    faults: ["lostResponse", "login", "logout"],
+    calls: ["callRefresh", "callUnauthorized"],
+    server: { graceWindow: true },
+  },
 ];
 
 describe("explorer vs xstate/graph", () => {
