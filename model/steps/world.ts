@@ -1,7 +1,7 @@
 /**
  * Crashes, restarts, time passing, another process's login or logout, and a lock expiring.
  */
-import type { EventBranches } from "../branch.js";
+import type { Branch, EventBranches } from "../branch.js";
 import type { ModelConfig } from "../config.js";
 import { lockIsReclaimable, usesFileLock } from "../config.js";
 import {
@@ -10,6 +10,7 @@ import {
   DISK_ABSENT,
   DISK_OK,
   FAMILY_A2,
+  FAMILY_ACCOUNTS,
   type ModelData,
   NO_SNAPSHOT,
   newestGeneration,
@@ -106,6 +107,35 @@ function timeMayPass(config: ModelConfig): (data: ModelData) => boolean {
   return (data) => hasFreshToken(data) && !refreshInFlight(data);
 }
 
+/**
+ * Another process writes a new login to auth.json: a new family (B's, or A's second) minted on the server.
+ * A's second family has one slot, so a relogin happens at most once a run; B's is replaced by each login.
+ */
+function loginBranch(
+  config: ModelConfig,
+  fault: "login" | "relogin",
+  family: typeof ACCOUNT_B | typeof FAMILY_A2,
+  label: string,
+): Branch {
+  const respectsLock = usesFileLock(config.rules) && config.rules.loginTakesLock;
+  return {
+    label,
+    guard: (data) =>
+      data.faultsUsed[fault] < config.faultsMax &&
+      (family === ACCOUNT_B || data.families[family].current === 0) &&
+      (!respectsLock || lockIsFree(data)),
+    update: (data) => {
+      const minted = newestGeneration(data) + 1;
+      data.families[family] = { current: minted, previous: 0, revoked: false };
+      const snapshot = { accountId: FAMILY_ACCOUNTS[family] ?? ACCOUNT_A, family, generation: minted };
+      data.disk = { status: DISK_OK, snapshot };
+      data.faultsUsed[fault] += 1;
+      return undefined;
+    },
+    fault: true,
+  };
+}
+
 export function worldEvents(config: ModelConfig): EventBranches {
   const table: EventBranches = {
     becomeStale: [
@@ -133,45 +163,12 @@ export function worldEvents(config: ModelConfig): EventBranches {
   }
   const respectsLock = usesFileLock(config.rules) && config.rules.loginTakesLock;
   if (config.faults.includes("login")) {
-    table.login = [
-      {
-        label: "another process logs in to account B (a new token family on the server)",
-        guard: (data) => data.faultsUsed.login < config.faultsMax && (!respectsLock || lockIsFree(data)),
-        update: (data) => {
-          const minted = newestGeneration(data) + 1;
-          data.families[ACCOUNT_B] = { current: minted, previous: 0, revoked: false };
-          data.disk = {
-            status: DISK_OK,
-            snapshot: { accountId: ACCOUNT_B, family: ACCOUNT_B, generation: minted },
-          };
-          data.faultsUsed.login += 1;
-          return undefined;
-        },
-        fault: true,
-      },
-    ];
+    const label = "another process logs in to account B (a new token family on the server)";
+    table.login = [loginBranch(config, "login", ACCOUNT_B, label)];
   }
   if (config.faults.includes("relogin")) {
-    table.relogin = [
-      {
-        label: "another process logs in again to account A (a new token family; the old one stays valid)",
-        guard: (data) =>
-          data.faultsUsed.relogin < config.faultsMax &&
-          data.families[FAMILY_A2].current === 0 &&
-          (!respectsLock || lockIsFree(data)),
-        update: (data) => {
-          const minted = newestGeneration(data) + 1;
-          data.families[FAMILY_A2] = { current: minted, previous: 0, revoked: false };
-          data.disk = {
-            status: DISK_OK,
-            snapshot: { accountId: ACCOUNT_A, family: FAMILY_A2, generation: minted },
-          };
-          data.faultsUsed.relogin += 1;
-          return undefined;
-        },
-        fault: true,
-      },
-    ];
+    const label = "another process logs in again to account A (a new token family; the old one stays valid)";
+    table.relogin = [loginBranch(config, "relogin", FAMILY_A2, label)];
   }
   if (config.faults.includes("logout")) {
     table.logout = [
