@@ -31,7 +31,6 @@ import { benchCompiled } from "./compiled.js";
 import { benchConformance, benchInterleavings, benchMutants, benchStress } from "./conformance.js";
 import { MKDIR_LOCKED, POSTS_CACHED, RELOADS_UNLOCKED } from "./designs.js";
 import { benchLoad } from "./load.js";
-import { benchParallel } from "./parallel.js";
 import { benchRemote } from "./remote.js";
 import { formatCount, formatSeconds, median, table, timed } from "./stats.js";
 import { xstateSearch } from "./xstate-bfs.js";
@@ -192,7 +191,6 @@ async function main(argv: string[]): Promise<number> {
   }
   if (wanted("compiled")) {
     console.log(`\n${benchCompiled(all || only === "compiled")}`);
-    console.log(`\n${await benchParallel({ variant: RELOADS_UNLOCKED, processes: 4 })}`);
   }
   if (wanted("conformance")) console.log(`\n${await benchConformance()}`);
   if (wanted("remote")) console.log(`\n${await benchRemote()}`);

@@ -4,21 +4,19 @@
  * one per section of the real-implementation checks (conformance, interleavings, mutants, stress: its table as
  * the text), and one for the scenario matrix when it ran.
  */
-import { explainTrace, seedLog } from "../proofs/render.js";
-import type { TheoremResult } from "../proofs/run.js";
-import { traceOf } from "../proofs/trace.js";
+import type { TheoremVerdict } from "../proofs/run.js";
 import { type JunitCase, type JunitSuite, writeJunit } from "./junit.js";
 import type { RealSection } from "./verify-real.js";
 
 export interface VerifyJunitInput {
-  results: readonly TheoremResult[];
+  results: readonly TheoremVerdict[];
   /** The real-implementation sections that ran. */
   sections: readonly RealSection[];
   /** The scenario matrix's outcome, or null when it was skipped. */
   scenariosOk: boolean | null;
 }
 
-function rowsText(result: TheoremResult): string {
+function rowsText(result: TheoremVerdict): string {
   return result.rows
     .map((row) => {
       const length = row.traceLength === null ? "" : ` in ${row.traceLength} steps`;
@@ -28,25 +26,16 @@ function rowsText(result: TheoremResult): string {
     .join("\n");
 }
 
-function counterexamples(result: TheoremResult): string {
-  return [...result.exploration.violations.values()]
-    .map((violation) => {
-      const trace = traceOf(result.exploration, violation);
-      return `${explainTrace(trace)}\n\n${seedLog(trace)}`;
-    })
-    .join("\n\n");
-}
-
-function theoremCase(result: TheoremResult): JunitCase {
+function theoremCase(result: TheoremVerdict): JunitCase {
   const base = {
     name: result.theorem.name,
     classname: "authrace.verify.theorems",
-    timeSeconds: result.exploration.seconds,
+    timeSeconds: result.seconds,
   };
   const mismatched = result.rows.filter((row) => row.mismatches.length > 0);
   if (mismatched.length === 0) return { ...base, systemOut: rowsText(result) };
   const message = mismatched.map((row) => `${row.invariant}: ${row.mismatches.join("; ")}`).join(" | ");
-  const stories = counterexamples(result);
+  const stories = result.stories;
   return { ...base, failure: { message, text: `${rowsText(result)}${stories ? `\n\n${stories}` : ""}` } };
 }
 

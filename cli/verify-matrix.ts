@@ -3,7 +3,7 @@
  * shortest counterexample of n steps); `!` marks a cell that differs from proofs/theorems.json.
  */
 import { INVARIANTS } from "../model/vocabulary.js";
-import type { TheoremResult } from "../proofs/run.js";
+import type { TheoremVerdict } from "../proofs/run.js";
 
 const SHORT: Record<(typeof INVARIANTS)[number], string> = {
   NoStaleRefreshSent: "NoStaleSent",
@@ -16,7 +16,7 @@ const SHORT: Record<(typeof INVARIANTS)[number], string> = {
   Converges: "Converges",
 };
 
-export function formatMatrix(results: TheoremResult[]): string {
+export function formatMatrix(results: readonly TheoremVerdict[]): string {
   const header = ["theorem", "states", ...INVARIANTS.map((invariant) => SHORT[invariant]), "matches"];
   const lines = results.map((result) => {
     const cells = result.rows.map((row) => {
@@ -24,7 +24,7 @@ export function formatMatrix(results: TheoremResult[]): string {
       return row.mismatches.length > 0 ? `${cell} !` : cell;
     });
     const matches = result.rows.every((row) => row.mismatches.length === 0) ? "yes" : "NO";
-    return [result.theorem.name, String(result.exploration.states), ...cells, matches];
+    return [result.theorem.name, String(result.states), ...cells, matches];
   });
   const widths = header.map((_, column) =>
     Math.max(...[header, ...lines].map((line) => (line[column] ?? "").length)),

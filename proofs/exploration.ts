@@ -45,6 +45,11 @@ export interface ExploreOptions {
   /** Check liveness, NoDeadlock and Converges, on the complete graph (on by default; proofs/liveness.ts). */
   progress?: boolean;
   onProgress?: (progress: Progress) => void;
+  /**
+   * Worker threads for the compiled explorer (1, the default: none, the search runs on this thread). Above
+   * one, the states are hash-partitioned among them (proofs/compiled/parallel.ts); the answers are the same.
+   */
+  workers?: number;
 }
 
 /** A step named by its event and acting process (an index into the state it leaves; -1 for the world). */

@@ -12,6 +12,7 @@
 import type { ModelConfig } from "../model/config.js";
 import type { InvariantName } from "../model/vocabulary.js";
 import { exploreCompiled } from "./compiled/explorer.js";
+import { exploreParallel, WORKERS_MAX } from "./compiled/parallel.js";
 import {
   DEFAULT_LIMITS,
   type Exploration,
@@ -26,6 +27,7 @@ import { checkLiveness, type EdgeList, goalFlags, makeEdgeList } from "./livenes
 import { canonicalKey, type ExplorerState, initialState, permute } from "./state.js";
 import { makeStepper, type Stepper } from "./step.js";
 
+export { WORKERS_MAX } from "./compiled/parallel.js";
 export {
   DEFAULT_LIMITS,
   type Exploration,
@@ -37,9 +39,13 @@ export {
   type Violation,
 } from "./exploration.js";
 
-/** Explores one configuration with the compiled explorer. */
+/** Explores one configuration with the compiled explorer, on `options.workers` threads (default 1). */
 export function explore(config: ModelConfig, options: ExploreOptions = {}): Exploration {
-  return exploreCompiled(config, options);
+  const workers = options.workers ?? 1;
+  if (!Number.isInteger(workers) || workers < 1 || workers > WORKERS_MAX) {
+    throw new RangeError(`workers: ${workers} is not an integer in [1, ${WORKERS_MAX}]`);
+  }
+  return workers > 1 ? exploreParallel(config, { ...options, workers }) : exploreCompiled(config, options);
 }
 
 const PROGRESS_EVERY_STATES = 50_000;

@@ -15,6 +15,12 @@ export interface EdgeList {
   readonly to: () => Int32Array;
 }
 
+/** Fault-free edges as parallel (from, to) arrays; the explorer on several threads hands over one per worker. */
+export interface EdgeArrays {
+  from: Int32Array;
+  to: Int32Array;
+}
+
 export function makeEdgeList(): EdgeList {
   let from = new Int32Array(4096);
   let to = new Int32Array(4096);
@@ -46,18 +52,24 @@ interface Incoming {
 }
 
 /** Built once for both progress checks (the two searches below walk the same reversed graph). */
-function incomingEdges(stateCount: number, from: Int32Array, to: Int32Array): Incoming {
+function incomingEdges(stateCount: number, parts: readonly EdgeArrays[]): Incoming {
   const starts = new Int32Array(stateCount + 1);
-  for (let edge = 0; edge < to.length; edge++)
-    starts[(to[edge] as number) + 1] = (starts[(to[edge] as number) + 1] as number) + 1;
+  let size = 0;
+  for (const { to } of parts) {
+    size += to.length;
+    for (let edge = 0; edge < to.length; edge++)
+      starts[(to[edge] as number) + 1] = (starts[(to[edge] as number) + 1] as number) + 1;
+  }
   for (let id = 0; id < stateCount; id++)
     starts[id + 1] = (starts[id + 1] as number) + (starts[id] as number);
-  const sources = new Int32Array(to.length);
+  const sources = new Int32Array(size);
   const fill = starts.slice(0, stateCount);
-  for (let edge = 0; edge < to.length; edge++) {
-    const target = to[edge] as number;
-    sources[fill[target] as number] = from[edge] as number;
-    fill[target] = (fill[target] as number) + 1;
+  for (const { from, to } of parts) {
+    for (let edge = 0; edge < to.length; edge++) {
+      const target = to[edge] as number;
+      sources[fill[target] as number] = from[edge] as number;
+      fill[target] = (fill[target] as number) + 1;
+    }
   }
   return { starts, sources };
 }
@@ -102,13 +114,19 @@ export function goalFlags(state: ExplorerState, graceWindow: boolean): number {
   return (quiescent(state) ? QUIESCENT : 0) | (converged(state, graceWindow) ? CONVERGED : 0);
 }
 
-export function checkLiveness(goals: Uint8Array, edges: EdgeList): LivenessViolation[] {
+export function checkLiveness(
+  goals: Uint8Array,
+  edges: EdgeList | readonly EdgeArrays[],
+): LivenessViolation[] {
   const checks: [InvariantName, number][] = [
     ["NoDeadlock", QUIESCENT],
     ["Converges", CONVERGED],
   ];
   const violations: LivenessViolation[] = [];
-  const incoming = incomingEdges(goals.length, edges.from(), edges.to());
+  const parts = Array.isArray(edges)
+    ? edges
+    : [{ from: (edges as EdgeList).from(), to: (edges as EdgeList).to() }];
+  const incoming = incomingEdges(goals.length, parts);
   for (const [invariant, flag] of checks) {
     const reached = reach(goals.length, incoming, (id) => ((goals[id] as number) & flag) !== 0);
     const stuck = reached.indexOf(0);

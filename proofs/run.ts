@@ -4,8 +4,10 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { INVARIANTS, type InvariantName } from "../model/vocabulary.js";
 import { type Exploration, type ExploreOptions, explore } from "./explorer.js";
+import { explainTrace, seedLog } from "./render.js";
 import { sourcePath } from "./source-tree.js";
 import type { PinnedTheorem, PinnedTheorems, Theorem } from "./theorems.js";
+import { traceOf } from "./trace.js";
 
 /** theorems.json sits in the source tree (proofs/), also when running from dist/proofs/. */
 export function pinnedPath(): string {
@@ -28,6 +30,20 @@ export function savePinned(pinned: PinnedTheorems, path = pinnedPath()): void {
   writeFileSync(path, `${JSON.stringify(sorted, null, 2)}\n`);
 }
 
+/**
+ * Theorems pinned at fewer states than this run on one thread: starting worker threads (about 0.3 s) would
+ * cost more than they save.
+ */
+export const PARALLEL_STATES_MIN = 500_000;
+
+/**
+ * Worker threads for a theorem: all of them for a large one (by its pinned size) or one not pinned yet (its
+ * size unknown, it may be large), none for a small one.
+ */
+export function workersFor(pinnedStates: number | undefined, workers: number): number {
+  return pinnedStates === undefined || pinnedStates >= PARALLEL_STATES_MIN ? workers : 1;
+}
+
 export interface Row {
   theorem: string;
   invariant: InvariantName;
@@ -45,6 +61,39 @@ export interface TheoremResult {
   exploration: Exploration;
   rows: Row[];
   pinned: PinnedTheorem;
+}
+
+/**
+ * What verify keeps of a theorem once its counterexamples are written: the verdicts and the counterexamples
+ * as text, not the exploration's arrays (verify runs over a hundred theorems, some of tens of millions of
+ * states; keeping every one would hold all of them in memory at once).
+ */
+export interface TheoremVerdict {
+  theorem: Theorem;
+  rows: Row[];
+  pinned: PinnedTheorem;
+  states: number;
+  seconds: number;
+  /** Every counterexample as numbered steps and in the seed's log shape. */
+  stories: string;
+}
+
+export function verdictOf(result: TheoremResult): TheoremVerdict {
+  const { exploration } = result;
+  const stories = [...exploration.violations.values()]
+    .map((violation) => {
+      const trace = traceOf(exploration, violation);
+      return `${explainTrace(trace)}\n\n${seedLog(trace)}`;
+    })
+    .join("\n\n");
+  return {
+    theorem: result.theorem,
+    rows: result.rows,
+    pinned: result.pinned,
+    states: exploration.states,
+    seconds: exploration.seconds,
+    stories,
+  };
 }
 
 function pinOf(exploration: Exploration): PinnedTheorem {

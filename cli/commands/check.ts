@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { configJson, configName, makeConfig, PROCESSES_MAX } from "../../model/config.js";
 import { builtInDesigns } from "../../model/designs/index.js";
 import { CALL_EVENTS, FAULTS } from "../../model/vocabulary.js";
-import { LimitExceeded } from "../../proofs/explorer.js";
+import { LimitExceeded, WORKERS_MAX } from "../../proofs/explorer.js";
 import { runTheorem } from "../../proofs/run.js";
 import type { Theorem } from "../../proofs/theorems.js";
 import { type Command, integerFlag, parseCommandArgs, UsageError } from "../command.js";
@@ -42,6 +42,8 @@ options:
   --sequential         a call starts only when every other process is idle (the seed's story)
   --mutant NAME        a broken variant of the design
   --no-liveness        skip NoDeadlock and Converges (they need the whole graph's edges in memory)
+  --workers N          worker threads sharing the search, 1 to ${WORKERS_MAX} (default 1); the same verdicts,
+                       states and lengths; which shortest counterexample is written may vary from run to run
   --states-max N       stop with exit 3 past N states (default 5000000)
   --memory-max MB      stop with exit 3 when the explorer's arrays pass MB mebibytes
   --seconds-max S      stop with exit 3 after S seconds
@@ -80,6 +82,7 @@ const options = {
   sequential: { type: "boolean", default: false },
   mutant: { type: "string" },
   "no-liveness": { type: "boolean", default: false },
+  workers: { type: "string" },
   "states-max": { type: "string" },
   "memory-max": { type: "string" },
   "seconds-max": { type: "string" },
@@ -134,6 +137,7 @@ async function run(argv: string[]): Promise<number> {
   const { values } = parseCommandArgs({ args: argv, options, strict: true });
   const config = configOf(values);
   const limits = limitsOf(values);
+  const workers = integerFlag("--workers", values.workers, 1, WORKERS_MAX) ?? 1;
   const out = prepareOutputDirectory(values.out);
   if (!out.ok) throw new UsageError(`--out ${values.out}: ${out.problem}`);
   const name = configName(config);
@@ -144,6 +148,7 @@ async function run(argv: string[]): Promise<number> {
   try {
     result = runTheorem(theorem, undefined, {
       limits,
+      workers,
       progress: values["no-liveness"] !== true,
       onProgress: progress.update,
     });
@@ -170,6 +175,7 @@ async function run(argv: string[]): Promise<number> {
       statesPerSecond: Math.round(exploration.states / Math.max(seconds, 1e-9)),
       bytesPerState: Math.round(exploration.bytesPerState),
       liveness: values["no-liveness"] !== true,
+      workers,
       violations,
     };
     console.log(JSON.stringify(summary, null, 2));

@@ -2,11 +2,22 @@
  * `authrace verify`: the main job. Runs every theorem (and the real-process scenario matrix), prints the
  * verdict matrix, writes each counterexample, and exits non-zero iff something differs from expectations.
  */
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
-import { LimitExceeded } from "../../proofs/explorer.js";
-import { loadPinned, type Row, runTheorem, savePinned, type TheoremResult } from "../../proofs/run.js";
+import { LimitExceeded, WORKERS_MAX } from "../../proofs/explorer.js";
+import {
+  loadPinned,
+  PARALLEL_STATES_MIN,
+  type Row,
+  runTheorem,
+  savePinned,
+  type TheoremResult,
+  type TheoremVerdict,
+  verdictOf,
+  workersFor,
+} from "../../proofs/run.js";
 import { THEOREMS, type Theorem } from "../../proofs/theorems.js";
-import { type Command, parseCommandArgs, UsageError } from "../command.js";
+import { type Command, integerFlag, parseCommandArgs, UsageError } from "../command.js";
 import { writeCounterexamples } from "../counterexamples.js";
 import { prepareOutputDirectory } from "../output-directory.js";
 import { makeProgress } from "../progress.js";
@@ -40,6 +51,8 @@ options:
   --no-real            skip conformance, interleavings, implementation mutants and stress
   --states-max N       explorer state limit per theorem (default 30000000: the largest theorem, every fault
                        together on guarded at N = 2, has about 26 M states and needs about 6 GB)
+  --workers N          worker threads for theorems pinned at ${PARALLEL_STATES_MIN} states or more, 1 to
+                       ${WORKERS_MAX} (default: the machine's cores); the same verdicts, states and lengths
   --junit FILE         also write a JUnit XML report: one test case per theorem (a mismatch with the pins
                        fails it, the counterexample as its text) and per real-implementation section`;
 
@@ -52,7 +65,7 @@ function selectTheorems(tier: string | undefined, filter: string | undefined): T
   );
 }
 
-function jsonRow(row: Row, result: TheoremResult) {
+function jsonRow(row: Row, result: TheoremVerdict) {
   return {
     name: row.theorem,
     variant: result.theorem.config.variant,
@@ -64,7 +77,7 @@ function jsonRow(row: Row, result: TheoremResult) {
     states: row.states,
     transitions: row.transitions,
     traceLength: row.traceLength,
-    seconds: Number(result.exploration.seconds.toFixed(3)),
+    seconds: Number(result.seconds.toFixed(3)),
     mismatches: row.mismatches,
   };
 }
@@ -82,6 +95,7 @@ async function run(argv: string[]): Promise<number> {
       "no-crashpoints": { type: "boolean", default: false },
       "no-real": { type: "boolean", default: false },
       "states-max": { type: "string" },
+      workers: { type: "string" },
       junit: { type: "string" },
     },
     strict: true,
@@ -95,18 +109,22 @@ async function run(argv: string[]): Promise<number> {
   if (!(Number.isInteger(statesMax) && statesMax > 0)) {
     throw new UsageError(`--states-max: '${values["states-max"]}' is not a positive integer`);
   }
+  const workers =
+    integerFlag("--workers", values.workers, 1, WORKERS_MAX) ?? Math.min(WORKERS_MAX, availableParallelism());
   const pinned = loadPinned();
   const progress = makeProgress(values.json === true);
-  const results: TheoremResult[] = [];
+  const results: TheoremVerdict[] = [];
   for (const [position, theorem] of theorems.entries()) {
     progress.start(theorem.name, position + 1, theorems.length);
+    let result: TheoremResult;
     try {
-      results.push(
-        runTheorem(theorem, values.update ? undefined : pinned[theorem.name], {
-          limits: { statesMax },
-          onProgress: progress.update,
-        }),
-      );
+      const expected = pinned[theorem.name];
+      result = runTheorem(theorem, values.update ? undefined : expected, {
+        limits: { statesMax },
+        onProgress: progress.update,
+        // Sized by the pin even with --update: the pins being rewritten are last run's.
+        workers: workersFor(expected?.states, workers),
+      });
     } catch (error) {
       progress.stop();
       if (error instanceof LimitExceeded) {
@@ -115,12 +133,12 @@ async function run(argv: string[]): Promise<number> {
       }
       throw error;
     }
-    progress.finish(results[results.length - 1] as TheoremResult);
+    progress.finish(result);
+    // Written now, and the exploration let go: only its verdicts and counterexamples as text are kept.
+    writeCounterexamples(result.exploration, theorem.name, values.out as string);
+    results.push(verdictOf(result));
   }
   progress.stop();
-  for (const result of results) {
-    writeCounterexamples(result.exploration, result.theorem.name, values.out as string);
-  }
   if (values.update) {
     const next = { ...pinned };
     for (const result of results) next[result.theorem.name] = result.pinned;

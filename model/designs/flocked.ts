@@ -49,9 +49,13 @@ export const flocked: Design = {
   ],
   checks: {
     theoremProcesses: [2, 3, 4],
+    noFaultProcesses: [5],
     // No stall: a kernel lock is never taken from a live holder, so the fault does not apply.
     graceFaults: [["crash"], ["lostResponse"]],
-    faultsTogether: [{ processes: 2, faultsMax: 1 }],
+    faultsTogether: [
+      { processes: 2, faultsMax: 1 },
+      { processes: 3, faultsMax: 1 },
+    ],
     revokeOnReuse: true,
     loginLockBothWays: false,
     conformanceExtra: [

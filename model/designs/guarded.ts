@@ -49,6 +49,7 @@ export const guarded: Design = {
   ],
   checks: {
     theoremProcesses: [2, 3],
+    noFaultProcesses: [4],
     graceFaults: [],
     faultsTogether: [{ processes: 2, faultsMax: 1 }],
     revokeOnReuse: true,

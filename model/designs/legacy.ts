@@ -26,6 +26,7 @@ export const legacy: Design = {
   mutants: [],
   checks: {
     theoremProcesses: [2, 3],
+    noFaultProcesses: [4],
     graceFaults: [],
     faultsTogether: [{ processes: 2, faultsMax: 1 }],
     revokeOnReuse: false,

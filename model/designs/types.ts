@@ -123,17 +123,29 @@ export interface ExplainedCounterexample {
   path?: readonly string[];
 }
 
+export interface FaultsTogether {
+  processes: number;
+  faultsMax: number;
+  without?: readonly Fault[];
+}
+
 /** Where authrace checks a design, beyond what every design gets (see docs/architecture.md, "Adding a design"). */
 export interface DesignChecks {
   /** N of the exhaustive theorems (every single fault the design admits, and none). */
   theoremProcesses: readonly number[];
+  /**
+   * Larger N explored without faults only (verify tier): the checks beyond `theoremProcesses` that the
+   * argument about the number of processes rests on (docs/spec.md, "How many processes").
+   */
+  noFaultProcesses: readonly number[];
   /** Extra theorems at every N above: fault sets explored with a server grace window for the previous token. */
   graceFaults: readonly (readonly Fault[])[];
   /**
    * Theorems with every fault the design admits switched on together, each at most `faultsMax` times, at
-   * these N (verify tier: hundreds of thousands of states each).
+   * these N (verify tier: up to tens of millions of states each), but the faults in `without`: a fault left
+   * out is one whose state space is out of reach with the others (docs/spec.md, "Faults together").
    */
-  faultsTogether: readonly { processes: number; faultsMax: number }[];
+  faultsTogether: readonly FaultsTogether[];
   /** An extra theorem at N = 2: the server revokes the whole token family on reuse. */
   revokeOnReuse: boolean;
   /**

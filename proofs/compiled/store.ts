@@ -23,7 +23,7 @@ function grownInt32(array: Int32Array, length: number): Int32Array {
 }
 
 /** murmur3's 32-bit mix over the vector's words. */
-function hashWords(words: Uint32Array, offset: number, count: number): number {
+export function hashWords(words: Uint32Array, offset: number, count: number): number {
   let hash = count;
   for (let index = offset; index < offset + count; index++) {
     let word = Math.imul(words[index] as number, 0xcc9e2d51);
@@ -87,8 +87,17 @@ export class StateStore {
    * state). A limit reached throws LimitExceeded naming it.
    */
   admit(parent: number, step: number): number {
+    const hash = hashWords(this.scratch, 0, this.words) | 0;
+    const depth = parent < 0 ? 0 : (this.depths[parent] as number) + 1;
+    return this.admitHashed(hash, parent, step, depth);
+  }
+
+  /**
+   * `admit` with the vector's hash (`hashWords`, as a signed 32-bit integer) and depth given: the two-core
+   * explorer hashes a successor once to find its owner, and its parent may be stored by another part.
+   */
+  admitHashed(hash: number, parent: number, step: number, depth: number): number {
     const { words, scratch, index, mask } = this;
-    const hash = hashWords(scratch, 0, words) | 0;
     let slot = hash & mask;
     for (;;) {
       const entry = index[2 * slot] as number;
@@ -108,7 +117,6 @@ export class StateStore {
     index[2 * slot + 1] = hash;
     this.parents[id] = parent;
     this.steps[id] = step;
-    const depth = parent < 0 ? 0 : (this.depths[parent] as number) + 1;
     this.depths[id] = depth;
     this.count = id + 1;
     if (this.count > (this.mask + 1) * INDEX_LOAD_MAX) this.rehash();

@@ -1,0 +1,131 @@
+/**
+ * A worker thread of the explorer on several threads (parallel.ts). For each level the coordinator sends, it
+ * takes chunks of that level's states from the shared cursor, expands them and admits their successors into
+ * the shared store (shared-store.ts); then it reports the transitions it took and the invariants it first saw
+ * broken. Replies go to the coordinator's port, each followed by a notify on the shared signal, so a
+ * coordinator blocked in `Atomics.wait` wakes and reads them synchronously.
+ */
+import { type MessagePort, parentPort, workerData } from "node:worker_threads";
+import { type ConfigInput, makeConfig } from "../../model/config.js";
+import { initialData } from "../../model/data.js";
+import { registerSerializedDesigns } from "../../model/designs/index.js";
+import type { InvariantName } from "../../model/vocabulary.js";
+import { type ExploreLimits, LimitExceeded, type Violation } from "../exploration.js";
+import { CompactEdges } from "./edges.js";
+import { makeExpander, type Sink } from "./expander.js";
+import { makeLayout } from "./layout.js";
+import { NEXT, type SharedBuffers, SharedStore } from "./shared-store.js";
+
+export interface PartInput {
+  /** Registered designs (model/designs/index.ts `serializeDesigns`), so a loaded design is known here too. */
+  designs: string;
+  config: ConfigInput;
+  limits: ExploreLimits;
+  symmetry: boolean;
+  liveness: boolean;
+  buffers: SharedBuffers;
+  port: MessagePort;
+  signal: SharedArrayBuffer;
+}
+
+export type PartCommand = { type: "level"; depth: number; end: number } | { type: "finish" };
+
+export type PartReply =
+  | { type: "ready" }
+  | { type: "level"; transitions: number; violations: Violation[] }
+  | { type: "finished"; edgesFrom: Int32Array; edgesTo: Int32Array }
+  | { type: "error"; limit: boolean; message: string };
+
+/** States handed out at a time: large enough that the shared cursor is rarely touched. */
+const CHUNK_STATES = 64;
+
+const input = workerData as PartInput;
+const signal = new Int32Array(input.signal);
+
+function post(message: PartReply, transfer: ArrayBuffer[] = []): void {
+  input.port.postMessage(message, transfer);
+  Atomics.add(signal, 0, 1);
+  Atomics.notify(signal, 0);
+}
+
+function makeWorker() {
+  registerSerializedDesigns(input.designs, "explorer worker: designs");
+  const config = makeConfig(input.config);
+  const sample = initialData(config.processes);
+  const layout = makeLayout(sample);
+  const store = new SharedStore(input.buffers, input.limits);
+  // Each worker takes chunks in increasing order, so its sources increase as CompactEdges needs.
+  const edges = new CompactEdges();
+  const reported = new Set<InvariantName>();
+  let found: Violation[] = [];
+  let depth = 0;
+  const sink: Sink = {
+    successor(parent, step, fault) {
+      const target = store.admit(parent, step, depth + 1);
+      if (input.liveness) edges.add(parent, target, fault);
+    },
+    violation(invariant, parent, event, process) {
+      if (reported.has(invariant)) return;
+      reported.add(invariant);
+      found.push({ invariant, stateIndex: parent, step: { event, process }, length: depth + 1 });
+    },
+  };
+  const expander = makeExpander(config, layout, sample, store, input.symmetry, sink);
+
+  function level(command: { depth: number; end: number }): void {
+    depth = command.depth;
+    const { control } = store;
+    const transitionsBefore = expander.transitions;
+    // A rehash may have happened after this thread left the previous level.
+    store.refreshIndex();
+    for (;;) {
+      store.boundary();
+      const first = Atomics.add(control, NEXT, CHUNK_STATES);
+      if (first >= command.end) break;
+      const last = Math.min(command.end, first + CHUNK_STATES);
+      for (let id = first; id < last; id++) {
+        store.goals[id] = expander.expand(id);
+        store.boundary();
+      }
+    }
+    store.leave();
+    const violations = found;
+    found = [];
+    post({ type: "level", transitions: expander.transitions - transitionsBefore, violations });
+  }
+
+  function finish(): void {
+    const edgesFrom = edges.from();
+    const edgesTo = edges.to();
+    post({ type: "finished", edgesFrom, edgesTo }, [
+      edgesFrom.buffer as ArrayBuffer,
+      edgesTo.buffer as ArrayBuffer,
+    ]);
+  }
+
+  return { level, finish };
+}
+
+function fail(error: unknown): void {
+  const limit = error instanceof LimitExceeded;
+  const message =
+    error instanceof Error ? (limit ? error.message : (error.stack ?? error.message)) : String(error);
+  post({ type: "error", limit, message });
+}
+
+let worker: ReturnType<typeof makeWorker> | undefined;
+try {
+  worker = makeWorker();
+  post({ type: "ready" });
+} catch (error) {
+  fail(error);
+}
+parentPort?.on("message", (command: PartCommand) => {
+  if (worker === undefined) return;
+  try {
+    if (command.type === "finish") worker.finish();
+    else worker.level(command);
+  } catch (error) {
+    fail(error);
+  }
+});

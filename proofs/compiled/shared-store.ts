@@ -1,0 +1,280 @@
+/**
+ * The visited states shared by the explorer's worker threads (parallel.ts): store.ts's arena, links and
+ * open-addressing index, in SharedArrayBuffers that every thread reads and writes at once.
+ *
+ * Admitting a state is lock-free: a thread claims an empty slot of the index by compare-and-swap (marking it
+ * BUSY), takes the next id with an atomic add, writes the state, its parent, step and depth, and only then
+ * publishes the id in the slot. A thread probing past a BUSY slot waits for it to be published, so no state
+ * is ever stored twice and ids stay dense.
+ *
+ * The per-state arrays are reserved once for every state the exploration may hold (`capacityOf`): the
+ * system commits a page only when it is first written, and ids are written in order, so a reservation costs
+ * what is used, and no thread ever waits for another to grow them. The index is touched everywhere, so it
+ * grows instead (a growable buffer), rehashed with every thread parked: a thread that finds it past half
+ * full raises `RESIZE`; each thread parks at its next state boundary (where it holds no BUSY slot), and the
+ * one that raised it rehashes once every thread still in the level has parked (`ARRIVED` = `ACTIVE`).
+ */
+import { totalmem } from "node:os";
+import { type ExploreLimits, LimitExceeded } from "../exploration.js";
+import { hashWords } from "./store.js";
+
+/** A growable SharedArrayBuffer may reserve up to 4 GiB here (Node 20's V8): the index's bound. */
+const GROWABLE_BYTES_MAX = 2 ** 32;
+/** The index starts with room for this many states (at most half full), then doubles. */
+const INITIAL_STATES = 4096;
+const INDEX_LOAD_MAX = 0.5;
+/** Bytes per state outside its vector: parent, depth and step (4 each) and goal flags (1). */
+const LINK_BYTES = 13;
+/** The share of the machine's memory the per-state arrays may reserve (the system refuses far more). */
+const RESERVE_SHARE = 0.75;
+/** An index slot claimed by a thread that is still writing its state. */
+const BUSY = -1;
+/** How long a parked thread sleeps between looks (a notify normally wakes it first). */
+const PARK_MS = 5;
+
+/** Words of the control block. */
+const COUNT = 0;
+const SLOTS = 1;
+const RESIZE = 2;
+const ARRIVED = 3;
+const ACTIVE = 4;
+/** The next state of the current level to hand out (parallel.ts). */
+export const NEXT = 5;
+const CONTROL_WORDS = 6;
+
+/** ES2024's growable SharedArrayBuffer, which Node 20 has and this project's TypeScript lib does not type. */
+interface Growable extends SharedArrayBuffer {
+  grow(bytes: number): void;
+}
+
+const GrowableBuffer = SharedArrayBuffer as unknown as new (
+  bytes: number,
+  options: { maxByteLength: number },
+) => Growable;
+
+export interface SharedBuffers {
+  words: number;
+  /** States the per-state arrays hold. */
+  capacity: number;
+  control: SharedArrayBuffer;
+  arena: SharedArrayBuffer;
+  parents: SharedArrayBuffer;
+  depths: SharedArrayBuffer;
+  steps: SharedArrayBuffer;
+  goals: SharedArrayBuffer;
+  index: Growable;
+}
+
+/**
+ * How many states to reserve room for: statesMax, unless the machine's memory (or bytesMax) cannot hold that
+ * many; then as many as it can, and admitting one more fails naming the bound.
+ */
+export function capacityOf(words: number, limits: ExploreLimits): number {
+  const perState = words * 4 + LINK_BYTES;
+  const budget = Math.min(totalmem() * RESERVE_SHARE, limits.bytesMax);
+  return Math.max(1, Math.min(limits.statesMax, Math.floor(budget / perState)));
+}
+
+/** Fresh buffers for states of `words` words, with room for `capacity` of them. */
+export function createSharedBuffers(words: number, capacity: number): SharedBuffers {
+  const control = new SharedArrayBuffer(CONTROL_WORDS * 4);
+  const slots = INITIAL_STATES * 2;
+  new Int32Array(control)[SLOTS] = slots;
+  return {
+    words,
+    capacity,
+    control,
+    arena: new SharedArrayBuffer(capacity * words * 4),
+    parents: new SharedArrayBuffer(capacity * 4),
+    depths: new SharedArrayBuffer(capacity * 4),
+    steps: new SharedArrayBuffer(capacity * 4),
+    goals: new SharedArrayBuffer(capacity),
+    index: new GrowableBuffer(slots * 2 * 4, { maxByteLength: GROWABLE_BYTES_MAX }),
+  };
+}
+
+export class SharedStore {
+  readonly words: number;
+  readonly capacity: number;
+  readonly control: Int32Array;
+  readonly arena: Uint32Array;
+  readonly parents: Int32Array;
+  readonly depths: Int32Array;
+  readonly steps: Int32Array;
+  readonly goals: Uint8Array;
+  /**
+   * A view of fixed length over the growable index (V8 reads a length-tracking view several times slower),
+   * made again by `refreshIndex` after a rehash.
+   */
+  private index!: Int32Array;
+  private mask = 0;
+  /** This thread's vector to admit next. */
+  readonly scratch: Uint32Array;
+  readonly scratchBytes: Uint8Array;
+  /** This thread raised RESIZE and rehashes at its next state boundary. */
+  private resizing = false;
+
+  constructor(
+    readonly buffers: SharedBuffers,
+    private readonly limits: ExploreLimits,
+  ) {
+    this.words = buffers.words;
+    this.capacity = buffers.capacity;
+    this.control = new Int32Array(buffers.control);
+    this.arena = new Uint32Array(buffers.arena);
+    this.parents = new Int32Array(buffers.parents);
+    this.depths = new Int32Array(buffers.depths);
+    this.steps = new Int32Array(buffers.steps);
+    this.goals = new Uint8Array(buffers.goals);
+    this.scratch = new Uint32Array(this.words);
+    this.scratchBytes = new Uint8Array(this.scratch.buffer);
+    this.refreshIndex();
+  }
+
+  get count(): number {
+    return Atomics.load(this.control, COUNT);
+  }
+
+  /** A view over the index as large as it is now (after a rehash this thread did not wait for). */
+  refreshIndex(): void {
+    const slots = Atomics.load(this.control, SLOTS);
+    this.index = new Int32Array(this.buffers.index, 0, slots * 2);
+    this.mask = slots - 1;
+  }
+
+  /** Bytes the shared arrays hold: what the states stored so far use of the reservation, and the index. */
+  bytes(): number {
+    return this.count * (this.words * 4 + LINK_BYTES) + this.buffers.index.byteLength;
+  }
+
+  /** The id of the vector in `scratch`, admitting it first when it is new (at `depth`, from `parent`). */
+  admit(parent: number, step: number, depth: number): number {
+    const { words, scratch, index, mask } = this;
+    const hash = hashWords(scratch, 0, words) | 0;
+    let slot = hash & mask;
+    for (;;) {
+      const entry = Atomics.load(index, 2 * slot);
+      if (entry === 0) {
+        if (Atomics.compareExchange(index, 2 * slot, 0, BUSY) !== 0) continue;
+        return this.store(slot, hash, parent, step, depth);
+      }
+      if (entry === BUSY) continue;
+      if (index[2 * slot + 1] === hash && this.equalAt((entry - 1) * words)) return entry - 1;
+      slot = (slot + 1) & mask;
+    }
+  }
+
+  /** Writes the new state into the slot this thread claimed, then publishes its id there. */
+  private store(slot: number, hash: number, parent: number, step: number, depth: number): number {
+    const { index, control, words } = this;
+    index[2 * slot + 1] = hash;
+    const id = Atomics.add(control, COUNT, 1);
+    if (id >= this.capacity) throw new LimitExceeded(this.fullMessage());
+    if (depth > this.limits.depthMax) {
+      throw new LimitExceeded(`explorer: depthMax (${this.limits.depthMax}) reached for this configuration`);
+    }
+    this.arena.set(this.scratch, id * words);
+    this.parents[id] = parent;
+    this.steps[id] = step;
+    this.depths[id] = depth;
+    Atomics.store(index, 2 * slot, id + 1);
+    if (id + 1 > (this.mask + 1) * INDEX_LOAD_MAX && !this.resizing) {
+      this.resizing = Atomics.compareExchange(control, RESIZE, 0, 1) === 0;
+    }
+    return id;
+  }
+
+  /** Which bound the reservation met: statesMax, bytesMax, or the machine's memory. */
+  private fullMessage(): string {
+    const { capacity, limits } = this;
+    const perState = this.words * 4 + LINK_BYTES;
+    const held = `${capacity} states of ${perState} bytes`;
+    if (capacity >= limits.statesMax) {
+      return `explorer: statesMax (${limits.statesMax}) reached for this configuration`;
+    }
+    if ((capacity + 1) * perState > limits.bytesMax) {
+      return `explorer: bytesMax (${limits.bytesMax}) reached for this configuration (${held})`;
+    }
+    return `explorer: the machine's memory is full for this configuration (${held}: ${RESERVE_SHARE} of it)`;
+  }
+
+  private equalAt(offset: number): boolean {
+    const { arena, scratch, words } = this;
+    for (let word = 0; word < words; word++) {
+      if (arena[offset + word] !== scratch[word]) return false;
+    }
+    return true;
+  }
+
+  checkBytes(): void {
+    const bytes = this.bytes();
+    if (bytes > this.limits.bytesMax) {
+      throw new LimitExceeded(
+        `explorer: bytesMax (${this.limits.bytesMax}) reached for this configuration (${bytes} bytes held)`,
+      );
+    }
+  }
+
+  /** Before a level: every worker takes part in it (a rehash waits for each to park or leave). */
+  static setActive(control: Int32Array, threads: number): void {
+    Atomics.store(control, ACTIVE, threads);
+    Atomics.store(control, ARRIVED, 0);
+  }
+
+  /** At a state boundary: parks while the index is rehashed, or rehashes it when this thread asked. */
+  boundary(): void {
+    const { control } = this;
+    if (Atomics.load(control, RESIZE) === 0) return;
+    Atomics.add(control, ARRIVED, 1);
+    Atomics.notify(control, ARRIVED);
+    if (!this.resizing) {
+      while (Atomics.load(control, RESIZE) === 1) Atomics.wait(control, RESIZE, 1, PARK_MS);
+      this.refreshIndex();
+      return;
+    }
+    for (;;) {
+      const arrived = Atomics.load(control, ARRIVED);
+      if (arrived >= Atomics.load(control, ACTIVE)) break;
+      Atomics.wait(control, ARRIVED, arrived, PARK_MS);
+    }
+    this.rehash();
+    this.resizing = false;
+    Atomics.store(control, ARRIVED, 0);
+    Atomics.store(control, RESIZE, 0);
+    Atomics.notify(control, RESIZE);
+  }
+
+  /** A thread leaves the level: a rehash no longer waits for it. */
+  leave(): void {
+    const { control } = this;
+    this.boundary();
+    Atomics.sub(control, ACTIVE, 1);
+    Atomics.notify(control, ARRIVED);
+  }
+
+  /** Doubles the index and reinserts every entry (every other thread is parked). */
+  private rehash(): void {
+    const { control, buffers } = this;
+    const slots = Atomics.load(control, SLOTS);
+    const old = this.index.slice(0, slots * 2);
+    const grown = slots * 2;
+    if (grown * 2 * 4 > GROWABLE_BYTES_MAX) {
+      throw new LimitExceeded(`explorer: the shared index would pass ${GROWABLE_BYTES_MAX} bytes`);
+    }
+    buffers.index.grow(grown * 2 * 4);
+    Atomics.store(control, SLOTS, grown);
+    this.refreshIndex();
+    const { index, mask } = this;
+    index.fill(0);
+    for (let from = 0; from < old.length; from += 2) {
+      const entry = old[from] as number;
+      if (entry === 0) continue;
+      const hash = old[from + 1] as number;
+      let slot = hash & mask;
+      while ((index[2 * slot] as number) !== 0) slot = (slot + 1) & mask;
+      index[2 * slot] = entry;
+      index[2 * slot + 1] = hash;
+    }
+    this.checkBytes();
+  }
+}
