@@ -102,7 +102,8 @@ export function theoremsOf(designs: readonly Design[]): Theorem[] {
       theorems.push({ ...theorem(config, question), tier: "verify" });
     }
   }
-  // Whether 0.171's login and logout take its flock is not known: explore the other way too.
+  // 0.171's login and logout take its flock (seen on the binary: codex/login-lock.ts); the other way shows what
+  // that lock buys.
   for (const design of designs) {
     if (!design.checks.loginLockBothWays) continue;
     for (const fault of ["login", "logout"] as const) {
@@ -111,7 +112,7 @@ export function theoremsOf(designs: readonly Design[]): Theorem[] {
         const config = makeConfig({ variant: design.name, processes, faults: [fault], loginTakesLock });
         const how = loginTakesLock ? "takes" : "does not take";
         theorems.push(
-          theorem(config, `${fault} by another process that ${how} the lock (not known of 0.171).`),
+          theorem(config, `${fault} by another process that ${how} the lock (0.171's takes it).`),
         );
       }
     }

@@ -9,6 +9,7 @@
 import type { CodexBinary } from "../../codex/fetch.js";
 import type { CodexImplementation } from "../../codex/implementation.js";
 import { type CodexTarget, parseCodexTarget } from "../../codex/local.js";
+import { formatLoginLock, type LoginLockObservation, runLoginLock } from "../../codex/login-lock.js";
 import {
   formatJudgedRecovery,
   type JudgedRecovery,
@@ -18,7 +19,8 @@ import {
   recoveryJson,
   runRecovery,
 } from "../../codex/recovery/index.js";
-import { builtInDesigns, isVariant, VARIANTS } from "../../model/designs/index.js";
+import { usesFileLock } from "../../model/config.js";
+import { builtInDesigns, isVariant, requireDesign, VARIANTS } from "../../model/designs/index.js";
 import type { Variant } from "../../model/vocabulary.js";
 import {
   type BinaryFailure,
@@ -45,7 +47,9 @@ import { EXIT, EXIT_FOR, runOnImplementation } from "../real-runs.js";
  * real Codex binary runs (codex/recovery/: `codex exec` whose model requests are answered 401).
  */
 const RECOVERY = "recovery";
-const CODEX_SCENARIO_NAMES = [...SCENARIO_NAMES, RECOVERY] as const;
+/** Do `codex login` and `codex logout` take the save's flock? Run only when named (codex/login-lock.ts). */
+const LOGIN_LOCK = "login-lock";
+const CODEX_SCENARIO_NAMES = [...SCENARIO_NAMES, RECOVERY, LOGIN_LOCK] as const;
 type CodexScenarioName = (typeof CODEX_SCENARIO_NAMES)[number];
 
 /**
@@ -58,7 +62,7 @@ const DEFAULT_SCENARIOS: readonly CodexScenarioName[] = [
 ];
 
 function isCodexScenarioName(name: string): name is CodexScenarioName {
-  return name === RECOVERY || isScenarioName(name);
+  return name === RECOVERY || name === LOGIN_LOCK || isScenarioName(name);
 }
 
 /** Versions one invocation may check; each costs a download of 60-180 MB the first time. */
@@ -83,6 +87,9 @@ the expectation of the design that version mirrors (the designs' records say whi
 ${releaseMap()}).
 Scenario 'recovery' (Codex only) runs 'codex exec' against a loopback model API that answers its requests
 401 while another process rotates the token: its 401 recovery (Reload, then RefreshToken) runs for real.
+Scenario 'login-lock' (only when named) holds the flock on auth.lock while 'codex login --with-api-key' and
+then 'codex logout' run: a command that waits for it takes the lock the save takes (the design's
+loginTakesLock; a design without a lock has no expectation).
 A local binary is judged by the design --variant names (its version says nothing about which design a
 build follows); without --variant it is run and reported with no expectation.
 
@@ -91,7 +98,7 @@ options:
                      the design the local binaries follow (not for versions)
   --scenario <name>  ${CODEX_SCENARIO_NAMES.join(" | ")}
                      (repeatable; default: all a binary can run, every one but two-managers, which needs
-                     two auth managers of one process asked one by one)
+                     two auth managers of one process asked one by one, and login-lock)
   --json             one JSON document on stdout instead of text
 
 exit status: 0 every scenario ran and agrees with the expectation (or the version maps to no variant);
@@ -120,6 +127,8 @@ interface ResultJson {
   phases: PhaseJson[];
   /** The recovery scenario's report (its own phases: POSTs by sender, B's model requests, Codex's log). */
   recovery: RecoveryJson | null;
+  /** The login-lock probe: what the design says (null: it has no lock) and what each command did. */
+  loginLock: { expected: boolean | null; observations: LoginLockObservation[] } | null;
 }
 
 interface VersionReport {
@@ -200,6 +209,7 @@ function resultJson(judged: JudgedRun, variant: Variant | null): ResultJson {
     run: result.ok ? scenarioJson(result.report) : null,
     phases: result.ok ? phasesJson(result.report) : [],
     recovery: null,
+    loginLock: null,
   };
 }
 
@@ -219,6 +229,63 @@ function recoveryResultJson(judged: JudgedRecovery): ResultJson {
     run: null,
     phases: [],
     recovery: result.ok ? recoveryJson(result.report) : null,
+    loginLock: null,
+  };
+}
+
+/** What the design the binary mirrors says: its logins take its lock, or not; null when it has no lock. */
+function loginLockExpectation(variant: Variant | null): boolean | null {
+  if (variant === null) return null;
+  const { rules } = requireDesign(variant);
+  return usesFileLock(rules) ? rules.loginTakesLock : null;
+}
+
+/** The login-lock probe on the implementation's binary, judged by its design's `loginTakesLock`. */
+async function checkLoginLock(implementation: CodexImplementation, json: boolean): Promise<ResultJson> {
+  const result = await runLoginLock(implementation.binary.binaryPath);
+  const expected = loginLockExpectation(implementation.variant);
+  const observations = result.ok ? result.observations : [];
+  const mismatches =
+    expected === null || !result.ok
+      ? null
+      : observations
+          .filter((seen) => seen.takesLock !== expected)
+          .map(
+            (seen) => `codex ${seen.command}: takes the lock ${seen.takesLock}, the design says ${expected}`,
+          );
+  const agreement: JudgedRun["agreement"] = !result.ok
+    ? "failed"
+    : mismatches === null
+      ? "no-expectation"
+      : mismatches.length === 0
+        ? "matches"
+        : "differs";
+  if (!json) {
+    const said =
+      expected === null
+        ? "the design has no lock"
+        : `the design says ${expected ? "they take it" : "they do not"}`;
+    const seconds = result.ok ? ` (${(result.durationMs / 1000).toFixed(1)} s)` : "";
+    const body = result.ok ? formatLoginLock(observations) : `  FAILED: ${result.message}`;
+    console.log(
+      `${LOGIN_LOCK}: do codex login and logout take auth.lock? ${said}${seconds}\n${body}\n  ${agreement}\n`,
+    );
+  }
+  return {
+    scenario: LOGIN_LOCK,
+    agreement,
+    expected: null,
+    verdict: null,
+    mismatches,
+    failure: result.ok ? null : result.message,
+    durationMs: result.ok ? result.durationMs : null,
+    attempts: 1,
+    binaryFailures: [],
+    binaryFailed: false,
+    run: null,
+    phases: [],
+    recovery: null,
+    loginLock: { expected, observations },
   };
 }
 
@@ -260,12 +327,15 @@ async function checkVersion(
   const { implementation } = prepared;
   const { version: _parsed, ...binary } = implementation.binary;
   try {
-    const appServerScenarios = scenarios.filter((name): name is ScenarioName => name !== RECOVERY);
+    const appServerScenarios = scenarios.filter(
+      (name): name is ScenarioName => name !== RECOVERY && name !== LOGIN_LOCK,
+    );
     const runs = await runOnImplementation(appServerScenarios, implementation, (judged) => {
       if (!json) console.log(describeRun(judged));
     });
     const results = runs.map((judged) => resultJson(judged, implementation.variant));
     if (scenarios.includes(RECOVERY)) results.push(await checkRecovery(implementation, json));
+    if (scenarios.includes(LOGIN_LOCK)) results.push(await checkLoginLock(implementation, json));
     return { version, binary, network: implementation.network, error: null, results };
   } finally {
     await implementation.close();

@@ -149,7 +149,8 @@ export interface DesignChecks {
   /** An extra theorem at N = 2: the server revokes the whole token family on reuse. */
   revokeOnReuse: boolean;
   /**
-   * Whether a login or logout by another process takes the lock is not known of the release mirrored: the
+   * Explore a login or logout by another process that takes the lock the other way too (what the lock buys;
+   * for 0.171, whose login and logout were seen to take it, `authrace codex 0.171.0 --scenario login-lock`): the
    * login and logout theorems are also explored with `loginTakesLock` the other way.
    */
   loginLockBothWays: boolean;

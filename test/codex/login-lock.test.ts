@@ -1,0 +1,70 @@
+/**
+ * Proves the login-lock probe (codex/login-lock.ts) tells a binary whose login and logout wait for the flock on
+ * auth.lock from one that does not: two stand-in binaries (real processes, real flock(2) through Python's
+ * fcntl) log in and out, one taking the lock first, one not. The real Codex binaries run it through
+ * `authrace codex <version> --scenario login-lock`.
+ */
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, test } from "vitest";
+import { runLoginLock } from "../../codex/login-lock.js";
+
+const work = mkdtempSync(join(tmpdir(), "authrace-login-lock-test-"));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+/** A stand-in for `codex login --with-api-key` / `codex logout`, taking auth.lock first or not. */
+function standIn(name: string, takesLock: boolean): string {
+  const path = join(work, name);
+  writeFileSync(
+    path,
+    `#!/usr/bin/env python3
+import fcntl, json, os, sys
+home = os.environ["CODEX_HOME"]
+if ${takesLock ? "True" : "False"}:
+    lock = open(os.path.join(home, "auth.lock"), "a+")
+    fcntl.flock(lock, fcntl.LOCK_EX)
+auth = os.path.join(home, "auth.json")
+if sys.argv[1] == "login":
+    key = sys.stdin.readline().strip()
+    temporary = os.path.join(home, ".auth-standin")
+    with open(temporary, "w") as out:
+        json.dump({"auth_mode": "apikey", "OPENAI_API_KEY": key}, out)
+    os.replace(temporary, auth)
+else:
+    os.unlink(auth)
+`,
+  );
+  chmodSync(path, 0o755);
+  return path;
+}
+
+describe("the login-lock probe", () => {
+  test("a binary that takes auth.lock waits for it, then logs in and out", async () => {
+    const result = await runLoginLock(standIn("takes-lock", true));
+    if (!result.ok) throw new Error(result.message);
+    expect(result.observations.map((seen) => seen.command)).toEqual(["login", "logout"]);
+    for (const seen of result.observations) {
+      expect(seen.exitedWhileHeld, seen.command).toBe(false);
+      expect(seen.changedWhileHeld, seen.command).toBe(false);
+      expect(seen.changed, seen.command).toBe(true);
+      expect(seen.takesLock, seen.command).toBe(true);
+    }
+  }, 60_000);
+
+  test("a binary that does not take it finishes while the lock is held", async () => {
+    const result = await runLoginLock(standIn("skips-lock", false));
+    if (!result.ok) throw new Error(result.message);
+    for (const seen of result.observations) {
+      expect(seen.exitedWhileHeld, seen.command).toBe(true);
+      expect(seen.changedWhileHeld, seen.command).toBe(true);
+      expect(seen.takesLock, seen.command).toBe(false);
+    }
+  }, 60_000);
+
+  test("a binary that cannot run is a failure naming the cause, not a verdict", async () => {
+    const result = await runLoginLock(join(work, "no-such-binary"));
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.message).toMatch(/cannot run .*no-such-binary: .*ENOENT/);
+  }, 60_000);
+});
