@@ -190,7 +190,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(benchComparison(comparisons));
   }
   if (wanted("compiled")) {
-    console.log(`\n${benchCompiled(all || only === "compiled")}`);
+    console.log(`\n${benchCompiled({ large: all || only === "compiled", all })}`);
   }
   if (wanted("conformance")) console.log(`\n${await benchConformance()}`);
   if (wanted("remote")) console.log(`\n${await benchRemote()}`);

@@ -30,6 +30,9 @@ export function savePinned(pinned: PinnedTheorems, path = pinnedPath()): void {
   writeFileSync(path, `${JSON.stringify(sorted, null, 2)}\n`);
 }
 
+/** A theorem past this many states stops verify (exit 1, naming it); the largest pinned has about 26 M. */
+export const THEOREM_STATES_MAX = 30_000_000;
+
 /**
  * Theorems pinned at fewer states than this run on one thread: starting worker threads (about 0.3 s) would
  * cost more than they save.

@@ -9,6 +9,7 @@ import {
   loadPinned,
   PARALLEL_STATES_MIN,
   type Row,
+  THEOREM_STATES_MAX,
   runTheorem,
   savePinned,
   type TheoremResult,
@@ -27,8 +28,6 @@ import { formatMatrix } from "../verify-matrix.js";
 import { type RealSection, runRealChecks } from "../verify-real.js";
 import { runScenarios } from "../verify-scenarios.js";
 
-/** A theorem past this many states stops verify (exit 1, naming it); the largest pinned has about 26 M. */
-const THEOREM_STATES_MAX = 30_000_000;
 
 const usage = `usage: authrace verify [options]
 

@@ -148,6 +148,6 @@ export function exploreCompiled(config: ModelConfig, options: ExploreOptions = {
 function stateOf(layout: Layout, store: StateStore, id: number): ExplorerState {
   const data = layout.blank();
   const codes = new Uint8Array(layout.processes);
-  layout.decode(store.arenaBytes, id * layout.stride, data, codes);
+  layout.decode(store.stateBytes(id), 0, data, codes);
   return { locations: [...codes].map((code) => LOCATIONS[code] as Location), data };
 }

@@ -32,7 +32,8 @@ import { makeCanonicalizer } from "./canonical.js";
 import { decodeStep, encodeStep } from "./labels.js";
 import { makeLayout } from "./layout.js";
 import type { PartCommand, PartInput, PartReply } from "./part-worker.js";
-import { capacityOf, createSharedBuffers, NEXT, SharedStore } from "./shared-store.js";
+import { capacityOf } from "./reserve.js";
+import { createSharedBuffers, NEXT, SharedStore } from "./shared-store.js";
 
 export const WORKERS_MAX = 8;
 /** How often the coordinator wakes to report progress and look at the clock while the workers run. */

@@ -7,15 +7,14 @@
  * publishes the id in the slot. A thread probing past a BUSY slot waits for it to be published, so no state
  * is ever stored twice and ids stay dense.
  *
- * The per-state arrays are reserved once for every state the exploration may hold (`capacityOf`): the
- * system commits a page only when it is first written, and ids are written in order, so a reservation costs
- * what is used, and no thread ever waits for another to grow them. The index is touched everywhere, so it
+ * The per-state arrays are reserved once for every state the exploration may hold (reserve.ts), so no thread
+ * ever waits for another to grow them. The index is touched everywhere, so it
  * grows instead (a growable buffer), rehashed with every thread parked: a thread that finds it past half
  * full raises `RESIZE`; each thread parks at its next state boundary (where it holds no BUSY slot), and the
  * one that raised it rehashes once every thread still in the level has parked (`ARRIVED` = `ACTIVE`).
  */
-import { totalmem } from "node:os";
 import { type ExploreLimits, LimitExceeded } from "../exploration.js";
+import { bytesPerState, fullMessage } from "./reserve.js";
 import { hashWords } from "./store.js";
 
 /** A growable SharedArrayBuffer may reserve up to 4 GiB here (Node 20's V8): the index's bound. */
@@ -23,10 +22,6 @@ const GROWABLE_BYTES_MAX = 2 ** 32;
 /** The index starts with room for this many states (at most half full), then doubles. */
 const INITIAL_STATES = 4096;
 const INDEX_LOAD_MAX = 0.5;
-/** Bytes per state outside its vector: parent, depth and step (4 each) and goal flags (1). */
-const LINK_BYTES = 13;
-/** The share of the machine's memory the per-state arrays may reserve (the system refuses far more). */
-const RESERVE_SHARE = 0.75;
 /** An index slot claimed by a thread that is still writing its state. */
 const BUSY = -1;
 /** How long a parked thread sleeps between looks (a notify normally wakes it first). */
@@ -63,16 +58,6 @@ export interface SharedBuffers {
   steps: SharedArrayBuffer;
   goals: SharedArrayBuffer;
   index: Growable;
-}
-
-/**
- * How many states to reserve room for: statesMax, unless the machine's memory (or bytesMax) cannot hold that
- * many; then as many as it can, and admitting one more fails naming the bound.
- */
-export function capacityOf(words: number, limits: ExploreLimits): number {
-  const perState = words * 4 + LINK_BYTES;
-  const budget = Math.min(totalmem() * RESERVE_SHARE, limits.bytesMax);
-  return Math.max(1, Math.min(limits.statesMax, Math.floor(budget / perState)));
 }
 
 /** Fresh buffers for states of `words` words, with room for `capacity` of them. */
@@ -144,7 +129,7 @@ export class SharedStore {
 
   /** Bytes the shared arrays hold: what the states stored so far use of the reservation, and the index. */
   bytes(): number {
-    return this.count * (this.words * 4 + LINK_BYTES) + this.buffers.index.byteLength;
+    return this.count * bytesPerState(this.words) + this.buffers.index.byteLength;
   }
 
   /** The id of the vector in `scratch`, admitting it first when it is new (at `depth`, from `parent`). */
@@ -169,7 +154,7 @@ export class SharedStore {
     const { index, control, words } = this;
     index[2 * slot + 1] = hash;
     const id = Atomics.add(control, COUNT, 1);
-    if (id >= this.capacity) throw new LimitExceeded(this.fullMessage());
+    if (id >= this.capacity) throw new LimitExceeded(fullMessage(this.capacity, words, this.limits));
     if (depth > this.limits.depthMax) {
       throw new LimitExceeded(`explorer: depthMax (${this.limits.depthMax}) reached for this configuration`);
     }
@@ -182,20 +167,6 @@ export class SharedStore {
       this.resizing = Atomics.compareExchange(control, RESIZE, 0, 1) === 0;
     }
     return id;
-  }
-
-  /** Which bound the reservation met: statesMax, bytesMax, or the machine's memory. */
-  private fullMessage(): string {
-    const { capacity, limits } = this;
-    const perState = this.words * 4 + LINK_BYTES;
-    const held = `${capacity} states of ${perState} bytes`;
-    if (capacity >= limits.statesMax) {
-      return `explorer: statesMax (${limits.statesMax}) reached for this configuration`;
-    }
-    if ((capacity + 1) * perState > limits.bytesMax) {
-      return `explorer: bytesMax (${limits.bytesMax}) reached for this configuration (${held})`;
-    }
-    return `explorer: the machine's memory is full for this configuration (${held}: ${RESERVE_SHARE} of it)`;
   }
 
   private equalAt(offset: number): boolean {

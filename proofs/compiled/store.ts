@@ -6,21 +6,15 @@
  * is also the breadth-first queue and no state is stored twice. Nothing here allocates per state: a vector is
  * written into `scratch`, hashed, compared word by word with the candidates whose stored hash matches (the
  * index keeps each entry's hash beside its id, so a probe past another state touches no arena memory, and
- * growing the index rehashes nothing), and copied into the arena only when it is new.
+ * growing the index rehashes nothing), and copied into the arena only when it is new. The per-state arrays
+ * are reserved once (reserve.ts): nothing is copied to grow them.
  */
 import { type ExploreLimits, LimitExceeded } from "../exploration.js";
+import { bytesPerState, capacityOf, fullMessage } from "./reserve.js";
 
 const INITIAL_STATES = 4096;
 /** The index is kept at most half full, so probes stay short. */
 const INDEX_LOAD_MAX = 0.5;
-/** Arrays grow by half again, not double: at millions of states a doubling would overshoot by gigabytes. */
-const GROWTH = 1.5;
-
-function grownInt32(array: Int32Array, length: number): Int32Array {
-  const bigger = new Int32Array(length);
-  bigger.set(array);
-  return bigger;
-}
 
 /** murmur3's 32-bit mix over the vector's words. */
 export function hashWords(words: Uint32Array, offset: number, count: number): number {
@@ -42,16 +36,17 @@ export function hashWords(words: Uint32Array, offset: number, count: number): nu
 export class StateStore {
   /** Words per state. */
   readonly words: number;
+  /** States the per-state arrays hold (reserve.ts). */
+  readonly capacity: number;
   /** The vector to admit next: write it through `scratchBytes`, then call `admit`. */
   readonly scratch: Uint32Array;
   readonly scratchBytes: Uint8Array;
-  arena: Uint32Array;
-  arenaBytes: Uint8Array;
-  parents: Int32Array;
-  depths: Int32Array;
+  readonly arena: Uint32Array;
+  readonly parents: Int32Array;
+  readonly depths: Int32Array;
   /** The step from the parent, as the explorer codes it (event and process). */
-  steps: Int32Array;
-  goals: Uint8Array;
+  readonly steps: Int32Array;
+  readonly goals: Uint8Array;
   count = 0;
   /** Pairs (id + 1, hash) per slot; id + 1 = 0 marks a free slot. */
   private index: Int32Array;
@@ -64,22 +59,26 @@ export class StateStore {
     private readonly limits: ExploreLimits,
   ) {
     this.words = words;
+    this.capacity = capacityOf(words, limits);
     this.scratch = new Uint32Array(words);
     this.scratchBytes = new Uint8Array(this.scratch.buffer);
-    this.arena = new Uint32Array(INITIAL_STATES * words);
-    this.arenaBytes = new Uint8Array(this.arena.buffer);
-    this.parents = new Int32Array(INITIAL_STATES);
-    this.depths = new Int32Array(INITIAL_STATES);
-    this.steps = new Int32Array(INITIAL_STATES);
-    this.goals = new Uint8Array(INITIAL_STATES);
+    this.arena = new Uint32Array(this.capacity * words);
+    this.parents = new Int32Array(this.capacity);
+    this.depths = new Int32Array(this.capacity);
+    this.steps = new Int32Array(this.capacity);
+    this.goals = new Uint8Array(this.capacity);
     this.index = new Int32Array(INITIAL_STATES * 4 * 2);
     this.mask = INITIAL_STATES * 4 - 1;
   }
 
-  /** Bytes of every array this store holds (capacity, not only what is used), plus the edges'. */
+  /** Bytes this store holds: what the states stored so far use of the reservation, its index, the edges. */
   bytes(): number {
-    const perState = this.words * 4 + 4 + 4 + 4 + 1;
-    return this.parents.length * perState + this.index.length * 4 + this.externalBytes;
+    return this.count * bytesPerState(this.words) + this.index.length * 4 + this.externalBytes;
+  }
+
+  /** The bytes of state `id` (for decoding one state: a trace, a key). */
+  stateBytes(id: number): Uint8Array {
+    return new Uint8Array(this.arena.buffer, id * this.words * 4, this.words * 4);
   }
 
   /**
@@ -106,12 +105,7 @@ export class StateStore {
       slot = (slot + 1) & mask;
     }
     const id = this.count;
-    if (id >= this.limits.statesMax) {
-      throw new LimitExceeded(
-        `explorer: statesMax (${this.limits.statesMax}) reached for this configuration`,
-      );
-    }
-    if (id === this.parents.length) this.grow();
+    if (id >= this.capacity) throw new LimitExceeded(fullMessage(this.capacity, words, this.limits));
     this.arena.set(scratch, id * words);
     index[2 * slot] = id + 1;
     index[2 * slot + 1] = hash;
@@ -132,21 +126,6 @@ export class StateStore {
       if (arena[offset + word] !== scratch[word]) return false;
     }
     return true;
-  }
-
-  private grow(): void {
-    const states = Math.ceil(this.parents.length * GROWTH);
-    const arena = new Uint32Array(states * this.words);
-    arena.set(this.arena);
-    this.arena = arena;
-    this.arenaBytes = new Uint8Array(arena.buffer);
-    this.parents = grownInt32(this.parents, states);
-    this.depths = grownInt32(this.depths, states);
-    this.steps = grownInt32(this.steps, states);
-    const goals = new Uint8Array(states);
-    goals.set(this.goals);
-    this.goals = goals;
-    this.checkBytes();
   }
 
   private rehash(): void {
