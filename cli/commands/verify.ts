@@ -9,9 +9,9 @@ import {
   loadPinned,
   PARALLEL_STATES_MIN,
   type Row,
-  THEOREM_STATES_MAX,
   runTheorem,
   savePinned,
+  THEOREM_STATES_MAX,
   type TheoremResult,
   type TheoremVerdict,
   verdictOf,
@@ -27,7 +27,6 @@ import { writeVerifyJunit } from "../verify-junit.js";
 import { formatMatrix } from "../verify-matrix.js";
 import { type RealSection, runRealChecks } from "../verify-real.js";
 import { runScenarios } from "../verify-scenarios.js";
-
 
 const usage = `usage: authrace verify [options]
 

@@ -15,7 +15,7 @@
  */
 import { type ExploreLimits, LimitExceeded } from "../exploration.js";
 import { bytesPerState, fullMessage } from "./reserve.js";
-import { hashWords } from "./store.js";
+import { equalWords, hashWords, reinsert } from "./store.js";
 
 /** A growable SharedArrayBuffer may reserve up to 4 GiB here (Node 20's V8): the index's bound. */
 const GROWABLE_BYTES_MAX = 2 ** 32;
@@ -144,7 +144,8 @@ export class SharedStore {
         return this.store(slot, hash, parent, step, depth);
       }
       if (entry === BUSY) continue;
-      if (index[2 * slot + 1] === hash && this.equalAt((entry - 1) * words)) return entry - 1;
+      if (index[2 * slot + 1] === hash && equalWords(this.arena, (entry - 1) * words, scratch, words))
+        return entry - 1;
       slot = (slot + 1) & mask;
     }
   }
@@ -167,14 +168,6 @@ export class SharedStore {
       this.resizing = Atomics.compareExchange(control, RESIZE, 0, 1) === 0;
     }
     return id;
-  }
-
-  private equalAt(offset: number): boolean {
-    const { arena, scratch, words } = this;
-    for (let word = 0; word < words; word++) {
-      if (arena[offset + word] !== scratch[word]) return false;
-    }
-    return true;
   }
 
   checkBytes(): void {
@@ -237,15 +230,7 @@ export class SharedStore {
     this.refreshIndex();
     const { index, mask } = this;
     index.fill(0);
-    for (let from = 0; from < old.length; from += 2) {
-      const entry = old[from] as number;
-      if (entry === 0) continue;
-      const hash = old[from + 1] as number;
-      let slot = hash & mask;
-      while ((index[2 * slot] as number) !== 0) slot = (slot + 1) & mask;
-      index[2 * slot] = entry;
-      index[2 * slot + 1] = hash;
-    }
+    reinsert(old, index, mask);
     this.checkBytes();
   }
 }

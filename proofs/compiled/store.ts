@@ -33,6 +33,27 @@ export function hashWords(words: Uint32Array, offset: number, count: number): nu
   return (hash ^ (hash >>> 16)) >>> 0;
 }
 
+/** Whether the stored vector at word `offset` of `arena` equals the first `words` words of `vector`. */
+export function equalWords(arena: Uint32Array, offset: number, vector: Uint32Array, words: number): boolean {
+  for (let word = 0; word < words; word++) {
+    if (arena[offset + word] !== vector[word]) return false;
+  }
+  return true;
+}
+
+/** Puts every (id + 1, hash) pair of `old` into the empty `index` of `mask + 1` slots, by linear probing. */
+export function reinsert(old: Int32Array, index: Int32Array, mask: number): void {
+  for (let from = 0; from < old.length; from += 2) {
+    const entry = old[from] as number;
+    if (entry === 0) continue;
+    const hash = old[from + 1] as number;
+    let slot = hash & mask;
+    while ((index[2 * slot] as number) !== 0) slot = (slot + 1) & mask;
+    index[2 * slot] = entry;
+    index[2 * slot + 1] = hash;
+  }
+}
+
 export class StateStore {
   /** Words per state. */
   readonly words: number;
@@ -101,7 +122,8 @@ export class StateStore {
     for (;;) {
       const entry = index[2 * slot] as number;
       if (entry === 0) break;
-      if (index[2 * slot + 1] === hash && this.equalAt((entry - 1) * words)) return entry - 1;
+      if (index[2 * slot + 1] === hash && equalWords(this.arena, (entry - 1) * words, scratch, words))
+        return entry - 1;
       slot = (slot + 1) & mask;
     }
     const id = this.count;
@@ -120,27 +142,11 @@ export class StateStore {
     return id;
   }
 
-  private equalAt(offset: number): boolean {
-    const { arena, scratch, words } = this;
-    for (let word = 0; word < words; word++) {
-      if (arena[offset + word] !== scratch[word]) return false;
-    }
-    return true;
-  }
-
   private rehash(): void {
     const old = this.index;
     const index = new Int32Array(old.length * 2);
     const mask = index.length / 2 - 1;
-    for (let from = 0; from < old.length; from += 2) {
-      const entry = old[from] as number;
-      if (entry === 0) continue;
-      const hash = old[from + 1] as number;
-      let slot = hash & mask;
-      while ((index[2 * slot] as number) !== 0) slot = (slot + 1) & mask;
-      index[2 * slot] = entry;
-      index[2 * slot + 1] = hash;
-    }
+    reinsert(old, index, mask);
     this.index = index;
     this.mask = mask;
     this.checkBytes();
