@@ -54,13 +54,23 @@ class Workers {
   private readonly ports: MessagePort[] = [];
   private readonly signal = new Int32Array(new SharedArrayBuffer(4));
 
+  /** Per worker, the KiB its edge list holds (part-worker.ts keeps it up to date). */
+  private readonly edgeMeter: Int32Array;
+
   constructor(
     readonly count: number,
-    input: Omit<PartInput, "port" | "signal">,
+    input: Omit<PartInput, "port" | "signal" | "index" | "edgeMeter">,
   ) {
+    this.edgeMeter = new Int32Array(new SharedArrayBuffer(count * 4));
     for (let index = 0; index < count; index++) {
       const { port1, port2 } = new MessageChannel();
-      const data: PartInput = { ...input, port: port2, signal: this.signal.buffer as SharedArrayBuffer };
+      const data: PartInput = {
+        ...input,
+        index,
+        edgeMeter: this.edgeMeter.buffer as SharedArrayBuffer,
+        port: port2,
+        signal: this.signal.buffer as SharedArrayBuffer,
+      };
       const worker = new Worker(workerUrl(), { workerData: data, transferList: [port2] });
       worker.unref();
       this.workers.push(worker);
@@ -95,6 +105,13 @@ class Workers {
       }
     }
     return replies as Extract<PartReply, { type: T }>[];
+  }
+
+  /** Bytes the workers' edge lists hold now. */
+  edgeBytes(): number {
+    let kib = 0;
+    for (let index = 0; index < this.count; index++) kib += Atomics.load(this.edgeMeter, index);
+    return kib * 1024;
   }
 
   send(command: PartCommand): void {
@@ -133,7 +150,14 @@ function search(
           `(${store.count} states stored, depth ${depth}, ${transitions} transitions before it)`,
       );
     }
-    options.onProgress?.({ states: store.count, transitions, depth, seconds, bytes: store.bytes() });
+    const bytes = store.bytes() + workers.edgeBytes();
+    if (bytes > limits.bytesMax) {
+      throw new LimitExceeded(
+        `explorer: bytesMax (${limits.bytesMax}) reached for this configuration ` +
+          `(${bytes} bytes held: states, index and the workers' edges)`,
+      );
+    }
+    options.onProgress?.({ states: store.count, transitions, depth, seconds, bytes });
   };
   for (let start = 0; ; depth++) {
     const end = store.count;

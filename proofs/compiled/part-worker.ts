@@ -24,6 +24,10 @@ export interface PartInput {
   symmetry: boolean;
   liveness: boolean;
   buffers: SharedBuffers;
+  /** This worker's place among the workers (its slot in `edgeMeter`). */
+  index: number;
+  /** Per worker, the KiB its edge list holds, so the coordinator counts them against bytesMax. */
+  edgeMeter: SharedArrayBuffer;
   port: MessagePort;
   signal: SharedArrayBuffer;
 }
@@ -41,6 +45,8 @@ const CHUNK_STATES = 64;
 
 const input = workerData as PartInput;
 const signal = new Int32Array(input.signal);
+const edgeMeter = new Int32Array(input.edgeMeter);
+const KIB = 1024;
 
 function post(message: PartReply, transfer: ArrayBuffer[] = []): void {
   input.port.postMessage(message, transfer);
@@ -87,6 +93,7 @@ function makeWorker() {
         store.goals[id] = expander.expand(id);
         store.boundary();
       }
+      Atomics.store(edgeMeter, input.index, Math.ceil(edges.bytes() / KIB));
     }
     store.leave();
     const violations = found;
