@@ -8,7 +8,6 @@
  * Successors are visited in the reference's order and admitted in breadth-first order, so each invariant's
  * first violation is at its smallest depth: counterexamples are shortest.
  */
-import { LOCATIONS, type Location } from "../../model/branch.js";
 import type { ModelConfig } from "../../model/config.js";
 import { initialData } from "../../model/data.js";
 import type { InvariantName } from "../../model/vocabulary.js";
@@ -20,22 +19,18 @@ import {
   LimitExceeded,
   type Violation,
 } from "../exploration.js";
-import { checkLiveness } from "../liveness.js";
-import { canonicalKey, type ExplorerState } from "../state.js";
 import { makeStepper } from "../step.js";
-import { makeCanonicalizer } from "./canonical.js";
 import { CompactEdges } from "./edges.js";
 import { type Expander, makeExpander, type Sink } from "./expander.js";
+import { addLivenessViolations, encodeInitial, keyOfStored } from "./exploration-ends.js";
 import { decodeStep, encodeStep } from "./labels.js";
-import { type Layout, makeLayout } from "./layout.js";
+import { makeLayout } from "./layout.js";
 import { StateStore } from "./store.js";
 
 /** Progress is reported every this many expanded states (a multiple of CLOCK_EVERY_STATES, see below). */
 const PROGRESS_EVERY_STATES = 12 * 4096;
 /** How often (in expanded states) the wall-clock limit is looked at. */
 const CLOCK_EVERY_STATES = 4096;
-
-const LOCATION_INDEX = new Map<Location, number>(LOCATIONS.map((location, index) => [location, index]));
 
 interface Run {
   config: ModelConfig;
@@ -110,20 +105,15 @@ export function exploreCompiled(config: ModelConfig, options: ExploreOptions = {
   const sink = sequentialSink(store, edges, violations, liveness);
   const expander = makeExpander(config, layout, sample, store, symmetry, sink);
   const run: Run = { config, limits, store, edges, violations, expander };
-  const idle = new Uint8Array(layout.processes).fill(LOCATION_INDEX.get("idle") as number);
-  layout.encode(initialData(config.processes), idle, store.scratchBytes);
-  if (symmetry) makeCanonicalizer(layout)(store.scratch);
+  encodeInitial(config, layout, store, symmetry);
   store.admit(-1, encodeStep(null, -1));
   const complete = expandAll(run, options, started);
   const count = store.count;
   if (complete && liveness) {
-    for (const violation of checkLiveness(store.goals.subarray(0, count), run.edges)) {
-      const length = store.depths[violation.stateIndex] as number;
-      run.violations.set(violation.invariant, { ...violation, length });
-    }
+    addLivenessViolations(store.goals.subarray(0, count), edges, store.depths, violations);
   }
-  let depth = 0;
-  for (let id = 0; id < count; id++) depth = Math.max(depth, store.depths[id] as number);
+  // States are stored in breadth-first order: the last is the deepest.
+  const depth = store.depths[count - 1] as number;
   store.externalBytes = run.edges.bytes();
   const bytesPerState = count > 0 ? store.bytes() / count : 0;
   return {
@@ -136,18 +126,10 @@ export function exploreCompiled(config: ModelConfig, options: ExploreOptions = {
     parents: store.parents.subarray(0, count),
     depths: store.depths.subarray(0, count),
     parentStep: (id) => decodeStep(store.steps[id] as number),
-    keyOf: (id) => canonicalKey(stateOf(layout, store, id), symmetry).key,
+    keyOf: (id) => keyOfStored(layout, store.stateBytes(id), symmetry),
     bytesPerState,
     stepper: makeStepper(config),
     symmetry,
     complete,
   };
-}
-
-/** A stored state as a fresh object (for keys and traces, never in the hot loop). */
-function stateOf(layout: Layout, store: StateStore, id: number): ExplorerState {
-  const data = layout.blank();
-  const codes = new Uint8Array(layout.processes);
-  layout.decode(store.stateBytes(id), 0, data, codes);
-  return { locations: [...codes].map((code) => LOCATIONS[code] as Location), data };
 }

@@ -12,7 +12,6 @@
  * reported may differ from run to run. Verdicts never do.
  */
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from "node:worker_threads";
-import { LOCATIONS, type Location } from "../../model/branch.js";
 import { configJson, type ModelConfig } from "../../model/config.js";
 import { initialData } from "../../model/data.js";
 import { serializeDesigns } from "../../model/designs/index.js";
@@ -25,10 +24,8 @@ import {
   LimitExceeded,
   type Violation,
 } from "../exploration.js";
-import { checkLiveness } from "../liveness.js";
-import { canonicalKey } from "../state.js";
 import { makeStepper } from "../step.js";
-import { makeCanonicalizer } from "./canonical.js";
+import { addLivenessViolations, encodeInitial, keyOfStored } from "./exploration-ends.js";
 import { decodeStep, encodeStep } from "./labels.js";
 import { makeLayout } from "./layout.js";
 import type { PartCommand, PartInput, PartReply } from "./part-worker.js";
@@ -183,9 +180,6 @@ export function exploreParallel(
   options: ExploreOptions & { workers: number },
 ): Exploration {
   const count = options.workers;
-  if (!Number.isInteger(count) || count < 1 || count > WORKERS_MAX) {
-    throw new RangeError(`workers: ${count} is not an integer in [1, ${WORKERS_MAX}]`);
-  }
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   const symmetry = options.symmetry ?? true;
   const liveness = options.progress ?? true;
@@ -193,9 +187,7 @@ export function exploreParallel(
   const layout = makeLayout(initialData(config.processes));
   const buffers = createSharedBuffers(layout.words, capacityOf(layout.words, limits));
   const store = new SharedStore(buffers, limits);
-  const idle = new Uint8Array(layout.processes).fill(LOCATIONS.indexOf("idle"));
-  layout.encode(initialData(config.processes), idle, store.scratchBytes);
-  if (symmetry) makeCanonicalizer(layout)(store.scratch);
+  encodeInitial(config, layout, store, symmetry);
   store.admit(-1, encodeStep(null, -1), 0);
   const workers = new Workers(count, {
     designs: serializeDesigns(),
@@ -223,12 +215,7 @@ export function exploreParallel(
   const violations = found.violations;
   if (found.complete && liveness) {
     const parts = edges.map((part) => ({ from: part.edgesFrom, to: part.edgesTo }));
-    for (const violation of checkLiveness(store.goals.subarray(0, states), parts)) {
-      violations.set(violation.invariant, {
-        ...violation,
-        length: store.depths[violation.stateIndex] as number,
-      });
-    }
+    addLivenessViolations(store.goals.subarray(0, states), parts, store.depths, violations);
   }
   const edgeBytes = edges.reduce((sum, part) => sum + (part.edgesFrom.length + part.edgesTo.length) * 4, 0);
   return {
@@ -241,13 +228,8 @@ export function exploreParallel(
     parents: store.parents.subarray(0, states),
     depths: store.depths.subarray(0, states),
     parentStep: (id) => decodeStep(store.steps[id] as number),
-    keyOf: (id) => {
-      const data = layout.blank();
-      const codes = new Uint8Array(layout.processes);
-      layout.decode(new Uint8Array(buffers.arena, id * layout.stride, layout.stride), 0, data, codes);
-      const locations = [...codes].map((code) => LOCATIONS[code] as Location);
-      return canonicalKey({ locations, data }, symmetry).key;
-    },
+    keyOf: (id) =>
+      keyOfStored(layout, new Uint8Array(buffers.arena, id * layout.stride, layout.stride), symmetry),
     bytesPerState: states > 0 ? (store.bytes() + edgeBytes) / states : 0,
     stepper: makeStepper(config),
     symmetry,

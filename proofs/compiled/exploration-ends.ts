@@ -1,0 +1,49 @@
+/**
+ * What the explorer on one thread (explorer.ts) and on several (parallel.ts) do alike before and after the
+ * search: the initial state as packed bytes, a stored state's key, and liveness on the finished graph.
+ */
+import { LOCATIONS, type Location } from "../../model/branch.js";
+import type { ModelConfig } from "../../model/config.js";
+import { initialData } from "../../model/data.js";
+import type { InvariantName } from "../../model/vocabulary.js";
+import type { Violation } from "../exploration.js";
+import { checkLiveness, type EdgeArrays, type EdgeList } from "../liveness.js";
+import { canonicalKey } from "../state.js";
+import { makeCanonicalizer } from "./canonical.js";
+import type { VectorStore } from "./expander.js";
+import type { Layout } from "./layout.js";
+
+const IDLE = LOCATIONS.indexOf("idle");
+
+/** Writes the initial state (every process idle, R0 loaded) into the store's scratch vector, canonical. */
+export function encodeInitial(
+  config: ModelConfig,
+  layout: Layout,
+  store: Pick<VectorStore, "scratch" | "scratchBytes">,
+  symmetry: boolean,
+): void {
+  const idle = new Uint8Array(layout.processes).fill(IDLE);
+  layout.encode(initialData(config.processes), idle, store.scratchBytes);
+  if (symmetry) makeCanonicalizer(layout)(store.scratch);
+}
+
+/** The canonical key of a stored state, decoded from its bytes (keys and traces, never in the hot loop). */
+export function keyOfStored(layout: Layout, bytes: Uint8Array, symmetry: boolean): string {
+  const data = layout.blank();
+  const codes = new Uint8Array(layout.processes);
+  layout.decode(bytes, 0, data, codes);
+  const locations = [...codes].map((code) => LOCATIONS[code] as Location);
+  return canonicalKey({ locations, data }, symmetry).key;
+}
+
+/** NoDeadlock and Converges on the complete graph; a violation's length is its stuck state's depth. */
+export function addLivenessViolations(
+  goals: Uint8Array,
+  edges: EdgeList | readonly EdgeArrays[],
+  depths: Int32Array,
+  violations: Map<InvariantName, Violation>,
+): void {
+  for (const violation of checkLiveness(goals, edges)) {
+    violations.set(violation.invariant, { ...violation, length: depths[violation.stateIndex] as number });
+  }
+}
