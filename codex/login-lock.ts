@@ -1,7 +1,7 @@
 /**
  * Do a real Codex's `codex login` and `codex logout` take the lock its refresh's save takes (0.171: an
- * exclusive flock on `auth.lock` beside auth.json)? The model cannot say (issue #10, item 5): `persist-locked`
- * assumes they do (`loginTakesLock`), and its theorems are pinned both ways. This runs the binary and looks.
+ * exclusive flock on `auth.lock` beside auth.json)? The model cannot say (issue #10, item 5): a design with a
+ * lock states it as a rule (`loginTakesLock`), which this judges against what the binary does.
  *
  * For each command: auth.json holds a real family's tokens (a loopback token server mints them); this process
  * takes the flock on `auth.lock` (impl/ports/flock-lock.ts, the lock `flocked` and the reference
@@ -17,6 +17,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createFlockLock } from "../impl/ports/flock-lock.js";
 import { authJsonPath } from "../impl/storage/index.js";
+import { usesFileLock } from "../model/config.js";
+import { requireDesign } from "../model/designs/index.js";
+import type { Variant } from "../model/vocabulary.js";
+import type { Agreement } from "../scenarios/index.js";
 import { startTokenServer, writeFamilyAuthJson } from "../server/index.js";
 
 export const LOGIN_LOCK_LIMITS = {
@@ -136,6 +140,26 @@ export async function runLoginLock(binaryPath: string): Promise<LoginLockResult>
   } catch (error) {
     return { ok: false, message: (error as Error).message };
   }
+}
+
+export interface JudgedLoginLock {
+  result: LoginLockResult;
+  /** The design's `loginTakesLock`; null when the binary is judged by none, or its design has no lock. */
+  expected: boolean | null;
+  mismatches: string[] | null;
+  agreement: Agreement;
+}
+
+/** The probe's result against the rule of the design the binary mirrors. */
+export function judgeLoginLock(result: LoginLockResult, variant: Variant | null): JudgedLoginLock {
+  const rules = variant === null ? null : requireDesign(variant).rules;
+  const expected = rules !== null && usesFileLock(rules) ? rules.loginTakesLock : null;
+  if (!result.ok) return { result, expected, mismatches: null, agreement: "failed" };
+  if (expected === null) return { result, expected, mismatches: null, agreement: "no-expectation" };
+  const mismatches = result.observations
+    .filter((seen) => seen.takesLock !== expected)
+    .map((seen) => `codex ${seen.command}: takes the lock ${seen.takesLock}, the design says ${expected}`);
+  return { result, expected, mismatches, agreement: mismatches.length === 0 ? "matches" : "differs" };
 }
 
 export function formatLoginLock(observations: readonly LoginLockObservation[]): string {

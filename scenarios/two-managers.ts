@@ -7,9 +7,9 @@
  *      own cache. Already-stale fixture: `last_refresh` 9 days old.
  *   2. Both managers are asked auth() at once (both commands written before either reply is awaited); the server
  *      decides each POST on arrival but answers only after `raceResponseDelayMs`.
- *   3. Without a cross-process lock held across the refresh (legacy, guarded, persist-locked) both POST R0: the
+ *   3. Without a cross-process lock held across the refresh (lockScope other than "refresh") both POST R0: the
  *      first rotates, the second is 401 refresh_token_reused, a stale send, exactly as between two processes.
- *   4. locked, flocked: the file lock is taken per manager (each has its own lock instance: a mkdir lock or an
+ *   4. With a lock across the refresh, it is taken per manager (each has its own lock instance: a mkdir lock or an
  *      flock on its own open file description), so B waits for A's save, re-reads R1 under the lock and adopts
  *      it: one POST.
  *   5. Option askAgain: A, then B, asked once more, as in simultaneous.

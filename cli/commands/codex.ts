@@ -9,7 +9,12 @@
 import type { CodexBinary } from "../../codex/fetch.js";
 import type { CodexImplementation } from "../../codex/implementation.js";
 import { type CodexTarget, parseCodexTarget } from "../../codex/local.js";
-import { formatLoginLock, type LoginLockObservation, runLoginLock } from "../../codex/login-lock.js";
+import {
+  formatLoginLock,
+  judgeLoginLock,
+  type LoginLockObservation,
+  runLoginLock,
+} from "../../codex/login-lock.js";
 import {
   formatJudgedRecovery,
   type JudgedRecovery,
@@ -19,8 +24,7 @@ import {
   recoveryJson,
   runRecovery,
 } from "../../codex/recovery/index.js";
-import { usesFileLock } from "../../model/config.js";
-import { builtInDesigns, isVariant, requireDesign, VARIANTS } from "../../model/designs/index.js";
+import { builtInDesigns, isVariant, VARIANTS } from "../../model/designs/index.js";
 import type { Variant } from "../../model/vocabulary.js";
 import {
   type BinaryFailure,
@@ -213,79 +217,62 @@ function resultJson(judged: JudgedRun, variant: Variant | null): ResultJson {
   };
 }
 
-function recoveryResultJson(judged: JudgedRecovery): ResultJson {
-  const { result } = judged;
+/** A result of a scenario only a Codex binary runs (no app-server run, no retries): the common fields. */
+function probeResult(scenario: CodexScenarioName): ResultJson {
   return {
-    scenario: RECOVERY,
-    agreement: judged.agreement,
-    expected: judged.expected?.verdict ?? null,
-    verdict: result.ok ? result.report.verdict : null,
-    mismatches: judged.mismatches,
-    failure: result.ok ? null : result.message,
-    durationMs: result.ok ? result.report.durationMs : null,
-    attempts: 1,
-    binaryFailures: [],
-    binaryFailed: false,
-    run: null,
-    phases: [],
-    recovery: result.ok ? recoveryJson(result.report) : null,
-    loginLock: null,
-  };
-}
-
-/** What the design the binary mirrors says: its logins take its lock, or not; null when it has no lock. */
-function loginLockExpectation(variant: Variant | null): boolean | null {
-  if (variant === null) return null;
-  const { rules } = requireDesign(variant);
-  return usesFileLock(rules) ? rules.loginTakesLock : null;
-}
-
-/** The login-lock probe on the implementation's binary, judged by its design's `loginTakesLock`. */
-async function checkLoginLock(implementation: CodexImplementation, json: boolean): Promise<ResultJson> {
-  const result = await runLoginLock(implementation.binary.binaryPath);
-  const expected = loginLockExpectation(implementation.variant);
-  const observations = result.ok ? result.observations : [];
-  const mismatches =
-    expected === null || !result.ok
-      ? null
-      : observations
-          .filter((seen) => seen.takesLock !== expected)
-          .map(
-            (seen) => `codex ${seen.command}: takes the lock ${seen.takesLock}, the design says ${expected}`,
-          );
-  const agreement: JudgedRun["agreement"] = !result.ok
-    ? "failed"
-    : mismatches === null
-      ? "no-expectation"
-      : mismatches.length === 0
-        ? "matches"
-        : "differs";
-  if (!json) {
-    const said =
-      expected === null
-        ? "the design has no lock"
-        : `the design says ${expected ? "they take it" : "they do not"}`;
-    const seconds = result.ok ? ` (${(result.durationMs / 1000).toFixed(1)} s)` : "";
-    const body = result.ok ? formatLoginLock(observations) : `  FAILED: ${result.message}`;
-    console.log(
-      `${LOGIN_LOCK}: do codex login and logout take auth.lock? ${said}${seconds}\n${body}\n  ${agreement}\n`,
-    );
-  }
-  return {
-    scenario: LOGIN_LOCK,
-    agreement,
+    scenario,
+    agreement: "failed",
     expected: null,
     verdict: null,
-    mismatches,
-    failure: result.ok ? null : result.message,
-    durationMs: result.ok ? result.durationMs : null,
+    mismatches: null,
+    failure: null,
+    durationMs: null,
     attempts: 1,
     binaryFailures: [],
     binaryFailed: false,
     run: null,
     phases: [],
     recovery: null,
-    loginLock: { expected, observations },
+    loginLock: null,
+  };
+}
+
+function recoveryResultJson(judged: JudgedRecovery): ResultJson {
+  const { result } = judged;
+  return {
+    ...probeResult(RECOVERY),
+    agreement: judged.agreement,
+    expected: judged.expected?.verdict ?? null,
+    verdict: result.ok ? result.report.verdict : null,
+    mismatches: judged.mismatches,
+    failure: result.ok ? null : result.message,
+    durationMs: result.ok ? result.report.durationMs : null,
+    recovery: result.ok ? recoveryJson(result.report) : null,
+  };
+}
+
+/** The login-lock probe on the implementation's binary, judged by its design's `loginTakesLock`. */
+async function checkLoginLock(implementation: CodexImplementation, json: boolean): Promise<ResultJson> {
+  const judged = judgeLoginLock(await runLoginLock(implementation.binary.binaryPath), implementation.variant);
+  const { result, expected, agreement } = judged;
+  if (!json) {
+    const said =
+      expected === null
+        ? "the design has no lock"
+        : `the design says ${expected ? "they take it" : "they do not"}`;
+    const seconds = result.ok ? ` (${(result.durationMs / 1000).toFixed(1)} s)` : "";
+    const body = result.ok ? formatLoginLock(result.observations) : `  FAILED: ${result.message}`;
+    console.log(
+      `${LOGIN_LOCK}: do codex login and logout take auth.lock? ${said}${seconds}\n${body}\n  ${agreement}\n`,
+    );
+  }
+  return {
+    ...probeResult(LOGIN_LOCK),
+    agreement,
+    mismatches: judged.mismatches,
+    failure: result.ok ? null : result.message,
+    durationMs: result.ok ? result.durationMs : null,
+    loginLock: { expected, observations: result.ok ? result.observations : [] },
   };
 }
 

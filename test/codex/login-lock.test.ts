@@ -8,7 +8,8 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
-import { runLoginLock } from "../../codex/login-lock.js";
+import { judgeLoginLock, runLoginLock } from "../../codex/login-lock.js";
+import { builtInDesigns } from "../../model/designs/index.js";
 
 const work = mkdtempSync(join(tmpdir(), "authrace-login-lock-test-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -62,9 +63,30 @@ describe("the login-lock probe", () => {
     }
   }, 60_000);
 
+  test("judged by a design's loginTakesLock: matches, differs, or no expectation without a lock", async () => {
+    const takes = await runLoginLock(standIn("takes-lock-judged", true));
+    const skips = await runLoginLock(standIn("skips-lock-judged", false));
+    const withLock = builtInDesigns().find(
+      (design) => design.rules.loginTakesLock && design.rules.lockKind === "flock",
+    );
+    const unlocked = builtInDesigns().find((design) => design.rules.lockScope === "none");
+    if (!withLock || !unlocked)
+      throw new Error("no built-in design with a flock taken by logins, or none unlocked");
+    expect(judgeLoginLock(takes, withLock.name).agreement).toBe("matches");
+    const differs = judgeLoginLock(skips, withLock.name);
+    expect(differs.agreement).toBe("differs");
+    expect(differs.mismatches).toEqual([
+      "codex login: takes the lock false, the design says true",
+      "codex logout: takes the lock false, the design says true",
+    ]);
+    expect(judgeLoginLock(skips, unlocked.name).agreement).toBe("no-expectation");
+    expect(judgeLoginLock(takes, null).agreement).toBe("no-expectation");
+  }, 60_000);
+
   test("a binary that cannot run is a failure naming the cause, not a verdict", async () => {
     const result = await runLoginLock(join(work, "no-such-binary"));
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.message).toMatch(/cannot run .*no-such-binary: .*ENOENT/);
+    expect(judgeLoginLock(result, null).agreement).toBe("failed");
   }, 60_000);
 });
