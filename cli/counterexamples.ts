@@ -14,18 +14,30 @@ function slug(name: string): string {
   return name.replace(/[/:+]/g, "_");
 }
 
-/** Writes every violation of `exploration` under `outDirectory/<name>`; returns the paths without suffix. */
-export function writeCounterexamples(exploration: Exploration, name: string, outDirectory: string): string[] {
-  const written: string[] = [];
+/** One counterexample written: its path without suffix, and the story its .txt holds. */
+export interface WrittenCounterexample {
+  path: string;
+  /** The numbered steps and the seed-style log. */
+  story: string;
+}
+
+/** Writes every violation of `exploration` under `outDirectory/<name>`. */
+export function writeCounterexamples(
+  exploration: Exploration,
+  name: string,
+  outDirectory: string,
+): WrittenCounterexample[] {
+  const written: WrittenCounterexample[] = [];
   for (const violation of exploration.violations.values()) {
     const trace = traceOf(exploration, violation);
     const directory = join(outDirectory, slug(name));
     makeSubdirectory(directory);
-    const base = join(directory, violation.invariant);
-    writeFileSync(`${base}.txt`, `${explainTrace(trace)}\n\n${seedLog(trace)}\n`);
-    writeFileSync(`${base}.mmd`, `${mermaid(trace)}\n`);
-    writeFileSync(`${base}.json`, `${JSON.stringify(traceJson(trace, name), null, 2)}\n`);
-    written.push(base);
+    const path = join(directory, violation.invariant);
+    const story = `${explainTrace(trace)}\n\n${seedLog(trace)}`;
+    writeFileSync(`${path}.txt`, `${story}\n`);
+    writeFileSync(`${path}.mmd`, `${mermaid(trace)}\n`);
+    writeFileSync(`${path}.json`, `${JSON.stringify(traceJson(trace, name), null, 2)}\n`);
+    written.push({ path, story });
   }
   return written;
 }

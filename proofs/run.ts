@@ -4,10 +4,8 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { INVARIANTS, type InvariantName } from "../model/vocabulary.js";
 import { type Exploration, type ExploreOptions, explore } from "./explorer.js";
-import { explainTrace, seedLog } from "./render.js";
 import { sourcePath } from "./source-tree.js";
 import type { PinnedTheorem, PinnedTheorems, Theorem } from "./theorems.js";
-import { traceOf } from "./trace.js";
 
 /** theorems.json sits in the source tree (proofs/), also when running from dist/proofs/. */
 export function pinnedPath(): string {
@@ -81,14 +79,9 @@ export interface TheoremVerdict {
   stories: string;
 }
 
-export function verdictOf(result: TheoremResult): TheoremVerdict {
+/** The verdict of a run whose counterexamples are written (`stories`: their text, cli/counterexamples.ts). */
+export function verdictOf(result: TheoremResult, stories: string): TheoremVerdict {
   const { exploration } = result;
-  const stories = [...exploration.violations.values()]
-    .map((violation) => {
-      const trace = traceOf(exploration, violation);
-      return `${explainTrace(trace)}\n\n${seedLog(trace)}`;
-    })
-    .join("\n\n");
   return {
     theorem: result.theorem,
     rows: result.rows,

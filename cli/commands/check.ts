@@ -186,7 +186,7 @@ async function run(argv: string[]): Promise<number> {
     for (const { invariant, length } of violations)
       console.log(`  ${invariant}: violated in ${length} steps`);
     if (violations.length === 0) console.log("  every invariant holds");
-    for (const path of written) console.log(`  counterexample: ${path}.txt`);
+    for (const { path } of written) console.log(`  counterexample: ${path}.txt`);
   }
   return violations.length > 0 ? EXIT_VIOLATED : 0;
 }

@@ -133,8 +133,8 @@ async function run(argv: string[]): Promise<number> {
     }
     progress.finish(result);
     // Written now, and the exploration let go: only its verdicts and counterexamples as text are kept.
-    writeCounterexamples(result.exploration, theorem.name, values.out as string);
-    results.push(verdictOf(result));
+    const written = writeCounterexamples(result.exploration, theorem.name, values.out as string);
+    results.push(verdictOf(result, written.map(({ story }) => story).join("\n\n")));
   }
   progress.stop();
   if (values.update) {
