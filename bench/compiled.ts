@@ -69,7 +69,6 @@ function row(
   workers: number,
   compiled: Measured,
   oneThread: Measured | null,
-  reference: Measured | null,
   target: string,
 ): string[] {
   const { states, transitions, bytesPerState } = compiled.exploration;
@@ -83,10 +82,14 @@ function row(
     formatCount(states / compiled.wallSeconds),
     formatCount(bytesPerState),
     oneThread ? `${(oneThread.wallSeconds / compiled.wallSeconds).toFixed(2)}x` : "",
-    reference ? `${(reference.wallSeconds / compiled.wallSeconds).toFixed(1)}x` : "",
+    // vs reference: filled in once every compiled run is done (guardedRows, addReferences).
+    "",
     target,
   ];
 }
+
+/** Where row() leaves the comparison with the reference, filled in last. */
+const REFERENCE_COLUMN = 9;
 
 export interface CompiledBenchOptions {
   /** N = 6 too. */
@@ -137,7 +140,7 @@ function guardedRows({ large, all }: CompiledBenchOptions): { rows: string[][]; 
     for (const workers of counts) {
       try {
         const compiled = medianOf(runs, () => explore(config, { ...options, workers }));
-        rows.push(row(config, workers, compiled, one, null, workers === counts[0] ? target : ""));
+        rows.push(row(config, workers, compiled, one, workers === counts[0] ? target : ""));
         if (workers === 1) {
           one = compiled;
           if (reference) references.push({ at: rows.length - 1, config, options, one });
@@ -157,7 +160,7 @@ function guardedRows({ large, all }: CompiledBenchOptions): { rows: string[][]; 
     for (const { at, config, options, one } of references) {
       const interpreted = measure(() => exploreReference(config, options));
       const line = rows[at] as string[];
-      line[9] = `${(interpreted.wallSeconds / one.wallSeconds).toFixed(1)}x`;
+      line[REFERENCE_COLUMN] = `${(interpreted.wallSeconds / one.wallSeconds).toFixed(1)}x`;
     }
   };
   return { rows, addReferences };
