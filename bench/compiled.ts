@@ -1,7 +1,7 @@
 /**
  * The compiled explorer's figures (issue #12's targets), printed, never asserted:
- * - guarded without faults at N = 4 and 5 on one thread and on WORKERS worker threads sharing one store, and
- *   at N = 6 on WORKERS threads (only with --all or --only compiled, within a time and memory budget: a run
+ * - guarded without faults at N = 4 and 5 on one thread and on WORKERS worker threads sharing one store, N = 5
+ *   with collapsed states (collapse.ts) on one thread, and at N = 6, collapsed, on WORKERS threads (only with --all or --only compiled, within a time and memory budget: a run
  *   that hits it prints the limit instead of figures): states, transitions, wall and CPU seconds (N = 4: the
  *   median of COMPILED_RUNS runs), states per wall second, bytes per state, the speed-up over one thread
  *   (wall), and over the interpretive reference (`exploreReference`, run once) where it is run (N = 4
@@ -65,7 +65,7 @@ function medianOf(runs: number, run: () => Exploration): Measured {
 }
 
 function row(
-  config: ModelConfig,
+  name: string,
   workers: number,
   compiled: Measured,
   oneThread: Measured | null,
@@ -73,7 +73,7 @@ function row(
 ): string[] {
   const { states, transitions, bytesPerState } = compiled.exploration;
   return [
-    configName(config),
+    name,
     String(workers),
     formatCount(states),
     formatCount(transitions),
@@ -118,6 +118,15 @@ function guardedRows({ large, all }: CompiledBenchOptions): { rows: string[][]; 
       options: { limits: { statesMax: THEOREM_STATES_MAX } },
       target: ">= 1 M st/s, < 2 s",
     },
+    // Collapsed states (collapse.ts): the bytes a state against the time, beside the row above.
+    {
+      processes: 5,
+      runs: 1,
+      workers: [1],
+      reference: false,
+      options: { limits: { statesMax: THEOREM_STATES_MAX }, collapse: true },
+      target: "",
+    },
   ];
   if (large) {
     const limits = { statesMax: N6_STATES_MAX, bytesMax: N6_BYTES_MAX, secondsMax: N6_SECONDS_MAX };
@@ -126,7 +135,8 @@ function guardedRows({ large, all }: CompiledBenchOptions): { rows: string[][]; 
       runs: 1,
       workers: [WORKERS],
       reference: false,
-      options: { limits },
+      // Memory bounds N = 6 first: its states are stored collapsed.
+      options: { limits, collapse: true },
       target: "< 60 s, < 4 GB",
     });
   }
@@ -136,23 +146,19 @@ function guardedRows({ large, all }: CompiledBenchOptions): { rows: string[][]; 
   const references: { at: number; config: ModelConfig; options: ExploreOptions; one: Measured }[] = [];
   for (const { processes, runs, workers: counts, reference, options, target } of sizes) {
     const config = makeConfig({ variant: RELOADS_UNLOCKED, processes });
+    const name = `${configName(config)}${options.collapse ? " collapsed" : ""}`;
     let one: Measured | null = null;
     for (const workers of counts) {
       try {
         const compiled = medianOf(runs, () => explore(config, { ...options, workers }));
-        rows.push(row(config, workers, compiled, one, workers === counts[0] ? target : ""));
+        rows.push(row(name, workers, compiled, one, workers === counts[0] ? target : ""));
         if (workers === 1) {
           one = compiled;
           if (reference) references.push({ at: rows.length - 1, config, options, one });
         }
       } catch (error) {
         if (!(error instanceof LimitExceeded)) throw error;
-        rows.push([
-          configName(config),
-          String(workers),
-          `stopped: ${error.message}`,
-          ...new Array(8).fill(""),
-        ]);
+        rows.push([name, String(workers), `stopped: ${error.message}`, ...new Array(8).fill("")]);
       }
     }
   }

@@ -44,6 +44,8 @@ options:
   --no-liveness        skip NoDeadlock and Converges (they need the whole graph's edges in memory)
   --workers N          worker threads sharing the search, 1 to ${WORKERS_MAX} (default 1); the same verdicts,
                        states and lengths; which shortest counterexample is written may vary from run to run
+  --collapse           store each process's record once, states as ids (SPIN's COLLAPSE): about 40% less
+                       memory a state, about a fifth more time; the same answers
   --states-max N       stop with exit 3 past N states (default 5000000)
   --memory-max MB      stop with exit 3 when the explorer's arrays pass MB mebibytes
   --seconds-max S      stop with exit 3 after S seconds
@@ -83,6 +85,7 @@ const options = {
   mutant: { type: "string" },
   "no-liveness": { type: "boolean", default: false },
   workers: { type: "string" },
+  collapse: { type: "boolean", default: false },
   "states-max": { type: "string" },
   "memory-max": { type: "string" },
   "seconds-max": { type: "string" },
@@ -149,6 +152,7 @@ async function run(argv: string[]): Promise<number> {
     result = runTheorem(theorem, undefined, {
       limits,
       workers,
+      collapse: values.collapse === true,
       progress: values["no-liveness"] !== true,
       onProgress: progress.update,
     });
@@ -176,6 +180,7 @@ async function run(argv: string[]): Promise<number> {
       bytesPerState: Math.round(exploration.bytesPerState),
       liveness: values["no-liveness"] !== true,
       workers,
+      collapse: values.collapse === true,
       violations,
     };
     console.log(JSON.stringify(summary, null, 2));

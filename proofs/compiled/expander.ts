@@ -25,9 +25,10 @@ import { generationPositions, makeGenerationRenamer } from "./generations.js";
 import type { Layout } from "./layout.js";
 import { makeViewFactory, type View } from "./view.js";
 
-/** What the expander needs of a store: the stored vectors, and the vector a successor is built in. */
+/** What the expander needs of a store: a stored state's vector, and the vector a successor is built in. */
 export interface VectorStore {
-  readonly arena: Uint32Array;
+  /** Writes the whole vector of stored state `id` into `vector`. */
+  load(id: number, vector: Uint32Array): void;
   readonly scratch: Uint32Array;
   readonly scratchBytes: Uint8Array;
 }
@@ -129,9 +130,7 @@ export function makeExpander(
     transitions: 0,
     expand(id) {
       current = id;
-      const { arena } = store;
-      for (let word = 0, from = id * words; word < words; word++)
-        parentWords[word] = arena[from + word] as number;
+      store.load(id, parentWords);
       const parentBytes = parent.view.bytes;
       for (let process = 0; process < processes; process++) {
         const code = parentBytes[process * processBytes] as number;

@@ -20,6 +20,7 @@ import {
   type Violation,
 } from "../exploration.js";
 import { makeStepper } from "../step.js";
+import { keyShape } from "./collapse.js";
 import { CompactEdges } from "./edges.js";
 import { type Expander, makeExpander, type Sink } from "./expander.js";
 import { addLivenessViolations, encodeInitial, keyOfStored } from "./exploration-ends.js";
@@ -97,7 +98,7 @@ export function exploreCompiled(config: ModelConfig, options: ExploreOptions = {
   const started = performance.now();
   const sample = initialData(config.processes);
   const layout = makeLayout(sample);
-  const store = new StateStore(layout.words, limits);
+  const store = new StateStore(keyShape(layout, options.collapse ?? false), limits);
   const edges = new CompactEdges();
   const violations = new Map<InvariantName, Violation>();
   // Edges serve liveness only; without it they are not kept (a large share of the memory).

@@ -25,11 +25,12 @@ import {
   type Violation,
 } from "../exploration.js";
 import { makeStepper } from "../step.js";
+import { keyShape } from "./collapse.js";
 import { addLivenessViolations, encodeInitial, keyOfStored } from "./exploration-ends.js";
 import { decodeStep, encodeStep } from "./labels.js";
 import { makeLayout } from "./layout.js";
 import type { PartCommand, PartInput, PartReply } from "./part-worker.js";
-import { capacityOf } from "./reserve.js";
+import { COLLAPSE_HINT, capacityOf } from "./reserve.js";
 import { createSharedBuffers, NEXT, SharedStore } from "./shared-store.js";
 
 export const WORKERS_MAX = 8;
@@ -151,7 +152,8 @@ function search(
     if (bytes > limits.bytesMax) {
       throw new LimitExceeded(
         `explorer: bytesMax (${limits.bytesMax}) reached for this configuration ` +
-          `(${bytes} bytes held: states, index and the workers' edges)`,
+          `(${bytes} bytes held: states, index and the workers' edges)` +
+          (options.collapse === true ? "" : COLLAPSE_HINT),
       );
     }
     options.onProgress?.({ states: store.count, transitions, depth, seconds, bytes });
@@ -185,7 +187,8 @@ export function exploreParallel(
   const liveness = options.progress ?? true;
   const started = performance.now();
   const layout = makeLayout(initialData(config.processes));
-  const buffers = createSharedBuffers(layout.words, capacityOf(layout.words, limits));
+  const shape = keyShape(layout, options.collapse ?? false);
+  const buffers = createSharedBuffers(shape, capacityOf(shape.keyWords, limits));
   const store = new SharedStore(buffers, limits);
   encodeInitial(config, layout, store, symmetry);
   store.admit(-1, encodeStep(null, -1), 0);
@@ -228,8 +231,7 @@ export function exploreParallel(
     parents: store.parents.subarray(0, states),
     depths: store.depths.subarray(0, states),
     parentStep: (id) => decodeStep(store.steps[id] as number),
-    keyOf: (id) =>
-      keyOfStored(layout, new Uint8Array(buffers.arena, id * layout.stride, layout.stride), symmetry),
+    keyOf: (id) => keyOfStored(layout, store.stateBytes(id), symmetry),
     bytesPerState: states > 0 ? (store.bytes() + edgeBytes) / states : 0,
     stepper: makeStepper(config),
     symmetry,

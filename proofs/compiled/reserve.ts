@@ -27,18 +27,30 @@ export function capacityOf(words: number, limits: ExploreLimits): number {
   return Math.max(1, Math.min(limits.statesMax, byBytes, byLength));
 }
 
-/** Which bound a full reservation met: statesMax, bytesMax, or the machine's memory or a typed array. */
-export function fullMessage(capacity: number, words: number, limits: ExploreLimits): string {
+/** Outside statesMax, what a store that does not collapse states could still do (collapse.ts). */
+export const COLLAPSE_HINT = "; collapsed states (`check --collapse`) take about 40% less a state";
+
+/**
+ * Which bound a full reservation met: statesMax, bytesMax, or the machine's memory or a typed array. A store
+ * that does not collapse states says that collapsing them would hold more.
+ */
+export function fullMessage(
+  capacity: number,
+  words: number,
+  limits: ExploreLimits,
+  collapsed: boolean,
+): string {
   const perState = bytesPerState(words);
   const held = `${capacity} states of ${perState} bytes`;
   if (capacity >= limits.statesMax) {
     return `explorer: statesMax (${limits.statesMax}) reached for this configuration`;
   }
+  const hint = collapsed ? "" : COLLAPSE_HINT;
   if ((capacity + 1) * perState > limits.bytesMax) {
-    return `explorer: bytesMax (${limits.bytesMax}) reached for this configuration (${held})`;
+    return `explorer: bytesMax (${limits.bytesMax}) reached for this configuration (${held})${hint}`;
   }
   return (
     `explorer: the room this machine gives the explorer is full for this configuration (${held}: ` +
-    `${RESERVE_SHARE} of its memory, or ${TYPED_ARRAY_LENGTH_MAX} words in one array)`
+    `${RESERVE_SHARE} of its memory, or ${TYPED_ARRAY_LENGTH_MAX} words in one array)${hint}`
   );
 }

@@ -14,8 +14,18 @@
  * one that raised it rehashes once every thread still in the level has parked (`ARRIVED` = `ACTIVE`).
  */
 import { type ExploreLimits, LimitExceeded } from "../exploration.js";
-import { bytesPerState, fullMessage } from "./reserve.js";
-import { equalWords, hashWords, reinsert } from "./store.js";
+import {
+  Collapser,
+  createSliceBuffers,
+  type KeyShape,
+  type SliceBuffers,
+  SliceTable,
+  sliceTableBytes,
+} from "./collapse.js";
+import { equalWords, hashWords } from "./hash.js";
+import { loadVector, vectorOf } from "./keys.js";
+import { bytesPerState, COLLAPSE_HINT, fullMessage } from "./reserve.js";
+import { reinsert } from "./store.js";
 
 /** A growable SharedArrayBuffer may reserve up to 4 GiB here (Node 20's V8): the index's bound. */
 const GROWABLE_BYTES_MAX = 2 ** 32;
@@ -48,6 +58,8 @@ const GrowableBuffer = SharedArrayBuffer as unknown as new (
 ) => Growable;
 
 export interface SharedBuffers {
+  shape: KeyShape;
+  /** Words per stored state (its key, collapse.ts). */
   words: number;
   /** States the per-state arrays hold. */
   capacity: number;
@@ -58,14 +70,18 @@ export interface SharedBuffers {
   steps: SharedArrayBuffer;
   goals: SharedArrayBuffer;
   index: Growable;
+  /** The slice table, when the store collapses states. */
+  slices: SliceBuffers | null;
 }
 
-/** Fresh buffers for states of `words` words, with room for `capacity` of them. */
-export function createSharedBuffers(words: number, capacity: number): SharedBuffers {
+/** Fresh buffers for states of `shape`, with room for `capacity` of them. */
+export function createSharedBuffers(shape: KeyShape, capacity: number): SharedBuffers {
   const control = new SharedArrayBuffer(CONTROL_WORDS * 4);
   const slots = INITIAL_STATES * 2;
   new Int32Array(control)[SLOTS] = slots;
+  const words = shape.keyWords;
   return {
+    shape,
     words,
     capacity,
     control,
@@ -75,6 +91,7 @@ export function createSharedBuffers(words: number, capacity: number): SharedBuff
     steps: new SharedArrayBuffer(capacity * 4),
     goals: new SharedArrayBuffer(capacity),
     index: new GrowableBuffer(slots * 2 * 4, { maxByteLength: GROWABLE_BYTES_MAX }),
+    slices: shape.collapse ? createSliceBuffers(shape.processWords) : null,
   };
 }
 
@@ -82,6 +99,7 @@ export class SharedStore {
   readonly words: number;
   readonly capacity: number;
   readonly control: Int32Array;
+  /** The keys of the stored states. */
   readonly arena: Uint32Array;
   readonly parents: Int32Array;
   readonly depths: Int32Array;
@@ -93,9 +111,12 @@ export class SharedStore {
    */
   private index!: Int32Array;
   private mask = 0;
-  /** This thread's vector to admit next. */
+  /** This thread's vector to admit next, and its key. */
   readonly scratch: Uint32Array;
   readonly scratchBytes: Uint8Array;
+  /** The key `scratch` is stored as: `scratch` itself, unless the store collapses states. */
+  private readonly key: Uint32Array;
+  private readonly collapser: Collapser | null;
   /** This thread raised RESIZE and rehashes at its next state boundary. */
   private resizing = false;
 
@@ -111,8 +132,11 @@ export class SharedStore {
     this.depths = new Int32Array(buffers.depths);
     this.steps = new Int32Array(buffers.steps);
     this.goals = new Uint8Array(buffers.goals);
-    this.scratch = new Uint32Array(this.words);
+    this.scratch = new Uint32Array(buffers.shape.vectorWords);
     this.scratchBytes = new Uint8Array(this.scratch.buffer);
+    this.collapser =
+      buffers.slices === null ? null : new Collapser(buffers.shape, new SliceTable(buffers.slices));
+    this.key = this.collapser === null ? this.scratch : new Uint32Array(this.words);
     this.refreshIndex();
   }
 
@@ -127,15 +151,31 @@ export class SharedStore {
     this.mask = slots - 1;
   }
 
-  /** Bytes the shared arrays hold: what the states stored so far use of the reservation, and the index. */
+  /** Bytes the shared arrays hold: what the states stored so far use of the reservation, the index, the
+   * slice table. */
   bytes(): number {
-    return this.count * bytesPerState(this.words) + this.buffers.index.byteLength;
+    return (
+      this.count * bytesPerState(this.words) +
+      this.buffers.index.byteLength +
+      (this.buffers.slices === null ? 0 : sliceTableBytes(this.buffers.shape.processWords))
+    );
+  }
+
+  /** Unpacks state `id` into `vector` (the parent being expanded by this thread). */
+  load(id: number, vector: Uint32Array): void {
+    loadVector(this.arena, id * this.words, vector, this.collapser);
+  }
+
+  /** The whole vector of state `id`, in bytes of its own (for decoding one state: a trace, a key). */
+  stateBytes(id: number): Uint8Array {
+    return vectorOf(this.arena, id * this.words, this.buffers.shape, this.collapser);
   }
 
   /** The id of the vector in `scratch`, admitting it first when it is new (at `depth`, from `parent`). */
   admit(parent: number, step: number, depth: number): number {
-    const { words, scratch, index, mask } = this;
-    const hash = hashWords(scratch, 0, words) | 0;
+    const { words, key, index, mask } = this;
+    this.collapser?.pack(this.scratch, key);
+    const hash = hashWords(key, 0, words) | 0;
     let slot = hash & mask;
     for (;;) {
       const entry = Atomics.load(index, 2 * slot);
@@ -144,7 +184,7 @@ export class SharedStore {
         return this.store(slot, hash, parent, step, depth);
       }
       if (entry === BUSY) continue;
-      if (index[2 * slot + 1] === hash && equalWords(this.arena, (entry - 1) * words, scratch, words))
+      if (index[2 * slot + 1] === hash && equalWords(this.arena, (entry - 1) * words, key, words))
         return entry - 1;
       slot = (slot + 1) & mask;
     }
@@ -155,11 +195,12 @@ export class SharedStore {
     const { index, control, words } = this;
     index[2 * slot + 1] = hash;
     const id = Atomics.add(control, COUNT, 1);
-    if (id >= this.capacity) throw new LimitExceeded(fullMessage(this.capacity, words, this.limits));
+    if (id >= this.capacity)
+      throw new LimitExceeded(fullMessage(this.capacity, words, this.limits, this.collapser !== null));
     if (depth > this.limits.depthMax) {
       throw new LimitExceeded(`explorer: depthMax (${this.limits.depthMax}) reached for this configuration`);
     }
-    this.arena.set(this.scratch, id * words);
+    this.arena.set(this.key, id * words);
     this.parents[id] = parent;
     this.steps[id] = step;
     this.depths[id] = depth;
@@ -174,7 +215,8 @@ export class SharedStore {
     const bytes = this.bytes();
     if (bytes > this.limits.bytesMax) {
       throw new LimitExceeded(
-        `explorer: bytesMax (${this.limits.bytesMax}) reached for this configuration (${bytes} bytes held)`,
+        `explorer: bytesMax (${this.limits.bytesMax}) reached for this configuration (${bytes} bytes held)` +
+          (this.collapser === null ? COLLAPSE_HINT : ""),
       );
     }
   }

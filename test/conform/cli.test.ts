@@ -194,10 +194,28 @@ describe("authrace conform", () => {
 
   // Worker threads import the real ports: fs-ext's flock addon must not load there (it would abort node).
   test("--workers 2: worker threads conform; a flock design runs on the main thread, saying so", async () => {
-    const threaded = await cli(["conform", "--variant", "guarded", "--faults", "crash", "--workers", "2"]);
+    const threaded = await cli([
+      "conform",
+      "--variant",
+      "guarded",
+      "--faults",
+      "crash",
+      "--workers",
+      "2",
+      "--covering",
+    ]);
     expect(threaded.code, threaded.stdout + threaded.stderr).toBe(0);
     expect(threaded.stdout).toMatch(/ref:guarded conforms to the guarded model/);
-    const flock = await cli(["conform", "--variant", "flocked", "--faults", "crash", "--workers", "2"]);
+    const flock = await cli([
+      "conform",
+      "--variant",
+      "flocked",
+      "--faults",
+      "crash",
+      "--workers",
+      "2",
+      "--covering",
+    ]);
     expect(flock.code, flock.stdout + flock.stderr).toBe(0);
     expect(flock.stderr).toContain("a flock design runs on the main thread");
     expect(flock.stdout).toMatch(/ref:flocked conforms to the flocked model/);

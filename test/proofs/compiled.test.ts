@@ -3,7 +3,7 @@
  * answers (proofs/explorer.ts `exploreReference`) on small configurations of every design and fault:
  * the same set of states (canonical keys, with and without symmetry), the same state and transition counts,
  * the same violated invariants with the same shortest lengths, and counterexamples that replay to the same
- * steps. And that the packed layout comes from the data itself: a field added to the model's data is packed
+ * steps; and that collapsed states explore identically. And that the packed layout comes from the data itself: a field added to the model's data is packed
  * without an edit, a value that does not fit fails naming its field, and a field of an unknown type stops
  * the explorer at once. And that the views the table runs on keep plain object semantics, and that renaming
  * generations on bytes is the model's `normalized`.
@@ -57,6 +57,13 @@ describe("compiled explorer vs the interpretive reference", () => {
         expect(keysOf(compiled)).toEqual(keysOf(reference));
         expect(verdicts(compiled)).toEqual(verdicts(reference));
         expect(steps(compiled)).toEqual(steps(reference));
+        // Collapsed states (collapse.ts) are stored differently and explored identically: the same ids.
+        const collapsed = explore(config, { symmetry, collapse: true });
+        expect(collapsed.states).toBe(compiled.states);
+        expect(collapsed.transitions).toBe(compiled.transitions);
+        expect(collapsed.parents).toEqual(compiled.parents);
+        expect(keysOf(collapsed)).toEqual(keysOf(compiled));
+        expect(steps(collapsed)).toEqual(steps(compiled));
       });
     }
   }

@@ -5,7 +5,8 @@
  * lengths, ids in breadth-first order, and counterexamples that replay step by step on the model
  * (trace.ts checks every state's key on the way). The largest configuration (49 k states) makes the shared
  * index rehash three times while the workers run (it starts with room for 4096 states). And that a design
- * registered in this process is known to the workers, and that limits and bad input fail loudly.
+ * registered in this process is known to the workers, that collapsed states share one slice table across
+ * them, and that limits and bad input fail loudly.
  */
 import { describe, expect, it } from "vitest";
 import { type ConfigInput, makeConfig } from "../../model/config.js";
@@ -64,6 +65,21 @@ describe("the explorer on several threads vs one", () => {
       }, 60_000);
     }
   }
+
+  // The workers share one slice table (collapse.ts): a slice one worker adds, another finds.
+  it("collapsed states on 2 workers: the same states, keys and verdicts as one thread", () => {
+    const config = makeConfig(CONFIGS[0] as ConfigInput);
+    const one = explore(config);
+    const several = explore(config, { workers: 2, collapse: true });
+    expect(several.states).toBe(one.states);
+    expect(several.transitions).toBe(one.transitions);
+    expect(verdicts(several)).toEqual(verdicts(one));
+    expect(keysOf(several)).toEqual(keysOf(one));
+    expectBreadthFirst(several);
+    for (const violation of several.violations.values()) {
+      expect(traceOf(several, violation).steps.length).toBe(violation.length);
+    }
+  }, 60_000);
 
   it("a design registered in this process is explored by the workers too", () => {
     const design = registerDesign({
