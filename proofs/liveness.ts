@@ -2,7 +2,9 @@
  * Liveness on the complete graph: NoDeadlock (every process can get back to idle) and Converges (every
  * process can reach a token the server accepts), both without faults. Computed by backward reachability
  * from the goal states over fault-free edges; a state that cannot reach the goal is a counterexample, and the
- * first such state in breadth-first order is one of the nearest.
+ * first such state in breadth-first order is one of the nearest. The interpretive reference runs this search;
+ * the compiled explorer answers the same question by forward passes (compiled/forward-liveness.ts), and the
+ * differential test holds the two to the same verdicts and lengths.
  */
 import type { InvariantName } from "../model/vocabulary.js";
 import { converged, quiescent } from "./invariants.js";
@@ -15,7 +17,7 @@ export interface EdgeList {
   readonly to: () => Int32Array;
 }
 
-/** Fault-free edges as parallel (from, to) arrays; the explorer on several threads hands over one per worker. */
+/** Fault-free edges as parallel (from, to) arrays, in parts (forward-liveness.ts hands its parts over so). */
 export interface EdgeArrays {
   from: Int32Array;
   to: Int32Array;
@@ -106,8 +108,8 @@ export interface LivenessViolation {
   step: null;
 }
 
-const QUIESCENT = 1;
-const CONVERGED = 2;
+export const QUIESCENT = 1;
+export const CONVERGED = 2;
 
 /** The goals a state meets, computed once when it is admitted (its object is dropped after expansion). */
 export function goalFlags(state: ExplorerState, graceWindow: boolean): number {

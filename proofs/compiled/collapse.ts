@@ -6,10 +6,12 @@
  * Processes run the same code, so the same few slices recur in every state: guarded at N = 4 has 545,558
  * states built from 80 distinct slices, locked with every fault at N = 2 from 510. Guarded at N = 5 stores 40
  * bytes a state instead of 88 (72 bytes a state in all instead of 120), at about a fifth more time: packing
- * costs more than the shorter key saves, so it is a choice for explorations memory bounds, not the default. The expander still works on whole vectors (the store's scratch vector, and
- * a loaded parent): `pack` turns a canonical vector into its key, `unpack` a key back into the vector, so the
- * canonical form, the ids and the breadth-first order are those of the uncollapsed vectors. A slice the parent
- * has in the same place keeps the parent's id without a lookup (most steps change one process).
+ * costs more than the shorter key saves, so it is a choice for explorations memory bounds, not the default.
+ *
+ * The expander still works on whole vectors (the store's scratch vector, and a loaded parent): `pack` turns a
+ * canonical vector into its key, `unpack` a key back into the vector, so the canonical form, the ids and the
+ * breadth-first order are those of the uncollapsed vectors. A slice the parent has in the same place keeps
+ * the parent's id without a lookup (most steps change one process).
  *
  * The slice table is fixed (SLICES_MAX slices, an index of twice as many slots), so it never grows: one table
  * serves every worker thread of the explorer on several threads, in SharedArrayBuffers. Looking a slice up is
@@ -29,6 +31,9 @@ const ID_MASK = 0xffff;
 /** Slots of each thread's cache of ids (collisions only evict). */
 const CACHE_SLOTS = 4096;
 const CACHE_MASK = CACHE_SLOTS - 1;
+
+/** Tries at the insertion lock before concluding its holder died holding it (it holds it for a few stores). */
+const LOCK_TRIES_MAX = 1_000_000_000;
 
 /** Words of the table's control block: the slices added, and the insertion lock. */
 const COUNT = 0;
@@ -135,7 +140,9 @@ export class SliceTable {
   /** Under the lock: another thread may have added the slice since `slot` was seen free. */
   private add(vector: Uint32Array, offset: number, from: number): number {
     const { control, width, slots, contents } = this;
-    while (Atomics.compareExchange(control, LOCK, 0, 1) !== 0);
+    for (let tries = 0; Atomics.compareExchange(control, LOCK, 0, 1) !== 0; tries++) {
+      if (tries >= LOCK_TRIES_MAX) throw new Error("explorer: the slice table's lock was never released");
+    }
     try {
       let slot = from;
       for (;;) {

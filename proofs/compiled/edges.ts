@@ -1,14 +1,14 @@
 /**
- * The fault-free edges liveness needs (proofs/liveness.ts), stored compactly: states are expanded in order,
+ * The fault-free edges liveness needs (forward-liveness.ts), stored compactly: states are expanded in order,
  * so an edge's source is implicit (each state's edges are one run of `targets`, starting at `starts[state]`)
- * and an edge costs 4 bytes instead of a (from, to) pair's 8. `from()` expands the sources once, at the end.
+ * and an edge costs 4 bytes instead of a (from, to) pair's 8. The runs are what liveness reads.
  */
-import type { EdgeList } from "../liveness.js";
+import type { ForwardEdges } from "./forward-liveness.js";
 
 const INITIAL_EDGES = 16_384;
 const GROWTH = 1.5;
 
-export class CompactEdges implements EdgeList {
+export class CompactEdges {
   private targets = new Int32Array(INITIAL_EDGES);
   private starts = new Int32Array(INITIAL_EDGES);
   private size = 0;
@@ -41,14 +41,9 @@ export class CompactEdges implements EdgeList {
     return (this.targets.length + this.starts.length) * 4;
   }
 
-  readonly from = (): Int32Array => {
-    const from = new Int32Array(this.size);
-    for (let source = 0; source < this.sources; source++) {
-      const end = source + 1 < this.sources ? (this.starts[source + 1] as number) : this.size;
-      from.fill(source, this.starts[source] as number, end);
-    }
-    return from;
-  };
-
-  readonly to = (): Int32Array => this.targets.subarray(0, this.size);
+  /** The edges by source (after the last `add`). */
+  graph(): ForwardEdges {
+    this.starts[this.sources] = this.size;
+    return { starts: this.starts, targets: this.targets.subarray(0, this.size), sources: this.sources };
+  }
 }

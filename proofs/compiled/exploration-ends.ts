@@ -7,10 +7,10 @@ import type { ModelConfig } from "../../model/config.js";
 import { initialData } from "../../model/data.js";
 import type { InvariantName } from "../../model/vocabulary.js";
 import type { Violation } from "../exploration.js";
-import { checkLiveness, type EdgeArrays, type EdgeList } from "../liveness.js";
 import { canonicalKey } from "../state.js";
 import { makeCanonicalizer } from "./canonical.js";
 import type { VectorStore } from "./expander.js";
+import { checkLivenessForward, type ForwardEdges } from "./forward-liveness.js";
 import type { Layout } from "./layout.js";
 
 const IDLE = LOCATIONS.indexOf("idle");
@@ -39,11 +39,11 @@ export function keyOfStored(layout: Layout, bytes: Uint8Array, symmetry: boolean
 /** NoDeadlock and Converges on the complete graph; a violation's length is its stuck state's depth. */
 export function addLivenessViolations(
   goals: Uint8Array,
-  edges: EdgeList | readonly EdgeArrays[],
+  parts: readonly ForwardEdges[],
   depths: Int32Array,
   violations: Map<InvariantName, Violation>,
 ): void {
-  for (const violation of checkLiveness(goals, edges)) {
+  for (const violation of checkLivenessForward(goals, parts)) {
     violations.set(violation.invariant, { ...violation, length: depths[violation.stateIndex] as number });
   }
 }

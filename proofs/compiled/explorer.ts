@@ -111,7 +111,7 @@ export function exploreCompiled(config: ModelConfig, options: ExploreOptions = {
   const complete = expandAll(run, options, started);
   const count = store.count;
   if (complete && liveness) {
-    addLivenessViolations(store.goals.subarray(0, count), edges, store.depths, violations);
+    addLivenessViolations(store.goals.subarray(0, count), [edges.graph()], store.depths, violations);
   }
   // States are stored in breadth-first order: the last is the deepest.
   const depth = store.depths[count - 1] as number;

@@ -27,6 +27,7 @@ import {
 import { makeStepper } from "../step.js";
 import { keyShape } from "./collapse.js";
 import { addLivenessViolations, encodeInitial, keyOfStored } from "./exploration-ends.js";
+import type { ForwardEdges } from "./forward-liveness.js";
 import { decodeStep, encodeStep } from "./labels.js";
 import { makeLayout } from "./layout.js";
 import type { PartCommand, PartInput, PartReply } from "./part-worker.js";
@@ -201,7 +202,7 @@ export function exploreParallel(
     buffers,
   });
   let found: Search;
-  let edges: { edgesFrom: Int32Array; edgesTo: Int32Array }[];
+  let edges: { edges: ForwardEdges }[];
   try {
     const startBy = performance.now() + START_SECONDS_MAX * 1000;
     workers.collect("ready", () => {
@@ -217,10 +218,13 @@ export function exploreParallel(
   const states = store.count;
   const violations = found.violations;
   if (found.complete && liveness) {
-    const parts = edges.map((part) => ({ from: part.edgesFrom, to: part.edgesTo }));
+    const parts = edges.map((part) => part.edges);
     addLivenessViolations(store.goals.subarray(0, states), parts, store.depths, violations);
   }
-  const edgeBytes = edges.reduce((sum, part) => sum + (part.edgesFrom.length + part.edgesTo.length) * 4, 0);
+  const edgeBytes = edges.reduce(
+    (sum, part) => sum + part.edges.starts.byteLength + part.edges.targets.byteLength,
+    0,
+  );
   return {
     config,
     states,

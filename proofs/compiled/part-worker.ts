@@ -13,6 +13,7 @@ import type { InvariantName } from "../../model/vocabulary.js";
 import { type ExploreLimits, LimitExceeded, type Violation } from "../exploration.js";
 import { CompactEdges } from "./edges.js";
 import { makeExpander, type Sink } from "./expander.js";
+import type { ForwardEdges } from "./forward-liveness.js";
 import { makeLayout } from "./layout.js";
 import { NEXT, type SharedBuffers, SharedStore } from "./shared-store.js";
 
@@ -37,7 +38,7 @@ export type PartCommand = { type: "level"; depth: number; end: number } | { type
 export type PartReply =
   | { type: "ready" }
   | { type: "level"; transitions: number; violations: Violation[] }
-  | { type: "finished"; edgesFrom: Int32Array; edgesTo: Int32Array }
+  | { type: "finished"; edges: ForwardEdges }
   | { type: "error"; limit: boolean; message: string };
 
 /** States handed out at a time: large enough that the shared cursor is rarely touched. */
@@ -102,11 +103,10 @@ function makeWorker() {
   }
 
   function finish(): void {
-    const edgesFrom = edges.from();
-    const edgesTo = edges.to();
-    post({ type: "finished", edgesFrom, edgesTo }, [
-      edgesFrom.buffer as ArrayBuffer,
-      edgesTo.buffer as ArrayBuffer,
+    const graph = edges.graph();
+    post({ type: "finished", edges: graph }, [
+      graph.starts.buffer as ArrayBuffer,
+      graph.targets.buffer as ArrayBuffer,
     ]);
   }
 
