@@ -1,7 +1,7 @@
 // Proves `authrace check` explores the configuration its flags describe and reports what the explorer found:
 // --json gives the explorer's own counts and shortest lengths, counterexample files land in --out, a holding
-// configuration exits 0, a limit (states or memory) exits 3 naming itself, and bad flags exit 2 naming the
-// flag.
+// configuration exits 0, a limit (states or memory) exits 3 naming itself, collapsed states give the same
+// answers, and bad flags exit 2 naming the flag.
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -61,6 +61,33 @@ describe("authrace check", () => {
     const result = await check(["--variant", "locked", "--processes", "3"]);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("every invariant holds");
+  });
+
+  test("--collapse: the same counts and lengths; a memory limit without it says collapsing would hold more", async () => {
+    const args = ["--variant", "guarded", "--processes", "3", "--faults", "lostResponse", "--json"];
+    const whole = JSON.parse((await check(args)).stdout);
+    const collapsed = JSON.parse((await check([...args, "--collapse"])).stdout);
+    expect(collapsed.collapse).toBe(true);
+    expect(whole.collapse).toBe(false);
+    expect(collapsed.states).toBe(whole.states);
+    expect(collapsed.transitions).toBe(whole.transitions);
+    expect(collapsed.violations).toEqual(whole.violations);
+    expect(whole.violations.length).toBeGreaterThan(0);
+    const limited = await check(["--variant", "guarded", "--processes", "4", "--memory-max", "2"]);
+    expect(limited.code).toBe(3);
+    expect(limited.stderr).toMatch(/bytesMax .*`check --collapse`/);
+    const limitedCollapsed = await check([
+      "--variant",
+      "guarded",
+      "--processes",
+      "4",
+      "--memory-max",
+      "2",
+      "--collapse",
+    ]);
+    expect(limitedCollapsed.code).toBe(3);
+    expect(limitedCollapsed.stderr).toMatch(/bytesMax/);
+    expect(limitedCollapsed.stderr).not.toMatch(/--collapse/);
   });
 
   test.each([
