@@ -161,7 +161,7 @@ export class SharedStore {
     );
   }
 
-  /** Unpacks state `id` into `vector` (the parent being expanded by this thread). */
+  /** Writes the whole vector of state `id` into `vector` (the parent this thread is about to expand). */
   load(id: number, vector: Uint32Array): void {
     loadVector(this.arena, id * this.words, vector, this.collapser);
   }

@@ -1,13 +1,14 @@
 /**
- * The visited states of the compiled explorer: collapsed keys (collapse.ts) in one arena, found again through
- * an open-addressing hash set, with each state's parent, step and depth in parallel typed arrays.
+ * The visited states of the compiled explorer: their keys (the whole vector, or collapsed: collapse.ts) in one
+ * arena, found again through an open-addressing hash set, with each state's parent, step and depth in
+ * parallel typed arrays.
  *
  * States are numbered in the order they are admitted; the explorer expands them in that order, so the arena
  * is also the breadth-first queue and no state is stored twice. Nothing here allocates per state: a vector is
- * written into `scratch`, packed into its key, hashed, compared word by word with the candidates whose stored
- * hash matches (the index keeps each entry's hash beside its id, so a probe past another state touches no
- * arena memory, and growing the index rehashes nothing), and copied into the arena only when it is new. The
- * per-state arrays are reserved once (reserve.ts): nothing is copied to grow them.
+ * written into `scratch`, packed into its key when states are collapsed, hashed, compared word by word with
+ * the candidates whose stored hash matches (the index keeps each entry's hash beside its id, so a probe past
+ * another state touches no arena memory, and growing the index rehashes nothing), and copied into the arena
+ * only when it is new. The per-state arrays are reserved once (reserve.ts): nothing is copied to grow them.
  */
 import { type ExploreLimits, LimitExceeded } from "../exploration.js";
 import { Collapser, createSliceBuffers, type KeyShape, SliceTable, sliceTableBytes } from "./collapse.js";
@@ -92,7 +93,7 @@ export class StateStore {
     );
   }
 
-  /** Unpacks state `id` into `vector` (the parent being expanded). */
+  /** Writes the whole vector of state `id` into `vector` (the parent about to be expanded). */
   load(id: number, vector: Uint32Array): void {
     loadVector(this.arena, id * this.words, vector, this.collapser);
   }
