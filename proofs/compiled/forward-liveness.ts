@@ -30,7 +30,9 @@ const BOTH = QUIESCENT | CONVERGED;
 /** The goal flags every state can reach; null when PASSES_MAX passes did not settle them. */
 export function reachableGoals(goals: Uint8Array, parts: readonly ForwardEdges[]): Uint8Array | null {
   const count = goals.length;
-  const reach = Uint8Array.from(goals, (flags) => flags & BOTH);
+  // A loop, not Uint8Array.from with a map: V8 builds that through a JS array, which 100 M states overflow.
+  const reach = new Uint8Array(count);
+  for (let id = 0; id < count; id++) reach[id] = (goals[id] as number) & BOTH;
   for (let pass = 0; pass < PASSES_MAX; pass++) {
     let changed = false;
     const down = pass % 2 === 0;
