@@ -153,7 +153,7 @@ function search(
     if (bytes > limits.bytesMax) {
       throw new LimitExceeded(
         `explorer: bytesMax (${limits.bytesMax}) reached for this configuration ` +
-          `(${bytes} bytes held: states, index and the workers' edges)` +
+          `(${bytes} bytes held: states, index and the workers' edges; ${store.count} states stored, depth ${depth})` +
           (options.collapse === true ? "" : COLLAPSE_HINT),
       );
     }

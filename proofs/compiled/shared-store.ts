@@ -215,7 +215,7 @@ export class SharedStore {
     const bytes = this.bytes();
     if (bytes > this.limits.bytesMax) {
       throw new LimitExceeded(
-        `explorer: bytesMax (${this.limits.bytesMax}) reached for this configuration (${bytes} bytes held)` +
+        `explorer: bytesMax (${this.limits.bytesMax}) reached for this configuration (${bytes} bytes held, ${this.count} states stored)` +
           (this.collapser === null ? COLLAPSE_HINT : ""),
       );
     }

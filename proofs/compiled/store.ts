@@ -155,7 +155,7 @@ export class StateStore {
     const bytes = this.bytes();
     if (bytes > this.limits.bytesMax) {
       throw new LimitExceeded(
-        `explorer: bytesMax (${this.limits.bytesMax}) reached for this configuration (${bytes} bytes held)` +
+        `explorer: bytesMax (${this.limits.bytesMax}) reached for this configuration (${bytes} bytes held, ${this.count} states stored)` +
           (this.collapser === null ? COLLAPSE_HINT : ""),
       );
     }
