@@ -111,6 +111,12 @@ export interface LivenessViolation {
 export const QUIESCENT = 1;
 export const CONVERGED = 2;
 
+/** Each liveness invariant and the goal flag its states must reach. */
+export const LIVENESS_GOALS: readonly (readonly [InvariantName, number])[] = [
+  ["NoDeadlock", QUIESCENT],
+  ["Converges", CONVERGED],
+];
+
 /** The goals a state meets, computed once when it is admitted (its object is dropped after expansion). */
 export function goalFlags(state: ExplorerState, graceWindow: boolean): number {
   return (quiescent(state) ? QUIESCENT : 0) | (converged(state, graceWindow) ? CONVERGED : 0);
@@ -120,16 +126,12 @@ export function checkLiveness(
   goals: Uint8Array,
   edges: EdgeList | readonly EdgeArrays[],
 ): LivenessViolation[] {
-  const checks: [InvariantName, number][] = [
-    ["NoDeadlock", QUIESCENT],
-    ["Converges", CONVERGED],
-  ];
   const violations: LivenessViolation[] = [];
   const parts = Array.isArray(edges)
     ? edges
     : [{ from: (edges as EdgeList).from(), to: (edges as EdgeList).to() }];
   const incoming = incomingEdges(goals.length, parts);
-  for (const [invariant, flag] of checks) {
+  for (const [invariant, flag] of LIVENESS_GOALS) {
     const reached = reach(goals.length, incoming, (id) => ((goals[id] as number) & flag) !== 0);
     const stuck = reached.indexOf(0);
     if (stuck >= 0) violations.push({ invariant, stateIndex: stuck, step: null });

@@ -13,7 +13,7 @@
  * A graph that needs more than PASSES_MAX passes is handed to the backward search (liveness.ts), which the
  * interpretive reference also runs, so the answer never depends on how many passes a graph needs.
  */
-import { CONVERGED, checkLiveness, type LivenessViolation, QUIESCENT } from "../liveness.js";
+import { CONVERGED, checkLiveness, LIVENESS_GOALS, type LivenessViolation, QUIESCENT } from "../liveness.js";
 
 /** A part of the graph's fault-free edges, by source: the targets of state s are
  * `targets[starts[s] .. starts[s + 1]]`, for s below `sources` (a state past it has no edge in this part). */
@@ -63,11 +63,7 @@ export function checkLivenessForward(goals: Uint8Array, parts: readonly ForwardE
   const reach = reachableGoals(goals, parts);
   if (reach === null) return checkLiveness(goals, parts.map(pairsOf));
   const violations: LivenessViolation[] = [];
-  const checks = [
-    ["NoDeadlock", QUIESCENT],
-    ["Converges", CONVERGED],
-  ] as const;
-  for (const [invariant, flag] of checks) {
+  for (const [invariant, flag] of LIVENESS_GOALS) {
     const stuck = reach.findIndex((flags) => (flags & flag) === 0);
     if (stuck >= 0) violations.push({ invariant, stateIndex: stuck, step: null });
   }

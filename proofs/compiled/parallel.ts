@@ -31,7 +31,7 @@ import type { ForwardEdges } from "./forward-liveness.js";
 import { decodeStep, encodeStep } from "./labels.js";
 import { makeLayout } from "./layout.js";
 import type { PartCommand, PartInput, PartReply } from "./part-worker.js";
-import { COLLAPSE_HINT, capacityOf } from "./reserve.js";
+import { bytesMaxMessage, capacityOf } from "./reserve.js";
 import { createSharedBuffers, NEXT, SharedStore } from "./shared-store.js";
 
 export const WORKERS_MAX = 8;
@@ -151,11 +151,10 @@ function search(
     }
     const bytes = store.bytes() + workers.edgeBytes();
     if (bytes > limits.bytesMax) {
-      throw new LimitExceeded(
-        `explorer: bytesMax (${limits.bytesMax}) reached for this configuration ` +
-          `(${bytes} bytes held: states, index and the workers' edges; ${store.count} states stored, depth ${depth})` +
-          (options.collapse === true ? "" : COLLAPSE_HINT),
-      );
+      const held =
+        `${bytes} bytes held: states, index and the workers' edges; ` +
+        `${store.count} states stored, depth ${depth}`;
+      throw new LimitExceeded(bytesMaxMessage(limits, held, options.collapse === true));
     }
     options.onProgress?.({ states: store.count, transitions, depth, seconds, bytes });
   };

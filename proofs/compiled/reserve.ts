@@ -28,7 +28,15 @@ export function capacityOf(words: number, limits: ExploreLimits): number {
 }
 
 /** Outside statesMax, what a store that does not collapse states could still do (collapse.ts). */
-export const COLLAPSE_HINT = "; collapsed states (`check --collapse`) take about 40% less a state";
+const COLLAPSE_HINT = "; collapsed states (`check --collapse`) take about 40% less a state";
+
+/** bytesMax passed while the explorer ran: what is held (`held`: bytes and what they are), and the hint. */
+export function bytesMaxMessage(limits: ExploreLimits, held: string, collapsed: boolean): string {
+  return (
+    `explorer: bytesMax (${limits.bytesMax}) reached for this configuration (${held})` +
+    (collapsed ? "" : COLLAPSE_HINT)
+  );
+}
 
 /**
  * Which bound a full reservation met: statesMax, bytesMax, or the machine's memory or a typed array. A store
@@ -45,12 +53,10 @@ export function fullMessage(
   if (capacity >= limits.statesMax) {
     return `explorer: statesMax (${limits.statesMax}) reached for this configuration`;
   }
-  const hint = collapsed ? "" : COLLAPSE_HINT;
-  if ((capacity + 1) * perState > limits.bytesMax) {
-    return `explorer: bytesMax (${limits.bytesMax}) reached for this configuration (${held})${hint}`;
-  }
+  if ((capacity + 1) * perState > limits.bytesMax) return bytesMaxMessage(limits, held, collapsed);
   return (
     `explorer: the room this machine gives the explorer is full for this configuration (${held}: ` +
-    `${RESERVE_SHARE} of its memory, or ${TYPED_ARRAY_LENGTH_MAX} words in one array)${hint}`
+    `${RESERVE_SHARE} of its memory, or ${TYPED_ARRAY_LENGTH_MAX} words in one array)` +
+    (collapsed ? "" : COLLAPSE_HINT)
   );
 }

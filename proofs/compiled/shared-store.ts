@@ -24,7 +24,7 @@ import {
 } from "./collapse.js";
 import { equalWords, hashWords } from "./hash.js";
 import { loadVector, vectorOf } from "./keys.js";
-import { bytesPerState, COLLAPSE_HINT, fullMessage } from "./reserve.js";
+import { bytesMaxMessage, bytesPerState, fullMessage } from "./reserve.js";
 import { reinsert } from "./store.js";
 
 /** A growable SharedArrayBuffer may reserve up to 4 GiB here (Node 20's V8): the index's bound. */
@@ -214,10 +214,8 @@ export class SharedStore {
   checkBytes(): void {
     const bytes = this.bytes();
     if (bytes > this.limits.bytesMax) {
-      throw new LimitExceeded(
-        `explorer: bytesMax (${this.limits.bytesMax}) reached for this configuration (${bytes} bytes held, ${this.count} states stored)` +
-          (this.collapser === null ? COLLAPSE_HINT : ""),
-      );
+      const held = `${bytes} bytes held, ${this.count} states stored`;
+      throw new LimitExceeded(bytesMaxMessage(this.limits, held, this.collapser !== null));
     }
   }
 

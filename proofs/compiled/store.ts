@@ -14,7 +14,7 @@ import { type ExploreLimits, LimitExceeded } from "../exploration.js";
 import { Collapser, createSliceBuffers, type KeyShape, SliceTable, sliceTableBytes } from "./collapse.js";
 import { equalWords, hashWords } from "./hash.js";
 import { loadVector, vectorOf } from "./keys.js";
-import { bytesPerState, COLLAPSE_HINT, capacityOf, fullMessage } from "./reserve.js";
+import { bytesMaxMessage, bytesPerState, capacityOf, fullMessage } from "./reserve.js";
 
 const INITIAL_STATES = 4096;
 /** The index is kept at most half full, so probes stay short. */
@@ -108,14 +108,10 @@ export class StateStore {
    * state). A limit reached throws LimitExceeded naming it.
    */
   admit(parent: number, step: number): number {
-    this.collapser?.pack(this.scratch, this.key);
-    const hash = hashWords(this.key, 0, this.words) | 0;
-    const depth = parent < 0 ? 0 : (this.depths[parent] as number) + 1;
-    return this.admitHashed(hash, parent, step, depth);
-  }
-
-  private admitHashed(hash: number, parent: number, step: number, depth: number): number {
     const { words, key, index, mask } = this;
+    this.collapser?.pack(this.scratch, key);
+    const hash = hashWords(key, 0, words) | 0;
+    const depth = parent < 0 ? 0 : (this.depths[parent] as number) + 1;
     let slot = hash & mask;
     for (;;) {
       const entry = index[2 * slot] as number;
@@ -154,10 +150,8 @@ export class StateStore {
   checkBytes(): void {
     const bytes = this.bytes();
     if (bytes > this.limits.bytesMax) {
-      throw new LimitExceeded(
-        `explorer: bytesMax (${this.limits.bytesMax}) reached for this configuration (${bytes} bytes held, ${this.count} states stored)` +
-          (this.collapser === null ? COLLAPSE_HINT : ""),
-      );
+      const held = `${bytes} bytes held, ${this.count} states stored`;
+      throw new LimitExceeded(bytesMaxMessage(this.limits, held, this.collapser !== null));
     }
   }
 }
