@@ -80,32 +80,34 @@ function enabled(event: CompiledEvent, data: ModelData, process: number): Compil
   return undefined;
 }
 
-/** Every enabled step, in `forEachEnabled`'s order; `codes[p]` is process p's location code. */
-export function forEachEnabledCompiled(
+/** Every enabled step of process `process` at location code `location`, in `forEachEnabled`'s order. */
+export function forEachEnabledOf(
   events: CompiledEvents,
-  codes: ArrayLike<number>,
+  process: number,
+  location: number,
   data: ModelData,
   visit: CompiledVisitor,
 ): void {
-  for (let process = 0; process < codes.length; process++) {
-    const location = codes[process] as number;
-    const own = events.byLocation[location] as CompiledEvent[];
-    let taken = 0;
-    for (let index = 0; index < own.length; index++) {
-      const event = own[index] as CompiledEvent;
-      const branch = enabled(event, data, process);
-      if (branch === undefined) continue;
-      taken |= 1 << index;
-      visit(process, event, branch);
-    }
-    if (location === events.down) continue;
-    for (const event of events.anywhere) {
-      const shadow = event.shadowedBy[location] as number;
-      if (shadow >= 0 && (taken & (1 << shadow)) !== 0) continue;
-      const branch = enabled(event, data, process);
-      if (branch !== undefined) visit(process, event, branch);
-    }
+  const own = events.byLocation[location] as CompiledEvent[];
+  let taken = 0;
+  for (let index = 0; index < own.length; index++) {
+    const event = own[index] as CompiledEvent;
+    const branch = enabled(event, data, process);
+    if (branch === undefined) continue;
+    taken |= 1 << index;
+    visit(process, event, branch);
   }
+  if (location === events.down) return;
+  for (const event of events.anywhere) {
+    const shadow = event.shadowedBy[location] as number;
+    if (shadow >= 0 && (taken & (1 << shadow)) !== 0) continue;
+    const branch = enabled(event, data, process);
+    if (branch !== undefined) visit(process, event, branch);
+  }
+}
+
+/** Every enabled step of the world (process -1), in `forEachEnabled`'s order. */
+export function forEachWorldEnabled(events: CompiledEvents, data: ModelData, visit: CompiledVisitor): void {
   for (const event of events.world) {
     const branch = enabled(event, data, -1);
     if (branch !== undefined) visit(-1, event, branch);

@@ -3,27 +3,18 @@
  * the store's scratch vector and handed to a sink. The one-thread explorer (explorer.ts) and each worker of
  * the explorer on several threads (parallel.ts) expand alike; they differ only in where a successor goes.
  *
- * The state being expanded is copied into a vector under a view (view.ts), the table's guards pick the
- * branches on it (events.ts, in step.ts `forEachEnabled`'s order), and a branch's update runs on a second
- * view over a copy of the parent's bytes, which is then renamed (generations.ts, the model's `normalized` on
- * bytes) and canonicalised. A branch without an update only moves its process: its successor is the parent's
- * bytes with one location byte changed. Invariants are the same functions on the same values
- * (proofs/invariants.ts `brokenBy`).
+ * The steps come from the table's closures as learned (learned.ts): per process, then the world, in step.ts
+ * `forEachEnabled`'s order, each as the bytes it writes and the invariants it breaks. A successor is the
+ * parent's vector with those bytes written, renamed (generations.ts, the model's `normalized` on bytes), its
+ * process moved, and canonicalised.
  */
-import { LOCATIONS, type Location, type Signal } from "../../model/branch.js";
 import type { ModelConfig } from "../../model/config.js";
 import type { ModelData } from "../../model/data.js";
-import { buildTable } from "../../model/table.js";
-import type { EventName, InvariantName } from "../../model/vocabulary.js";
-import { brokenBy } from "../invariants.js";
-import { goalFlags } from "../liveness.js";
-import type { ExplorerState } from "../state.js";
-import { eventLists, type Step } from "../step.js";
+import type { InvariantName } from "../../model/vocabulary.js";
 import { makeCanonicalizer } from "./canonical.js";
-import { type CompiledBranch, type CompiledEvent, compileEvents, forEachEnabledCompiled } from "./events.js";
 import { generationPositions, makeGenerationRenamer } from "./generations.js";
 import type { Layout } from "./layout.js";
-import { makeViewFactory, type View } from "./view.js";
+import { type LearnedStep, LearnedSteps } from "./learned.js";
 
 /** What the expander needs of a store: a stored state's vector, and the vector a successor is built in. */
 export interface VectorStore {
@@ -38,17 +29,7 @@ export interface Sink {
   /** The successor is in the store's scratch vector, canonical; `step` codes its event and process. */
   successor(parent: number, step: number, fault: boolean): void;
   /** The step `event` by `process` out of state `parent` breaks `invariant`. */
-  violation(invariant: InvariantName, parent: number, event: EventName, process: number): void;
-}
-
-/** The state being expanded: a view over a copy of its bytes, and its locations as names. */
-interface Parent {
-  view: View;
-  words: Uint32Array;
-  locations: Location[];
-  /** The locations as codes (indices into LOCATIONS). */
-  codes: Uint8Array;
-  state: ExplorerState;
+  violation(invariant: InvariantName, parent: number, event: LearnedStep["event"], process: number): void;
 }
 
 export interface Expander {
@@ -56,11 +37,8 @@ export interface Expander {
   expand(id: number): number;
   /** Transitions taken so far (every enabled step counts, whatever its successor). */
   transitions: number;
-}
-
-/** Calls that may not overlap ask whether every process is idle or down: here, in the state being expanded. */
-function othersIdle(locations: readonly Location[]) {
-  return () => locations.every((location) => location === "idle" || location === "down");
+  /** The learned closures (for their figures). */
+  readonly learned: LearnedSteps;
 }
 
 export function makeExpander(
@@ -71,75 +49,44 @@ export function makeExpander(
   symmetry: boolean,
   sink: Sink,
 ): Expander {
-  // One factory for both views: records of one shape share accessors, so V8 sees one map for them.
-  const views = makeViewFactory(layout, sample);
-  const parentWords = new Uint32Array(layout.words);
-  const parentView = views(new Uint8Array(parentWords.buffer));
-  const locations: Location[] = Array.from({ length: layout.processes }, (): Location => "idle");
-  const parent: Parent = {
-    view: parentView,
-    words: parentWords,
-    locations,
-    codes: new Uint8Array(layout.processes),
-    state: { locations, data: parentView.data },
-  };
-  const events = compileEvents(eventLists(buildTable(config, othersIdle(parent.locations))));
+  const generations = generationPositions(layout, sample);
+  const learned = new LearnedSteps(config, layout, sample, generations);
   const canonicalize = makeCanonicalizer(layout);
-  // The successor is built in the store's scratch vector, through a view of its own.
-  const work = views(store.scratchBytes);
-  const renameGenerations = makeGenerationRenamer(generationPositions(layout, sample));
+  const renameGenerations = makeGenerationRenamer(generations);
   const { words, processBytes, processes } = layout;
+  const parentWords = new Uint32Array(words);
+  const parentBytes = new Uint8Array(parentWords.buffer);
   const vector = store.scratch;
   const bytes = store.scratchBytes;
-  const grace = config.server.graceWindow;
-  const step = {
-    event: "callAuth",
-    process: 0,
-    branch: undefined,
-    fault: false,
-    signal: undefined,
-  } as unknown as Step;
-  step.next = parent.state;
   let current = 0;
 
-  const visit = (process: number, compiled: CompiledEvent, codes: CompiledBranch): void => {
-    expander.transitions++;
-    const { branch } = codes;
-    const { event } = compiled;
-    for (let word = 0; word < words; word++) vector[word] = parentWords[word] as number;
-    // An update runs on the successor's view; a branch without one only moves its process.
-    let signal: Signal | undefined;
-    if (branch.update) {
-      signal = branch.update(work.data, process);
-      work.settle();
+  const take = (steps: LearnedStep[]): void => {
+    for (let index = 0; index < steps.length; index++) {
+      const step = steps[index] as LearnedStep;
+      expander.transitions++;
+      for (let word = 0; word < words; word++) vector[word] = parentWords[word] as number;
+      const writes = step.writes;
+      for (let at = 0; at < writes.length; at += 2) bytes[writes[at] as number] = writes[at + 1] as number;
+      const violations = step.violations;
+      for (let at = 0; at < violations.length; at++) {
+        sink.violation(violations[at] as InvariantName, current, step.event, step.process);
+      }
+      if (step.renames) renameGenerations(bytes);
+      if (step.target >= 0) bytes[step.process * processBytes] = step.target;
+      if (symmetry) canonicalize(vector);
+      sink.successor(current, step.code, step.fault);
     }
-    step.event = event;
-    step.process = process;
-    step.branch = branch;
-    step.fault = codes.fault;
-    step.signal = signal;
-    step.raw = branch.update ? work.data : parent.view.data;
-    for (const invariant of brokenBy(parent.state, step)) sink.violation(invariant, current, event, process);
-    if (branch.update) renameGenerations(bytes);
-    if (process >= 0 && codes.target >= 0) bytes[process * processBytes] = codes.target;
-    if (symmetry) canonicalize(vector);
-    sink.successor(current, compiled.code + process + 1, codes.fault);
   };
 
   const expander: Expander = {
     transitions: 0,
+    learned,
     expand(id) {
       current = id;
       store.load(id, parentWords);
-      const parentBytes = parent.view.bytes;
-      for (let process = 0; process < processes; process++) {
-        const code = parentBytes[process * processBytes] as number;
-        parent.codes[process] = code;
-        locations[process] = LOCATIONS[code] as Location;
-      }
-      const goals = goalFlags(parent.state, grace);
-      forEachEnabledCompiled(events, parent.codes, parent.view.data, visit);
-      return goals;
+      for (let process = 0; process < processes; process++) take(learned.stepsOf(process, parentBytes));
+      take(learned.stepsOf(-1, parentBytes));
+      return learned.goalsOf(parentBytes);
     },
   };
   return expander;

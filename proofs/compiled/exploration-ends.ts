@@ -11,6 +11,7 @@ import { canonicalKey } from "../state.js";
 import { makeCanonicalizer } from "./canonical.js";
 import type { VectorStore } from "./expander.js";
 import { checkLivenessForward, type ForwardEdges } from "./forward-liveness.js";
+import { generationPositions, makeGenerationRenamer } from "./generations.js";
 import type { Layout } from "./layout.js";
 
 const IDLE = LOCATIONS.indexOf("idle");
@@ -23,7 +24,14 @@ export function encodeInitial(
   symmetry: boolean,
 ): void {
   const idle = new Uint8Array(layout.processes).fill(IDLE);
-  layout.encode(initialData(config.processes), idle, store.scratchBytes);
+  const initial = initialData(config.processes);
+  layout.encode(initial, idle, store.scratchBytes);
+  // A step that writes no generation is not renamed (learned.ts): that needs every state dense, this one too.
+  const renamed = store.scratchBytes.slice();
+  makeGenerationRenamer(generationPositions(layout, initial))(renamed);
+  if (renamed.some((value, index) => value !== store.scratchBytes[index])) {
+    throw new Error("compiled explorer: the initial state's generations are not dense ranks (model/data.ts)");
+  }
   if (symmetry) makeCanonicalizer(layout)(store.scratch);
 }
 

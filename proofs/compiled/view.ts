@@ -1,6 +1,7 @@
 /**
  * Views: the table's own guards and updates run straight on a packed state, with no record decoded or
- * encoded per step. A view is a `ModelData`-shaped tree built once, whose number and boolean fields are own
+ * encoded, and every byte they read or write is reported to the tracer (learned.ts learns the closures
+ * through it). A view is a `ModelData`-shaped tree built once, whose number and boolean fields are own
  * enumerable accessors over one byte vector (so `{ ...record.pending }` and `Object.entries` read the bytes)
  * and whose nested records and arrays are ordinary properties holding the view's own objects.
  *
@@ -12,8 +13,8 @@
  * come from the layout's walk (layout.ts `fields`), never from a list of fields: a field added to the
  * model's data is viewed without an edit.
  *
- * Accessor pairs are shared by every view of one layout (one pair per relative byte and kind), so records of
- * one shape (every cache, pending and disk snapshot) share one V8 map and their getters inline.
+ * Accessor pairs are shared by every view (one pair per relative byte and kind), so records of one shape
+ * (every cache, pending and disk snapshot) share one V8 map and their getters inline.
  */
 import type { ModelData } from "../../model/data.js";
 import type { Field, Key, Layout } from "./layout.js";
@@ -48,25 +49,48 @@ function failAt(names: readonly string[], position: number, value: unknown): nev
   );
 }
 
+/** Told of every byte a view reads or writes: learned.ts learns what a step depends on through it. */
+export interface Tracer {
+  read(bytes: Uint8Array, position: number): void;
+  wrote(bytes: Uint8Array, position: number): void;
+}
+
+const UNTRACED: Tracer = {
+  read() {},
+  wrote() {},
+};
+
+/** The tracer every view reports to: none but while learned.ts runs the closures. */
+let tracer: Tracer = UNTRACED;
+
+/** Makes `next` the tracer of every view, until `traceWith(null)`. */
+export function traceWith(next: Tracer | null): void {
+  tracer = next ?? UNTRACED;
+}
+
 function makeAccessor(kind: Field["kind"], relative: number): Accessor {
   if (kind === "boolean") {
     return {
       get() {
+        tracer.read(this.$v, this.$o + relative);
         return this.$v[this.$o + relative] === 1;
       },
       set(value) {
         if (value !== true && value !== false) failAt(this.$n, this.$o + relative, value);
         this.$v[this.$o + relative] = value ? 1 : 0;
+        tracer.wrote(this.$v, this.$o + relative);
       },
     };
   }
   return {
     get() {
+      tracer.read(this.$v, this.$o + relative);
       return this.$v[this.$o + relative];
     },
     set(value) {
       if (((value as number) & 255) !== value) failAt(this.$n, this.$o + relative, value);
       this.$v[this.$o + relative] = value as number;
+      tracer.wrote(this.$v, this.$o + relative);
     },
   };
 }
@@ -196,7 +220,9 @@ function compileSettle(tree: Tree, bytes: Uint8Array, fail: Fail): () => void {
     );
     write.unshift(
       `if (d${index}) {`,
-      ...link.fields.map((field) => `  b[${field.position}] = t[${field.position}];`),
+      ...link.fields.map(
+        (field) => `  b[${field.position}] = t[${field.position}]; w(b, ${field.position});`,
+      ),
       `  ${held} = n[${link.child}];`,
       "}",
     );
@@ -205,10 +231,12 @@ function compileSettle(tree: Tree, bytes: Uint8Array, fail: Fail): () => void {
   const body = ["let x;", ...check, `if (!(${dirty})) return;`, ...write].join("\n");
   const temporary = new Uint8Array(bytes.length);
   // Generated code: identity checks and straight-line reads and stores over the walked paths.
-  return new Function("n", "b", "t", "fail", `"use strict"; return function settle() {\n${body}\n};`)(
+  const wrote = (written: Uint8Array, position: number) => tracer.wrote(written, position);
+  return new Function("n", "b", "t", "fail", "w", `"use strict"; return function settle() {\n${body}\n};`)(
     tree.nodes,
     bytes,
     temporary,
     fail,
+    wrote,
   ) as () => void;
 }
