@@ -10,11 +10,21 @@
  */
 import type { ModelConfig } from "../../model/config.js";
 import type { ModelData } from "../../model/data.js";
-import type { InvariantName } from "../../model/vocabulary.js";
+import type { EventName, InvariantName } from "../../model/vocabulary.js";
 import { makeCanonicalizer } from "./canonical.js";
 import { generationPositions, makeGenerationRenamer } from "./generations.js";
 import type { Layout } from "./layout.js";
-import { type LearnedStep, LearnedSteps } from "./learned.js";
+import { LearnedSteps } from "./learned.js";
+import {
+  FAULT,
+  RENAMES,
+  STEP_CODE,
+  STEP_EVENT,
+  STEP_FLAGS,
+  STEP_HEADER,
+  STEP_PROCESS,
+  STEP_TARGET,
+} from "./step-records.js";
 
 /** What the expander needs of a store: a stored state's vector, and the vector a successor is built in. */
 export interface VectorStore {
@@ -29,7 +39,7 @@ export interface Sink {
   /** The successor is in the store's scratch vector, canonical; `step` codes its event and process. */
   successor(parent: number, step: number, fault: boolean): void;
   /** The step `event` by `process` out of state `parent` breaks `invariant`. */
-  violation(invariant: InvariantName, parent: number, event: LearnedStep["event"], process: number): void;
+  violation(invariant: InvariantName, parent: number, event: EventName, process: number): void;
 }
 
 export interface Expander {
@@ -60,21 +70,35 @@ export function makeExpander(
   const bytes = store.scratchBytes;
   let current = 0;
 
-  const take = (steps: LearnedStep[]): void => {
-    for (let index = 0; index < steps.length; index++) {
-      const step = steps[index] as LearnedStep;
+  const { records } = learned;
+  /** Takes the steps of the leaf at `offset` (step-records.ts) out of the parent. */
+  const take = (offset: number): void => {
+    const steps = records.words;
+    let at = offset;
+    const count = steps[at++] as number;
+    for (let index = 0; index < count; index++) {
       expander.transitions++;
+      const process = steps[at + STEP_PROCESS] as number;
+      const target = steps[at + STEP_TARGET] as number;
+      const flags = steps[at + STEP_FLAGS] as number;
+      const event = steps[at + STEP_EVENT] as number;
+      const code = steps[at + STEP_CODE] as number;
+      at += STEP_HEADER;
       for (let word = 0; word < words; word++) vector[word] = parentWords[word] as number;
-      const writes = step.writes;
-      for (let at = 0; at < writes.length; at += 2) bytes[writes[at] as number] = writes[at + 1] as number;
-      const violations = step.violations;
-      for (let at = 0; at < violations.length; at++) {
-        sink.violation(violations[at] as InvariantName, current, step.event, step.process);
+      const writes = steps[at++] as number;
+      for (let write = 0; write < writes; write++) {
+        const packed = steps[at++] as number;
+        bytes[packed >>> 8] = packed & 255;
       }
-      if (step.renames) renameGenerations(bytes);
-      if (step.target >= 0) bytes[step.process * processBytes] = step.target;
+      const violations = steps[at++] as number;
+      for (let violation = 0; violation < violations; violation++) {
+        const invariant = records.invariants[steps[at++] as number] as InvariantName;
+        sink.violation(invariant, current, records.events[event] as EventName, process);
+      }
+      if ((flags & RENAMES) !== 0) renameGenerations(bytes);
+      if (target >= 0) bytes[process * processBytes] = target;
       if (symmetry) canonicalize(vector);
-      sink.successor(current, step.code, step.fault);
+      sink.successor(current, code, (flags & FAULT) !== 0);
     }
   };
 

@@ -8,7 +8,8 @@
  * first time, they run on views (view.ts) with this object as their tracer (`traceWith`): it notes every
  * byte of the state they read, in the order read, and keeps each step as the bytes it writes, with their
  * values. The bytes read are a path: each node tests one byte, and the leaf holds the steps. Any later state
- * that agrees on those bytes walks the same path to the same leaf, and no closure runs. A state's goal flags
+ * that agrees on those bytes walks the same path to the same leaf (its steps kept as Int32 records,
+ * step-records.ts), and no closure runs. A state's goal flags
  * (proofs/liveness.ts `goalFlags`) are learned the same way.
  *
  * Why a leaf fits every state that reaches it: the closures are deterministic functions of the bytes they
@@ -47,6 +48,7 @@ import {
   forEachWorldEnabled,
 } from "./events.js";
 import type { Layout } from "./layout.js";
+import { StepRecords } from "./step-records.js";
 import { makeViewFactory, type Tracer, traceWith } from "./view.js";
 
 /** One step out of a state, as bytes: what the expander applies to a copy of the parent. */
@@ -68,8 +70,8 @@ export interface LearnedStep {
 }
 
 /**
- * Paths kept at once; past it the trees are dropped and learned again. With the trees' own bound
- * (decision-trees.ts, 64 MiB) it bounds what is learned: a leaf is a few steps of about 200 bytes.
+ * Paths kept at once; past it, or past the trees' or the records' own bound (64 MiB each), everything learned
+ * is dropped and learned again.
  */
 export const PATHS_MAX = 1 << 18;
 /** Root 0: the goal flags; root 1: the world's steps; root 2 + p: process p's. */
@@ -88,7 +90,8 @@ export class LearnedSteps implements Tracer {
   /** Paths the trees hold now. */
   private paths = 0;
   private readonly trees: DecisionTrees;
-  private leaves: LearnedStep[][] = [];
+  /** The leaves' steps (step-records.ts); the expander reads them in place. */
+  readonly records = new StepRecords();
   private readonly events: CompiledEvents;
   private readonly parentBytes: Uint8Array;
   private readonly workBytes: Uint8Array;
@@ -145,10 +148,10 @@ export class LearnedSteps implements Tracer {
     return flags >= 0 ? flags : this.learnGoals(bytes);
   }
 
-  /** The steps of `process` (-1: the world) out of the state `bytes`. */
-  stepsOf(process: number, bytes: Uint8Array): LearnedStep[] {
+  /** The steps of `process` (-1: the world) out of the state `bytes`: their offset in `records.words`. */
+  stepsOf(process: number, bytes: Uint8Array): number {
     const leaf = this.trees.find(process + 2, bytes);
-    return leaf >= 0 ? (this.leaves[leaf] as LearnedStep[]) : this.learnSteps(process, bytes);
+    return leaf >= 0 ? leaf : this.learnSteps(process, bytes);
   }
 
   read(bytes: Uint8Array, position: number): void {
@@ -213,7 +216,7 @@ export class LearnedSteps implements Tracer {
     return flags;
   }
 
-  private learnSteps(process: number, bytes: Uint8Array): LearnedStep[] {
+  private learnSteps(process: number, bytes: Uint8Array): number {
     const steps: LearnedStep[] = [];
     this.steps = steps;
     this.trace(bytes, () => {
@@ -223,27 +226,30 @@ export class LearnedSteps implements Tracer {
         forEachEnabledOf(this.events, process, location, this.parentData, this.visit);
       }
     });
-    this.leaves.push(steps);
-    this.keep(process + 2, bytes, this.leaves.length - 1);
-    return steps;
+    return this.keep(process + 2, bytes, steps);
   }
 
-  /** Adds the path just traced to `root`'s tree, dropping every tree first when it does not fit. */
-  private keep(root: number, bytes: Uint8Array, payload: number): void {
+  /**
+   * Adds the path just traced to `root`'s tree, ending in a leaf of `kept`: the goal flags, or the steps
+   * (appended to the records). Drops every tree first when it does not fit. Returns the leaf's payload.
+   */
+  private keep(root: number, bytes: Uint8Array, kept: number | LearnedStep[]): number {
     try {
-      if (this.paths < this.pathsMax && this.trees.insert(root, this.path, bytes, payload)) {
+      const fits = this.paths < this.pathsMax;
+      let payload = !fits ? -1 : typeof kept === "number" ? kept : this.records.append(kept);
+      if (payload >= 0 && this.trees.insert(root, this.path, bytes, payload)) {
         this.paths++;
-        return;
+        return payload;
       }
-      const steps = root === GOALS ? null : (this.leaves[payload] as LearnedStep[]);
       this.drop();
-      if (steps !== null) this.leaves.push(steps);
+      payload = typeof kept === "number" ? kept : this.records.append(kept);
       this.paths = 1;
-      if (!this.trees.insert(root, this.path, bytes, steps === null ? payload : 0)) {
+      if (payload < 0 || !this.trees.insert(root, this.path, bytes, payload)) {
         throw new Error(
           `compiled learned: a path of ${this.path.length} bytes does not fit the trees' bound`,
         );
       }
+      return payload;
     } catch (error) {
       if (!(error instanceof TreeContradiction)) throw error;
       throw this.contradiction(error);
@@ -252,7 +258,7 @@ export class LearnedSteps implements Tracer {
 
   private drop(): void {
     this.trees.clear();
-    this.leaves = [];
+    this.records.clear();
     this.drops++;
   }
 

@@ -81,7 +81,8 @@ describe("learned closures", () => {
         store.load(id, words);
         expect(learned.goalsOf(bytes)).toBe(fresh.goalsOf(bytes));
         for (let process = -1; process < layout.processes; process++) {
-          expect(plain(learned.stepsOf(process, bytes))).toEqual(plain(fresh.stepsOf(process, bytes)));
+          const known = learned.records.decode(learned.stepsOf(process, bytes));
+          expect(plain(known)).toEqual(plain(fresh.records.decode(fresh.stepsOf(process, bytes))));
         }
       }
       // The explorer learned each path once; the forgetful learner dropped its trees again and again.
