@@ -45,7 +45,7 @@ options:
   --workers N          worker threads sharing the search, 1 to ${WORKERS_MAX} (default 1); the same verdicts,
                        states and lengths; which shortest counterexample is written may vary from run to run
   --collapse           store each process's record once, states as ids (SPIN's COLLAPSE): about 40% less
-                       memory a state, about a fifth more time; the same answers
+                       memory a state, in about the same time; the same answers
   --states-max N       stop with exit 3 past N states (default 5000000)
   --memory-max MB      stop with exit 3 when the explorer's arrays pass MB mebibytes
   --seconds-max S      stop with exit 3 after S seconds

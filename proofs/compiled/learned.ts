@@ -7,10 +7,9 @@
  * the enabled branches' updates, and the invariants each step breaks (proofs/invariants.ts `brokenBy`). The
  * first time, they run on views (view.ts) with this object as their tracer (`traceWith`): it notes every
  * byte of the state they read, in the order read, and keeps each step as the bytes it writes, with their
- * values. The bytes read are a path: each node tests one byte, and the leaf holds the steps. Any later state
- * that agrees on those bytes walks the same path to the same leaf (its steps kept as Int32 records,
- * step-records.ts), and no closure runs. A state's goal flags
- * (proofs/liveness.ts `goalFlags`) are learned the same way.
+ * values. The bytes read are a path: each node tests one byte, and the leaf holds the steps (as Int32
+ * records, step-records.ts). Any later state that agrees on those bytes walks the same path to the same leaf,
+ * and no closure runs. A state's goal flags (proofs/liveness.ts `goalFlags`) are learned the same way.
  *
  * Why a leaf fits every state that reaches it: the closures are deterministic functions of the bytes they
  * read (they keep no state of their own). Two states that agree on the first byte read make the code read
@@ -23,8 +22,8 @@
  * naming whose steps they were.
  *
  * Generations are renamed after a step that wrote one, on the whole vector (generations.ts); a leaf holds the
- * writes before renaming. A step that wrote none leaves its parent's ranks, dense already (every stored state
- * was renamed, and the initial state is dense: exploration-ends.ts `encodeInitial` checks).
+ * writes before renaming. A step that wrote none keeps its parent's ranks, which are dense by induction: the
+ * initial state is (exploration-ends.ts `encodeInitial` checks), and every step that wrote a rank is renamed.
  *
  * The trees and the paths they hold are bounded; past a bound they are dropped and learned again, which costs
  * time and changes no answer.
