@@ -111,6 +111,21 @@ describe("decision trees", () => {
     expect(trees.find(0, state(9, 9, 0))).toBe(0);
   });
 
+  it("split a chain of checks where a path leaves it, keeping every path learned", () => {
+    const trees = new DecisionTrees(1);
+    // One path of four checks, then paths leaving it at its third check, at its first, and at its last.
+    expect(trees.insert(0, [3, 1, 0, 2], state(1, 1, 1, 1), 0)).toBe(true);
+    expect(trees.insert(0, [3, 1, 0, 2], state(2, 1, 1, 1), 1)).toBe(true);
+    expect(trees.insert(0, [3, 1, 0, 2], state(1, 1, 1, 0), 2)).toBe(true);
+    expect(trees.insert(0, [3, 1, 0, 2], state(1, 1, 5, 1), 3)).toBe(true);
+    expect(trees.find(0, state(1, 1, 1, 1))).toBe(0);
+    expect(trees.find(0, state(2, 1, 1, 1))).toBe(1);
+    expect(trees.find(0, state(1, 1, 1, 0))).toBe(2);
+    expect(trees.find(0, state(1, 1, 5, 1))).toBe(3);
+    expect(trees.find(0, state(1, 0, 1, 1))).toBe(-1);
+    expect(trees.find(0, state(2, 1, 1, 0))).toBe(-1);
+  });
+
   it("throw when a path asks another byte than the tree, or ends where it goes on", () => {
     const trees = new DecisionTrees(1);
     trees.insert(0, [1, 2], state(0, 1, 1), 0);
@@ -120,9 +135,10 @@ describe("decision trees", () => {
   });
 
   it("say a path may not fit rather than pass their bound, and hold nothing after clear", () => {
-    const trees = new DecisionTrees(1, 3_000);
+    const trees = new DecisionTrees(1, 600);
     expect(trees.insert(0, [0, 1], state(1, 1), 0)).toBe(true);
-    expect(trees.insert(0, [0, 1, 2, 3, 4], state(0, 1, 2, 3, 4), 1)).toBe(false);
+    const long = Array.from({ length: 40 }, (_, position) => position);
+    expect(trees.insert(0, long, new Uint8Array(40), 1)).toBe(false);
     expect(trees.find(0, state(1, 1))).toBe(0);
     trees.clear();
     expect(trees.find(0, state(1, 1))).toBe(-1);
