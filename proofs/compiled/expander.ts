@@ -73,7 +73,12 @@ export function makeExpander(
   const { records } = learned;
   /** Takes the steps of the leaf at `offset` (step-records.ts) out of the parent. */
   const take = (offset: number): void => {
+    // Locals, not the closure's: V8 then checks the arrays once, not in every iteration of the copy.
     const steps = records.words;
+    const from = parentWords;
+    const to = vector;
+    const out = bytes;
+    const size = words;
     let at = offset;
     const count = steps[at++] as number;
     for (let index = 0; index < count; index++) {
@@ -84,11 +89,11 @@ export function makeExpander(
       const event = steps[at + STEP_EVENT] as number;
       const code = steps[at + STEP_CODE] as number;
       at += STEP_HEADER;
-      for (let word = 0; word < words; word++) vector[word] = parentWords[word] as number;
+      for (let word = 0; word < size; word++) to[word] = from[word] as number;
       const writes = steps[at++] as number;
       for (let write = 0; write < writes; write++) {
         const packed = steps[at++] as number;
-        bytes[packed >>> 8] = packed & 255;
+        out[packed >>> 8] = packed & 255;
       }
       const violations = steps[at++] as number;
       for (let violation = 0; violation < violations; violation++) {
