@@ -1,8 +1,10 @@
 /**
  * The learned closures (proofs/compiled/learned.ts): for states the compiled explorer reaches in
- * configurations of every design (every state, or an even spread of 2,500), the steps and goal flags its trees give are what the closures give when run
- * afresh on that state (a learner that keeps one path at a time, so each answer is a new run). And the decision trees themselves: a leaf is found only by states that agree
- * on its path, a path that contradicts a tree throws, and a full tree says so rather than growing.
+ * configurations of every design (every state, or an even spread of 2,500), the steps and goal flags its
+ * trees give are what the closures give when run afresh on that state (a learner that keeps one path at a
+ * time, so each answer is a new run). And the decision trees themselves: a leaf is found only by states that
+ * agree on its path, a chain of checks splits where a path leaves it, a path that contradicts a tree throws,
+ * and a full tree says so rather than growing.
  */
 import { describe, expect, it } from "vitest";
 import { type ConfigInput, makeConfig } from "../../model/config.js";
