@@ -105,7 +105,9 @@ export class DecisionTrees {
       const position = positions[next] as number;
       if (at === 0) {
         const rest = positions.slice(next).map((read): [number, number] => [read, bytes[read] as number]);
-        this.words[slot] = this.chain(rest, leaf);
+        // Built first, then linked: building may grow (replace) `words`.
+        const chain = this.chain(rest, leaf);
+        this.words[slot] = chain;
         return true;
       }
       if (at < 0) throw new TreeContradiction(root, -1, position);
@@ -134,8 +136,10 @@ export class DecisionTrees {
         next += checks;
         continue;
       }
-      // The path leaves the chain at `check`: split it there and walk the same slot again.
-      this.words[slot] = this.split(at, check);
+      // The path leaves the chain at `check`: split it there (built first, then linked, as above) and walk
+      // the same slot again.
+      const split = this.split(at, check);
+      this.words[slot] = split;
     }
   }
 

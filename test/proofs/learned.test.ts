@@ -128,6 +128,27 @@ describe("decision trees", () => {
     expect(trees.find(0, state(2, 1, 1, 0))).toBe(-1);
   });
 
+  it("keep every path while the array grows under it", () => {
+    // Paths over 12 bytes in a seeded order: new chains and splits land while the array is being grown.
+    const trees = new DecisionTrees(1);
+    const positions = Array.from({ length: 12 }, (_, position) => position);
+    let seed = 7;
+    const random = () => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed >>> 16;
+    };
+    const states = Array.from({ length: 6_000 }, () => Uint8Array.from(positions, () => random() % 4));
+    const payloads = new Map<string, number>();
+    for (const state of states) {
+      const key = state.join();
+      if (payloads.has(key)) continue;
+      payloads.set(key, payloads.size);
+      expect(trees.insert(0, positions, state, payloads.size - 1)).toBe(true);
+    }
+    expect(trees.used).toBeGreaterThan(1 << 16);
+    for (const state of states) expect(trees.find(0, state)).toBe(payloads.get(state.join()));
+  });
+
   it("throw when a path asks another byte than the tree, or ends where it goes on", () => {
     const trees = new DecisionTrees(1);
     trees.insert(0, [1, 2], state(0, 1, 1), 0);
