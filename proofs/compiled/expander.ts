@@ -100,9 +100,9 @@ export function makeExpander(
         const invariant = records.invariants[steps[at++] as number] as InvariantName;
         sink.violation(invariant, current, records.events[event] as EventName, process);
       }
-      if ((flags & RENAMES) !== 0) renameGenerations(bytes);
-      if (target >= 0) bytes[process * processBytes] = target;
-      if (symmetry) canonicalize(vector);
+      if ((flags & RENAMES) !== 0) renameGenerations(out);
+      if (target >= 0) out[process * processBytes] = target;
+      if (symmetry) canonicalize(to);
       sink.successor(current, code, (flags & FAULT) !== 0);
     }
   };

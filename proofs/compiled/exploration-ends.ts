@@ -4,14 +4,13 @@
  */
 import { LOCATIONS, type Location } from "../../model/branch.js";
 import type { ModelConfig } from "../../model/config.js";
-import { initialData } from "../../model/data.js";
+import { initialData, normalized } from "../../model/data.js";
 import type { InvariantName } from "../../model/vocabulary.js";
 import type { Violation } from "../exploration.js";
 import { canonicalKey } from "../state.js";
 import { makeCanonicalizer } from "./canonical.js";
 import type { VectorStore } from "./expander.js";
 import { checkLivenessForward, type ForwardEdges } from "./forward-liveness.js";
-import { generationPositions, makeGenerationRenamer } from "./generations.js";
 import type { Layout } from "./layout.js";
 
 const IDLE = LOCATIONS.indexOf("idle");
@@ -25,13 +24,12 @@ export function encodeInitial(
 ): void {
   const idle = new Uint8Array(layout.processes).fill(IDLE);
   const initial = initialData(config.processes);
-  layout.encode(initial, idle, store.scratchBytes);
-  // A step that writes no generation is not renamed (learned.ts): that needs every state dense, this one too.
-  const renamed = store.scratchBytes.slice();
-  makeGenerationRenamer(generationPositions(layout, initial))(renamed);
-  if (renamed.some((value, index) => value !== store.scratchBytes[index])) {
+  // A step that writes no generation is not renamed (learned.ts): that needs every state dense, this one too
+  // (`normalized` returns its argument when there is nothing to rename).
+  if (normalized(initial) !== initial) {
     throw new Error("compiled explorer: the initial state's generations are not dense ranks (model/data.ts)");
   }
+  layout.encode(initial, idle, store.scratchBytes);
   if (symmetry) makeCanonicalizer(layout)(store.scratch);
 }
 

@@ -73,9 +73,13 @@ export interface LearnedStep {
  * is dropped and learned again.
  */
 export const PATHS_MAX = 1 << 18;
-/** Root 0: the goal flags; root 1: the world's steps; root 2 + p: process p's. */
+/** Root 0: the goal flags; root 1: the world's steps (process -1); root 2 + p: process p's. */
 const GOALS = 0;
 const WORLD = 1;
+
+function rootOf(process: number): number {
+  return WORLD + 1 + process;
+}
 
 const NOT_IDLE = new Set<Location>(
   LOCATIONS.filter((location) => location !== "idle" && location !== "down"),
@@ -133,7 +137,7 @@ export class LearnedSteps implements Tracer {
     this.settleWork = work.settle;
     this.readIn = new Uint32Array(layout.stride);
     this.writtenIn = new Uint32Array(layout.stride);
-    this.trees = new DecisionTrees(2 + layout.processes);
+    this.trees = new DecisionTrees(rootOf(layout.processes));
     const locations = this.tracedLocations();
     this.parentState = { locations, data: this.parentData };
     const othersIdle = () => !locations.some((location) => NOT_IDLE.has(location));
@@ -149,7 +153,7 @@ export class LearnedSteps implements Tracer {
 
   /** The steps of `process` (-1: the world) out of the state `bytes`: their offset in `records.words`. */
   stepsOf(process: number, bytes: Uint8Array): number {
-    const leaf = this.trees.find(process + 2, bytes);
+    const leaf = this.trees.find(rootOf(process), bytes);
     return leaf >= 0 ? leaf : this.learnSteps(process, bytes);
   }
 
@@ -211,8 +215,7 @@ export class LearnedSteps implements Tracer {
     this.trace(bytes, () => {
       flags = goalFlags(this.parentState, this.config.server.graceWindow);
     });
-    this.keep(GOALS, bytes, flags);
-    return flags;
+    return this.keep(GOALS, bytes, () => flags);
   }
 
   private learnSteps(process: number, bytes: Uint8Array): number {
@@ -225,29 +228,28 @@ export class LearnedSteps implements Tracer {
         forEachEnabledOf(this.events, process, location, this.parentData, this.visit);
       }
     });
-    return this.keep(process + 2, bytes, steps);
+    return this.keep(rootOf(process), bytes, () => this.records.append(steps));
   }
 
   /**
-   * Adds the path just traced to `root`'s tree, ending in a leaf of `kept`: the goal flags, or the steps
-   * (appended to the records). Drops every tree first when it does not fit. Returns the leaf's payload.
+   * Adds the path just traced to `root`'s tree, ending in a leaf of the payload `payloadOf` gives (the goal
+   * flags, or the steps appended to the records), and returns it. Drops everything learned first when the
+   * path does not fit.
    */
-  private keep(root: number, bytes: Uint8Array, kept: number | LearnedStep[]): number {
+  private keep(root: number, bytes: Uint8Array, payloadOf: () => number): number {
     try {
-      const fits = this.paths < this.pathsMax;
-      let payload = !fits ? -1 : typeof kept === "number" ? kept : this.records.append(kept);
-      if (payload >= 0 && this.trees.insert(root, this.path, bytes, payload)) {
-        this.paths++;
-        return payload;
-      }
-      this.drop();
-      payload = typeof kept === "number" ? kept : this.records.append(kept);
-      this.paths = 1;
+      if (this.paths >= this.pathsMax) this.drop();
+      let payload = payloadOf();
       if (payload < 0 || !this.trees.insert(root, this.path, bytes, payload)) {
-        throw new Error(
-          `compiled learned: a path of ${this.path.length} bytes does not fit the trees' bound`,
-        );
+        this.drop();
+        payload = payloadOf();
+        if (payload < 0 || !this.trees.insert(root, this.path, bytes, payload)) {
+          throw new Error(
+            `compiled learned: a path of ${this.path.length} bytes does not fit the trees' bound`,
+          );
+        }
       }
+      this.paths++;
       return payload;
     } catch (error) {
       if (!(error instanceof TreeContradiction)) throw error;
@@ -258,6 +260,7 @@ export class LearnedSteps implements Tracer {
   private drop(): void {
     this.trees.clear();
     this.records.clear();
+    this.paths = 0;
     this.drops++;
   }
 
@@ -267,7 +270,7 @@ export class LearnedSteps implements Tracer {
         ? "the goal flags"
         : error.root === WORLD
           ? "the world's steps"
-          : `process ${error.root - 2}'s steps`;
+          : `process ${error.root - rootOf(0)}'s steps`;
     const name = (position: number) => (position < 0 ? "no further byte" : this.layout.fieldNames[position]);
     return new Error(
       `compiled learned: ${whose} read ${name(error.now)} where an earlier state with the same values read ` +

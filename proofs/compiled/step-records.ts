@@ -57,7 +57,7 @@ export class StepRecords {
     return at;
   }
 
-  /** The steps of the leaf at `offset`, as objects (for tests and messages). */
+  /** The steps of the leaf at `offset`, as objects (for tests). */
   decode(offset: number): LearnedStep[] {
     const words = this.words;
     let next = offset;
