@@ -26,6 +26,7 @@ import { type Expander, makeExpander, type Sink } from "./expander.js";
 import { addLivenessViolations, encodeInitial, keyOfStored } from "./exploration-ends.js";
 import { decodeStep, encodeStep } from "./labels.js";
 import { makeLayout } from "./layout.js";
+import { STAGE_FLUSH } from "./stage.js";
 import { StateStore } from "./store.js";
 
 /** Progress is reported every this many expanded states (a multiple of CLOCK_EVERY_STATES, see below). */
@@ -40,19 +41,18 @@ interface Run {
   edges: CompactEdges;
   violations: Map<InvariantName, Violation>;
   expander: Expander;
+  /** Edges are kept for liveness. */
+  liveness: boolean;
 }
 
-/** The one-core sink: a successor is admitted at once, its edge kept when liveness needs it. */
-function sequentialSink(
-  store: StateStore,
-  edges: CompactEdges,
-  violations: Map<InvariantName, Violation>,
-  keepEdges: boolean,
-): Sink {
+/**
+ * The one-core sink: a successor is staged (stage.ts), admitted at the next flush; a violation is kept when it
+ * is the invariant's first.
+ */
+function sequentialSink(store: StateStore, violations: Map<InvariantName, Violation>): Sink {
   return {
     successor(parent, step, fault) {
-      const target = store.admit(parent, step);
-      if (keepEdges) edges.add(parent, target, fault);
+      store.stage(parent, step, fault);
     },
     violation(invariant, parent, event, process) {
       if (violations.has(invariant)) return;
@@ -62,11 +62,29 @@ function sequentialSink(
   };
 }
 
+/** Admits the staged successors, keeping their edges when liveness needs them. */
+function flush(run: Run): void {
+  const { store, edges } = run;
+  const { staged } = store;
+  const count = staged.count;
+  store.flush();
+  if (!run.liveness) return;
+  const { parents, targets, faults } = staged;
+  for (let row = 0; row < count; row++) {
+    edges.add(parents[row] as number, targets[row] as number, faults[row] === 1);
+  }
+}
+
 function expandAll(run: Run, options: ExploreOptions, started: number): boolean {
   const { store, limits, expander } = run;
   for (let id = 0; id < store.count; id++) {
     store.goals[id] = expander.expand(id);
-    if (options.stopAtFirstViolation && run.violations.size > 0) return false;
+    // Flushed before the queue runs dry, so the loop always sees every successor admitted so far.
+    if (store.staged.count >= STAGE_FLUSH || id + 1 === store.count) flush(run);
+    if (options.stopAtFirstViolation && run.violations.size > 0) {
+      flush(run);
+      return false;
+    }
     if (id % CLOCK_EVERY_STATES === 0) {
       const seconds = (performance.now() - started) / 1000;
       if (seconds > limits.secondsMax) {
@@ -103,9 +121,9 @@ export function exploreCompiled(config: ModelConfig, options: ExploreOptions = {
   const violations = new Map<InvariantName, Violation>();
   // Edges serve liveness only; without it they are not kept (a large share of the memory).
   const liveness = options.progress ?? true;
-  const sink = sequentialSink(store, edges, violations, liveness);
+  const sink = sequentialSink(store, violations);
   const expander = makeExpander(config, layout, sample, store, symmetry, sink);
-  const run: Run = { config, limits, store, edges, violations, expander };
+  const run: Run = { config, limits, store, edges, violations, expander, liveness };
   encodeInitial(config, layout, store, symmetry);
   store.admit(-1, encodeStep(null, -1));
   const complete = expandAll(run, options, started);

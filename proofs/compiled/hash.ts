@@ -17,10 +17,16 @@ export function hashWords(words: Uint32Array, offset: number, count: number): nu
   return (hash ^ (hash >>> 16)) >>> 0;
 }
 
-/** Whether the stored vector at word `offset` of `arena` equals the first `words` words of `vector`. */
-export function equalWords(arena: Uint32Array, offset: number, vector: Uint32Array, words: number): boolean {
+/** Whether the stored key at word `offset` of `arena` equals the `words` words of `keys` from word `at`. */
+export function equalWords(
+  arena: Uint32Array,
+  offset: number,
+  keys: Uint32Array,
+  at: number,
+  words: number,
+): boolean {
   for (let word = 0; word < words; word++) {
-    if (arena[offset + word] !== vector[word]) return false;
+    if (arena[offset + word] !== keys[at + word]) return false;
   }
   return true;
 }

@@ -16,6 +16,7 @@ import { makeExpander, type Sink } from "./expander.js";
 import type { ForwardEdges } from "./forward-liveness.js";
 import { makeLayout } from "./layout.js";
 import { NEXT, type SharedBuffers, SharedStore } from "./shared-store.js";
+import { STAGE_FLUSH } from "./stage.js";
 
 export interface PartInput {
   /** Registered designs (model/designs/index.ts `serializeDesigns`), so a loaded design is known here too. */
@@ -68,8 +69,7 @@ function makeWorker() {
   let depth = 0;
   const sink: Sink = {
     successor(parent, step, fault) {
-      const target = store.admit(parent, step, depth + 1);
-      if (input.liveness) edges.add(parent, target, fault);
+      store.stage(parent, step, fault);
     },
     violation(invariant, parent, event, process) {
       if (reported.has(invariant)) return;
@@ -77,6 +77,17 @@ function makeWorker() {
       found.push({ invariant, stateIndex: parent, step: { event, process }, length: depth + 1 });
     },
   };
+  /** Admits the staged successors (stage.ts), keeping their edges when liveness needs them. */
+  function flush(): void {
+    const { staged } = store;
+    const count = staged.count;
+    store.flush(depth + 1);
+    if (!input.liveness) return;
+    const { parents, targets, faults } = staged;
+    for (let row = 0; row < count; row++) {
+      edges.add(parents[row] as number, targets[row] as number, faults[row] === 1);
+    }
+  }
   const expander = makeExpander(config, layout, sample, store, input.symmetry, sink);
 
   function level(command: { depth: number; end: number }): void {
@@ -92,6 +103,7 @@ function makeWorker() {
       const last = Math.min(command.end, first + CHUNK_STATES);
       for (let id = first; id < last; id++) {
         store.goals[id] = expander.expand(id);
+        if (store.staged.count >= STAGE_FLUSH || id + 1 === last) flush();
         store.boundary();
       }
       Atomics.store(edgeMeter, input.index, Math.ceil(edges.bytes() / KIB));

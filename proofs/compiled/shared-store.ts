@@ -25,6 +25,7 @@ import {
 import { equalWords, hashWords } from "./hash.js";
 import { loadVector, vectorOf } from "./keys.js";
 import { bytesMaxMessage, bytesPerState, fullMessage } from "./reserve.js";
+import { Stage } from "./stage.js";
 import { reinsert } from "./store.js";
 
 /** A growable SharedArrayBuffer may reserve up to 4 GiB here (Node 20's V8): the index's bound. */
@@ -119,6 +120,8 @@ export class SharedStore {
   private readonly collapser: Collapser | null;
   /** This thread raised RESIZE and rehashes at its next state boundary. */
   private resizing = false;
+  /** This thread's successors waiting for `flush`. */
+  readonly staged: Stage;
 
   constructor(
     readonly buffers: SharedBuffers,
@@ -137,6 +140,7 @@ export class SharedStore {
     this.collapser =
       buffers.slices === null ? null : new Collapser(buffers.shape, new SliceTable(buffers.slices));
     this.key = this.collapser === null ? this.scratch : new Uint32Array(this.words);
+    this.staged = new Stage(this.words);
     this.refreshIndex();
   }
 
@@ -173,26 +177,68 @@ export class SharedStore {
 
   /** The id of the vector in `scratch`, admitting it first when it is new (at `depth`, from `parent`). */
   admit(parent: number, step: number, depth: number): number {
-    const { words, key, index, mask } = this;
+    const { key, words } = this;
     this.collapser?.pack(this.scratch, key);
-    const hash = hashWords(key, 0, words) | 0;
+    return this.place(key, 0, hashWords(key, 0, words) | 0, parent, step, depth);
+  }
+
+  /** Stages the vector in `scratch`, a successor of `parent` by `step`, for the next `flush` (stage.ts). */
+  stage(parent: number, step: number, fault: boolean): void {
+    this.collapser?.pack(this.scratch, this.key);
+    this.staged.push(this.key, parent, step, fault);
+  }
+
+  /**
+   * Admits this thread's staged successors at `depth`, in the order staged; `staged.targets` holds their ids
+   * after. The touching loads read the index without Atomics: they only warm the cache, and every slot is
+   * then read again as `place` reads it.
+   */
+  flush(depth: number): void {
+    const { staged, words } = this;
+    staged.touch(this.index, this.mask, this.arena);
+    const { rows, hashes, parents, steps, targets } = staged;
+    for (let row = 0; row < staged.count; row++) {
+      const hash = hashes[row] as number;
+      targets[row] = this.place(rows, row * words, hash, parents[row] as number, steps[row] as number, depth);
+    }
+    staged.count = 0;
+  }
+
+  /** The id of the key at word `at` of `keys` (hashed to `hash`), admitting it first when it is new. */
+  private place(
+    keys: Uint32Array,
+    at: number,
+    hash: number,
+    parent: number,
+    step: number,
+    depth: number,
+  ): number {
+    const { words, index, mask } = this;
     let slot = hash & mask;
     for (;;) {
       const entry = Atomics.load(index, 2 * slot);
       if (entry === 0) {
         if (Atomics.compareExchange(index, 2 * slot, 0, BUSY) !== 0) continue;
-        return this.store(slot, hash, parent, step, depth);
+        return this.store(slot, hash, keys, at, parent, step, depth);
       }
       if (entry === BUSY) continue;
-      if (index[2 * slot + 1] === hash && equalWords(this.arena, (entry - 1) * words, key, words))
+      if (index[2 * slot + 1] === hash && equalWords(this.arena, (entry - 1) * words, keys, at, words))
         return entry - 1;
       slot = (slot + 1) & mask;
     }
   }
 
   /** Writes the new state into the slot this thread claimed, then publishes its id there. */
-  private store(slot: number, hash: number, parent: number, step: number, depth: number): number {
-    const { index, control, words } = this;
+  private store(
+    slot: number,
+    hash: number,
+    keys: Uint32Array,
+    at: number,
+    parent: number,
+    step: number,
+    depth: number,
+  ): number {
+    const { index, control, words, arena } = this;
     index[2 * slot + 1] = hash;
     const id = Atomics.add(control, COUNT, 1);
     if (id >= this.capacity)
@@ -200,7 +246,8 @@ export class SharedStore {
     if (depth > this.limits.depthMax) {
       throw new LimitExceeded(`explorer: depthMax (${this.limits.depthMax}) reached for this configuration`);
     }
-    this.arena.set(this.key, id * words);
+    const base = id * words;
+    for (let word = 0; word < words; word++) arena[base + word] = keys[at + word] as number;
     this.parents[id] = parent;
     this.steps[id] = step;
     this.depths[id] = depth;

@@ -5,7 +5,8 @@
  *
  * States are numbered in the order they are admitted; the explorer expands them in that order, so the arena
  * is also the breadth-first queue and no state is stored twice. Nothing here allocates per state: a vector is
- * written into `scratch`, packed into its key when states are collapsed, hashed, compared word by word with
+ * written into `scratch`, packed into its key when states are collapsed, staged with the other successors of
+ * a few states (stage.ts: their lookups' cache misses overlap), hashed, compared word by word with
  * the candidates whose stored hash matches (the index keeps each entry's hash beside its id, so a probe past
  * another state touches no arena memory, and growing the index rehashes nothing), and copied into the arena
  * only when it is new. The per-state arrays are reserved once (reserve.ts): nothing is copied to grow them.
@@ -15,6 +16,7 @@ import { Collapser, createSliceBuffers, type KeyShape, SliceTable, sliceTableByt
 import { equalWords, hashWords } from "./hash.js";
 import { loadVector, vectorOf } from "./keys.js";
 import { bytesMaxMessage, bytesPerState, capacityOf, fullMessage } from "./reserve.js";
+import { Stage } from "./stage.js";
 
 const INITIAL_STATES = 4096;
 /** The index is kept at most half full, so probes stay short. */
@@ -57,6 +59,8 @@ export class StateStore {
   private mask: number;
   /** Bytes held by edges outside this store, counted against bytesMax with ours. */
   externalBytes = 0;
+  /** Successors waiting for `flush`. */
+  readonly staged: Stage;
 
   constructor(
     private readonly shape: KeyShape,
@@ -76,6 +80,7 @@ export class StateStore {
     this.depths = new Int32Array(this.capacity);
     this.steps = new Int32Array(this.capacity);
     this.goals = new Uint8Array(this.capacity);
+    this.staged = new Stage(words);
     this.index = new Int32Array(INITIAL_STATES * 4 * 2);
     this.mask = INITIAL_STATES * 4 - 1;
   }
@@ -108,22 +113,46 @@ export class StateStore {
    * state). A limit reached throws LimitExceeded naming it.
    */
   admit(parent: number, step: number): number {
-    const { words, key, index, mask } = this;
+    const { key, words } = this;
     this.collapser?.pack(this.scratch, key);
-    const hash = hashWords(key, 0, words) | 0;
-    const depth = parent < 0 ? 0 : (this.depths[parent] as number) + 1;
+    return this.place(key, 0, hashWords(key, 0, words) | 0, parent, step);
+  }
+
+  /** Stages the vector in `scratch`, a successor of `parent` by `step`, for the next `flush` (stage.ts). */
+  stage(parent: number, step: number, fault: boolean): void {
+    this.collapser?.pack(this.scratch, this.key);
+    this.staged.push(this.key, parent, step, fault);
+  }
+
+  /** Admits the staged successors in the order staged; `staged.targets` holds their ids after. */
+  flush(): void {
+    const { staged, words } = this;
+    staged.touch(this.index, this.mask, this.arena);
+    const { rows, hashes, parents, steps, targets } = staged;
+    for (let row = 0; row < staged.count; row++) {
+      const hash = hashes[row] as number;
+      targets[row] = this.place(rows, row * words, hash, parents[row] as number, steps[row] as number);
+    }
+    staged.count = 0;
+  }
+
+  /** The id of the key at word `at` of `keys` (hashed to `hash`), admitting it first when it is new. */
+  private place(keys: Uint32Array, at: number, hash: number, parent: number, step: number): number {
+    const { words, index, mask, arena } = this;
     let slot = hash & mask;
     for (;;) {
       const entry = index[2 * slot] as number;
       if (entry === 0) break;
-      if (index[2 * slot + 1] === hash && equalWords(this.arena, (entry - 1) * words, key, words))
+      if (index[2 * slot + 1] === hash && equalWords(arena, (entry - 1) * words, keys, at, words))
         return entry - 1;
       slot = (slot + 1) & mask;
     }
     const id = this.count;
     if (id >= this.capacity)
       throw new LimitExceeded(fullMessage(this.capacity, words, this.limits, this.collapser !== null));
-    this.arena.set(key, id * words);
+    const depth = parent < 0 ? 0 : (this.depths[parent] as number) + 1;
+    const base = id * words;
+    for (let word = 0; word < words; word++) arena[base + word] = keys[at + word] as number;
     index[2 * slot] = id + 1;
     index[2 * slot + 1] = hash;
     this.parents[id] = parent;
