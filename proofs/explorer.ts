@@ -11,6 +11,7 @@
  */
 import type { ModelConfig } from "../model/config.js";
 import type { InvariantName } from "../model/vocabulary.js";
+import { SlicesExceeded } from "./compiled/collapse.js";
 import { exploreCompiled } from "./compiled/explorer.js";
 import { exploreParallel, WORKERS_MAX } from "./compiled/parallel.js";
 import {
@@ -39,13 +40,28 @@ export {
   type Violation,
 } from "./exploration.js";
 
-/** Explores one configuration with the compiled explorer, on `options.workers` threads (default 1). */
+/**
+ * Explores one configuration with the compiled explorer, on `options.workers` threads (default 1), with
+ * states collapsed unless `options.collapse` says otherwise (ExploreOptions): when collapse was not asked
+ * for and the distinct process records pass the slice table, the configuration is explored again with whole
+ * vectors, and the answer says which (`collapsed`).
+ */
 export function explore(config: ModelConfig, options: ExploreOptions = {}): Exploration {
   const workers = options.workers ?? 1;
   if (!Number.isInteger(workers) || workers < 1 || workers > WORKERS_MAX) {
     throw new RangeError(`workers: ${workers} is not an integer in [1, ${WORKERS_MAX}]`);
   }
-  return workers > 1 ? exploreParallel(config, { ...options, workers }) : exploreCompiled(config, options);
+  const run = (collapse: boolean) =>
+    workers > 1
+      ? exploreParallel(config, { ...options, workers, collapse })
+      : exploreCompiled(config, { ...options, collapse });
+  if (options.collapse !== undefined) return run(options.collapse);
+  try {
+    return run(true);
+  } catch (error) {
+    if (!(error instanceof SlicesExceeded)) throw error;
+    return run(false);
+  }
 }
 
 const PROGRESS_EVERY_STATES = 50_000;
@@ -176,6 +192,7 @@ export function exploreReference(config: ModelConfig, options: ExploreOptions = 
     depths: visited.depths.subarray(0, count),
     keyOf: (id) => visited.keys[id] as string,
     bytesPerState: 0,
+    collapsed: false,
     stepper,
     symmetry,
     complete,

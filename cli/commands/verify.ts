@@ -48,7 +48,7 @@ options:
                        --no-real)
   --no-real            skip conformance, interleavings, implementation mutants and stress
   --states-max N       explorer state limit per theorem (default 30000000: the largest theorem, every fault
-                       together on guarded at N = 2, has about 26 M states and needs about 6 GB)
+                       together on guarded at N = 2, has about 26 M states and needs about 3 GB)
   --workers N          worker threads for theorems pinned at ${PARALLEL_STATES_MIN} states or more, 1 to
                        ${WORKERS_MAX} (default: the machine's cores); the same verdicts, states and lengths
   --junit FILE         also write a JUnit XML report: one test case per theorem (a mismatch with the pins

@@ -1,21 +1,23 @@
 /**
- * Collapsed states (SPIN's COLLAPSE, `explore(config, { collapse: true })`, `authrace check --collapse`): a
- * state is stored as its world's words and, per process, the 16-bit id of its process slice in a table of
- * distinct slices, not as the whole vector.
+ * Collapsed states (SPIN's COLLAPSE; `explore` stores states so unless told otherwise): a state is stored as
+ * its world's words and, per process, the 16-bit id of its process slice in a table of distinct slices, not
+ * as the whole vector.
  *
  * Processes run the same code, so the same few slices recur in every state: guarded at N = 4 has 545,558
  * states built from 80 distinct slices, locked with every fault at N = 2 from 510. Guarded at N = 5 stores 40
  * bytes a state instead of 88 (72 bytes a state in all instead of 120). Measured back to back on one thread
- * with no liveness, it took 48-50 s against 47-54 s for whole vectors: packing costs about what the shorter
- * key saves in hashing and cache misses. It stays a choice (its table bounds the distinct slices), not the
- * default.
+ * with no liveness, it took 48-50 s against 47-54 s for whole vectors, and with staged admission (stage.ts)
+ * 36.9 and 38.3 s against 36.9 and 34.6 s: packing costs about what the shorter key saves in hashing and cache
+ * misses. So it is the default. Its table bounds the distinct slices (`limits.slicesMax`, at most SLICES_MAX):
+ * past it a collapsed exploration stops with SlicesExceeded, and `explore` explores again with whole vectors
+ * unless collapse was asked for (proofs/explorer.ts).
  *
  * The expander still works on whole vectors (the store's scratch vector, and a loaded parent): `pack` turns a
  * canonical vector into its key, `unpack` a key back into the vector, so the canonical form, the ids and the
  * breadth-first order are those of the uncollapsed vectors. A slice the parent has in the same place keeps
  * the parent's id without a lookup (most steps change one process).
  *
- * The slice table is fixed (SLICES_MAX slices, an index of twice as many slots), so it never grows: one table
+ * The slice table is fixed (slicesMax slices, an index of twice SLICES_MAX slots), so it never grows: one table
  * serves every worker thread of the explorer on several threads, in SharedArrayBuffers. Looking a slice up is
  * lock-free (an id is published in its slot only after its words are written); adding one takes a lock, held
  * for the few hundred insertions an exploration makes.
@@ -24,7 +26,7 @@ import { LimitExceeded } from "../exploration.js";
 import { hashWords } from "./hash.js";
 import type { Layout } from "./layout.js";
 
-/** A slice's id is 16 bits, two to a key word. */
+/** A slice's id is 16 bits, two to a key word: the most slices a table may hold. */
 export const SLICES_MAX = 65_535;
 const SLOTS = 2 ** 17;
 const MASK = SLOTS - 1;
@@ -42,27 +44,38 @@ const COUNT = 0;
 const LOCK = 1;
 const CONTROL_WORDS = 2;
 
+/** More distinct process records than the slice table holds: whole vectors would do (proofs/explorer.ts). */
+export class SlicesExceeded extends LimitExceeded {
+  override name = "SlicesExceeded";
+}
+
 export interface SliceBuffers {
   /** Words per slice. */
   width: number;
+  /** Slices the table holds (limits.slicesMax). */
+  slicesMax: number;
   control: SharedArrayBuffer;
   /** id + 1 per slot; 0 marks a free slot. */
   slots: SharedArrayBuffer;
   contents: SharedArrayBuffer;
 }
 
-export function createSliceBuffers(width: number): SliceBuffers {
+export function createSliceBuffers(width: number, slicesMax: number = SLICES_MAX): SliceBuffers {
+  if (!Number.isInteger(slicesMax) || slicesMax < 1 || slicesMax > SLICES_MAX) {
+    throw new RangeError(`slicesMax: ${slicesMax} is not an integer in [1, ${SLICES_MAX}]`);
+  }
   return {
     width,
+    slicesMax,
     control: new SharedArrayBuffer(CONTROL_WORDS * 4),
     slots: new SharedArrayBuffer(SLOTS * 4),
-    contents: new SharedArrayBuffer(SLICES_MAX * width * 4),
+    contents: new SharedArrayBuffer(slicesMax * width * 4),
   };
 }
 
-/** Bytes the slice table holds, whatever its use (it is allocated whole). */
-export function sliceTableBytes(width: number): number {
-  return (CONTROL_WORDS + SLOTS + SLICES_MAX * width) * 4;
+/** Bytes a slice table of `slicesMax` slices of `width` words holds, whatever its use (it is allocated whole). */
+export function sliceTableBytes(width: number, slicesMax: number): number {
+  return (CONTROL_WORDS + SLOTS + slicesMax * width) * 4;
 }
 
 /** The shape of a stored key: the whole vector, or collapsed (the world's words, then the ids two to a word). */
@@ -103,11 +116,13 @@ export class SliceTable {
   private readonly slots: Int32Array;
   private readonly contents: Uint32Array;
   private readonly width: number;
+  private readonly slicesMax: number;
   /** id + 1 by hash, 0 for none. */
   private readonly cache = new Int32Array(CACHE_SLOTS);
 
   constructor(buffers: SliceBuffers) {
     this.width = buffers.width;
+    this.slicesMax = buffers.slicesMax;
     this.control = new Int32Array(buffers.control);
     this.slots = new Int32Array(buffers.slots);
     this.contents = new Uint32Array(buffers.contents);
@@ -154,9 +169,10 @@ export class SliceTable {
         slot = (slot + 1) & MASK;
       }
       const id = Atomics.load(control, COUNT);
-      if (id >= SLICES_MAX) {
-        throw new LimitExceeded(
-          `explorer: more than ${SLICES_MAX} distinct process records (a state stores each as a 16-bit id)`,
+      if (id >= this.slicesMax) {
+        throw new SlicesExceeded(
+          `explorer: more than ${this.slicesMax} distinct process records (slicesMax; a collapsed state ` +
+            "stores each as a 16-bit id)",
         );
       }
       for (let word = 0; word < width; word++) contents[id * width + word] = vector[offset + word] as number;

@@ -116,7 +116,8 @@ export function exploreCompiled(config: ModelConfig, options: ExploreOptions = {
   const started = performance.now();
   const sample = initialData(config.processes);
   const layout = makeLayout(sample);
-  const store = new StateStore(keyShape(layout, options.collapse ?? false), limits);
+  const collapsed = options.collapse ?? false;
+  const store = new StateStore(keyShape(layout, collapsed), limits);
   const edges = new CompactEdges();
   const violations = new Map<InvariantName, Violation>();
   // Edges serve liveness only; without it they are not kept (a large share of the memory).
@@ -147,6 +148,7 @@ export function exploreCompiled(config: ModelConfig, options: ExploreOptions = {
     parentStep: (id) => decodeStep(store.steps[id] as number),
     keyOf: (id) => keyOfStored(layout, store.stateBytes(id), symmetry),
     bytesPerState,
+    collapsed,
     stepper: makeStepper(config),
     symmetry,
     complete,

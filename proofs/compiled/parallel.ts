@@ -25,7 +25,7 @@ import {
   type Violation,
 } from "../exploration.js";
 import { makeStepper } from "../step.js";
-import { keyShape } from "./collapse.js";
+import { keyShape, SlicesExceeded } from "./collapse.js";
 import { addLivenessViolations, encodeInitial, keyOfStored } from "./exploration-ends.js";
 import type { ForwardEdges } from "./forward-liveness.js";
 import { decodeStep, encodeStep } from "./labels.js";
@@ -88,6 +88,7 @@ class Workers {
         if (received === undefined) continue;
         const reply = received.message as PartReply;
         if (reply.type === "error") {
+          if (reply.slices) throw new SlicesExceeded(reply.message);
           throw reply.limit
             ? new LimitExceeded(reply.message)
             : new Error(`explorer worker ${index + 1}: ${reply.message}`);
@@ -188,7 +189,7 @@ export function exploreParallel(
   const started = performance.now();
   const layout = makeLayout(initialData(config.processes));
   const shape = keyShape(layout, options.collapse ?? false);
-  const buffers = createSharedBuffers(shape, capacityOf(shape.keyWords, limits));
+  const buffers = createSharedBuffers(shape, capacityOf(shape.keyWords, limits), limits.slicesMax);
   const store = new SharedStore(buffers, limits);
   encodeInitial(config, layout, store, symmetry);
   store.admit(-1, encodeStep(null, -1), 0);
@@ -236,6 +237,7 @@ export function exploreParallel(
     parentStep: (id) => decodeStep(store.steps[id] as number),
     keyOf: (id) => keyOfStored(layout, store.stateBytes(id), symmetry),
     bytesPerState: states > 0 ? (store.bytes() + edgeBytes) / states : 0,
+    collapsed: shape.collapse,
     stepper: makeStepper(config),
     symmetry,
     complete: found.complete,

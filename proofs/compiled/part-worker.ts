@@ -11,6 +11,7 @@ import { initialData } from "../../model/data.js";
 import { registerSerializedDesigns } from "../../model/designs/index.js";
 import type { InvariantName } from "../../model/vocabulary.js";
 import { type ExploreLimits, LimitExceeded, type Violation } from "../exploration.js";
+import { SlicesExceeded } from "./collapse.js";
 import { CompactEdges } from "./edges.js";
 import { makeExpander, type Sink } from "./expander.js";
 import type { ForwardEdges } from "./forward-liveness.js";
@@ -40,7 +41,7 @@ export type PartReply =
   | { type: "ready" }
   | { type: "level"; transitions: number; violations: Violation[] }
   | { type: "finished"; edges: ForwardEdges }
-  | { type: "error"; limit: boolean; message: string };
+  | { type: "error"; limit: boolean; slices: boolean; message: string };
 
 /** States handed out at a time: large enough that the shared cursor is rarely touched. */
 const CHUNK_STATES = 64;
@@ -129,7 +130,7 @@ function fail(error: unknown): void {
   const limit = error instanceof LimitExceeded;
   const message =
     error instanceof Error ? (limit ? error.message : (error.stack ?? error.message)) : String(error);
-  post({ type: "error", limit, message });
+  post({ type: "error", limit, slices: error instanceof SlicesExceeded, message });
 }
 
 let worker: ReturnType<typeof makeWorker> | undefined;

@@ -28,7 +28,7 @@ export function capacityOf(words: number, limits: ExploreLimits): number {
 }
 
 /** Outside statesMax, what a store that does not collapse states could still do (collapse.ts). */
-const COLLAPSE_HINT = "; collapsed states (`check --collapse`) take about 40% less a state";
+const COLLAPSE_HINT = "; collapsed states (`check` without `--whole-states`) take about 40% less a state";
 
 /** bytesMax passed while the explorer ran: what is held (`held`: bytes and what they are), and the hint. */
 export function bytesMaxMessage(limits: ExploreLimits, held: string, collapsed: boolean): string {

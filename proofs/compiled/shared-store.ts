@@ -18,6 +18,7 @@ import {
   Collapser,
   createSliceBuffers,
   type KeyShape,
+  SLICES_MAX,
   type SliceBuffers,
   SliceTable,
   sliceTableBytes,
@@ -76,7 +77,11 @@ export interface SharedBuffers {
 }
 
 /** Fresh buffers for states of `shape`, with room for `capacity` of them. */
-export function createSharedBuffers(shape: KeyShape, capacity: number): SharedBuffers {
+export function createSharedBuffers(
+  shape: KeyShape,
+  capacity: number,
+  slicesMax: number = SLICES_MAX,
+): SharedBuffers {
   const control = new SharedArrayBuffer(CONTROL_WORDS * 4);
   const slots = INITIAL_STATES * 2;
   new Int32Array(control)[SLOTS] = slots;
@@ -92,7 +97,7 @@ export function createSharedBuffers(shape: KeyShape, capacity: number): SharedBu
     steps: new SharedArrayBuffer(capacity * 4),
     goals: new SharedArrayBuffer(capacity),
     index: new GrowableBuffer(slots * 2 * 4, { maxByteLength: GROWABLE_BYTES_MAX }),
-    slices: shape.collapse ? createSliceBuffers(shape.processWords) : null,
+    slices: shape.collapse ? createSliceBuffers(shape.processWords, slicesMax) : null,
   };
 }
 
@@ -161,7 +166,9 @@ export class SharedStore {
     return (
       this.count * bytesPerState(this.words) +
       this.buffers.index.byteLength +
-      (this.buffers.slices === null ? 0 : sliceTableBytes(this.buffers.shape.processWords))
+      (this.buffers.slices === null
+        ? 0
+        : sliceTableBytes(this.buffers.slices.width, this.buffers.slices.slicesMax))
     );
   }
 

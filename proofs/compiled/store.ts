@@ -72,7 +72,7 @@ export class StateStore {
     this.scratch = new Uint32Array(shape.vectorWords);
     this.scratchBytes = new Uint8Array(this.scratch.buffer);
     this.collapser = shape.collapse
-      ? new Collapser(shape, new SliceTable(createSliceBuffers(shape.processWords)))
+      ? new Collapser(shape, new SliceTable(createSliceBuffers(shape.processWords, limits.slicesMax)))
       : null;
     this.key = this.collapser === null ? this.scratch : new Uint32Array(words);
     this.arena = new Uint32Array(this.capacity * words);
@@ -93,7 +93,7 @@ export class StateStore {
     return (
       this.count * bytesPerState(this.words) +
       this.index.length * 4 +
-      (this.shape.collapse ? sliceTableBytes(this.shape.processWords) : 0) +
+      (this.shape.collapse ? sliceTableBytes(this.shape.processWords, this.limits.slicesMax) : 0) +
       this.externalBytes
     );
   }

@@ -63,31 +63,28 @@ describe("authrace check", () => {
     expect(result.stdout).toContain("every invariant holds");
   });
 
-  test("--collapse: the same counts and lengths; a memory limit without it says collapsing would hold more", async () => {
+  test("collapsed by default, whole with --whole-states: the same counts and lengths; a memory limit on whole states says collapsing would hold more", async () => {
     const args = ["--variant", "guarded", "--processes", "3", "--faults", "lostResponse", "--json"];
-    const whole = JSON.parse((await check(args)).stdout);
-    const collapsed = JSON.parse((await check([...args, "--collapse"])).stdout);
+    const whole = JSON.parse((await check([...args, "--whole-states"])).stdout);
+    const collapsed = JSON.parse((await check(args)).stdout);
     expect(collapsed.collapse).toBe(true);
     expect(whole.collapse).toBe(false);
+    expect(collapsed.bytesPerState).toBeLessThan(whole.bytesPerState);
     expect(collapsed.states).toBe(whole.states);
     expect(collapsed.transitions).toBe(whole.transitions);
     expect(collapsed.violations).toEqual(whole.violations);
     expect(whole.violations.length).toBeGreaterThan(0);
-    const limited = await check(["--variant", "guarded", "--processes", "4", "--memory-max", "2"]);
+    const guardedN4 = ["--variant", "guarded", "--processes", "4", "--memory-max", "2"];
+    const limited = await check([...guardedN4, "--whole-states"]);
     expect(limited.code).toBe(3);
-    expect(limited.stderr).toMatch(/bytesMax .*`check --collapse`/);
-    const limitedCollapsed = await check([
-      "--variant",
-      "guarded",
-      "--processes",
-      "4",
-      "--memory-max",
-      "2",
-      "--collapse",
-    ]);
+    expect(limited.stderr).toMatch(/bytesMax .*`check` without `--whole-states`/);
+    const limitedCollapsed = await check(guardedN4);
     expect(limitedCollapsed.code).toBe(3);
     expect(limitedCollapsed.stderr).toMatch(/bytesMax/);
-    expect(limitedCollapsed.stderr).not.toMatch(/--collapse/);
+    expect(limitedCollapsed.stderr).not.toMatch(/--whole-states/);
+    const both = await check([...guardedN4, "--collapse", "--whole-states"]);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/--collapse and --whole-states: choose one/);
   });
 
   test.each([

@@ -7,16 +7,19 @@
  */
 import { describe, expect, it } from "vitest";
 import { Random } from "../../common/random.js";
+import { makeConfig } from "../../model/config.js";
 import { initialData } from "../../model/data.js";
 import {
   Collapser,
   createSliceBuffers,
   keyShape,
   SLICES_MAX,
+  SlicesExceeded,
   SliceTable,
 } from "../../proofs/compiled/collapse.js";
 import { makeLayout } from "../../proofs/compiled/layout.js";
 import { LimitExceeded } from "../../proofs/exploration.js";
+import { explore } from "../../proofs/explorer.js";
 
 const STATES = 50;
 const POOL = 6;
@@ -98,5 +101,35 @@ describe("collapsed keys", () => {
     slice[0] = SLICES_MAX;
     expect(() => table.idOf(slice, 0)).toThrow(LimitExceeded);
     expect(() => table.idOf(slice, 0)).toThrow(/more than 65535 distinct process records/);
+  });
+
+  describe("explore: collapsed by default, whole vectors when the slice table fills", () => {
+    // Legacy at N = 2 with a lost response: a few thousand states from a few dozen distinct process records.
+    const config = makeConfig({ variant: "legacy", processes: 2, faults: ["lostResponse"] });
+    const answer = (exploration: ReturnType<typeof explore>) => ({
+      states: exploration.states,
+      transitions: exploration.transitions,
+      violations: [...exploration.violations.values()].map(({ invariant, length }) => [invariant, length]),
+    });
+    const whole = explore(config, { collapse: false });
+
+    it.each([1, 2])(
+      "%i thread(s): the default collapses, and past slicesMax explores again whole",
+      (workers) => {
+        const collapsed = explore(config, { workers });
+        expect(collapsed.collapsed).toBe(true);
+        expect(answer(collapsed)).toEqual(answer(whole));
+        const fallen = explore(config, { workers, limits: { slicesMax: 4 } });
+        expect(fallen.collapsed).toBe(false);
+        expect(answer(fallen)).toEqual(answer(whole));
+        expect(whole.violations.size).toBeGreaterThan(0);
+      },
+    );
+
+    it.each([1, 2])("%i thread(s): collapse asked for stops at slicesMax, naming it", (workers) => {
+      const run = () => explore(config, { workers, collapse: true, limits: { slicesMax: 4 } });
+      expect(run).toThrow(SlicesExceeded);
+      expect(run).toThrow(/more than 4 distinct process records \(slicesMax/);
+    });
   });
 });
