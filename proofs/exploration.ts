@@ -15,18 +15,20 @@ export interface ExploreLimits {
   /** Wall-clock seconds for the whole exploration; compiled explorer only. */
   secondsMax: number;
   /**
-   * Distinct process records a collapsed store holds (proofs/compiled/collapse.ts), at most 65,535: a state
-   * stores each as a 16-bit id.
+   * Distinct process records a collapsed store holds (proofs/compiled/collapse.ts), at most SLICES_MAX.
    */
   slicesMax: number;
 }
+
+/** The most distinct process records a collapsed store may hold: it stores each as a 16-bit id. */
+export const SLICES_MAX = 65_535;
 
 export const DEFAULT_LIMITS: ExploreLimits = {
   statesMax: 5_000_000,
   depthMax: 400,
   bytesMax: Number.POSITIVE_INFINITY,
   secondsMax: Number.POSITIVE_INFINITY,
-  slicesMax: 65_535,
+  slicesMax: SLICES_MAX,
 };
 
 export class LimitExceeded extends Error {

@@ -22,12 +22,11 @@
  * lock-free (an id is published in its slot only after its words are written); adding one takes a lock, held
  * for the few hundred insertions an exploration makes.
  */
-import { LimitExceeded } from "../exploration.js";
+import { LimitExceeded, SLICES_MAX } from "../exploration.js";
 import { hashWords } from "./hash.js";
 import type { Layout } from "./layout.js";
 
-/** A slice's id is 16 bits, two to a key word: the most slices a table may hold. */
-export const SLICES_MAX = 65_535;
+/** A slice's id is 16 bits (SLICES_MAX ids), two to a key word; the index has twice as many slots. */
 const SLOTS = 2 ** 17;
 const MASK = SLOTS - 1;
 const ID_BITS = 16;

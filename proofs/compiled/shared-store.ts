@@ -18,7 +18,6 @@ import {
   Collapser,
   createSliceBuffers,
   type KeyShape,
-  SLICES_MAX,
   type SliceBuffers,
   SliceTable,
   sliceTableBytes,
@@ -77,11 +76,7 @@ export interface SharedBuffers {
 }
 
 /** Fresh buffers for states of `shape`, with room for `capacity` of them. */
-export function createSharedBuffers(
-  shape: KeyShape,
-  capacity: number,
-  slicesMax: number = SLICES_MAX,
-): SharedBuffers {
+export function createSharedBuffers(shape: KeyShape, capacity: number, slicesMax: number): SharedBuffers {
   const control = new SharedArrayBuffer(CONTROL_WORDS * 4);
   const slots = INITIAL_STATES * 2;
   new Int32Array(control)[SLOTS] = slots;

@@ -13,12 +13,11 @@ import {
   Collapser,
   createSliceBuffers,
   keyShape,
-  SLICES_MAX,
   SlicesExceeded,
   SliceTable,
 } from "../../proofs/compiled/collapse.js";
 import { makeLayout } from "../../proofs/compiled/layout.js";
-import { LimitExceeded } from "../../proofs/exploration.js";
+import { LimitExceeded, SLICES_MAX } from "../../proofs/exploration.js";
 import { explore } from "../../proofs/explorer.js";
 
 const STATES = 50;

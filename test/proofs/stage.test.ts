@@ -31,7 +31,10 @@ describe("staged admission", () => {
       const vectors = pool(shape.vectorWords, random);
       const single = new StateStore(shape, DEFAULT_LIMITS);
       const staged = new StateStore(shape, DEFAULT_LIMITS);
-      const shared = new SharedStore(createSharedBuffers(shape, POOL + 1), DEFAULT_LIMITS);
+      const shared = new SharedStore(
+        createSharedBuffers(shape, POOL + 1, DEFAULT_LIMITS.slicesMax),
+        DEFAULT_LIMITS,
+      );
       for (const store of [single, staged, shared]) {
         store.scratch.set(vectors[0] as Uint32Array);
         if (store === shared) shared.admit(-1, 0, 0);
